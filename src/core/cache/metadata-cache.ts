@@ -1,0 +1,280 @@
+/**
+ * The cache of discovery documents and key sets: TTL from `Cache-Control: max-age` clamped to a
+ * window, single-flight loads, forced refresh behind a cooldown, a pluggable persistent store
+ * behind an in-memory layer (the hot path reads memory only).
+ *
+ * @module
+ */
+
+import { ConfigurationError } from '../errors.js';
+import { type CacheStore, createMemoryStore } from './store.js';
+
+/** A cached value with its timing, in milliseconds since the epoch. */
+export interface CacheEntry<T> {
+  readonly value: T;
+  readonly fetchedAt: number;
+  readonly expiresAt: number;
+}
+
+/** What a loader returns: the value and the server's `max-age` in seconds, if any. */
+export interface LoadResult<T> {
+  value: T;
+  maxAge?: number | undefined;
+}
+
+/** How one kind of metadata is loaded and checked. */
+export interface CacheLoader<T> {
+  /** Fetches and validates a fresh value. */
+  load: () => Promise<LoadResult<T>>;
+  /**
+   * Re-checks a value read back from the persistent store, which page script can write to
+   * (IndexedDB is shared with the page). Throw to treat the stored value as absent.
+   */
+  revive: (stored: unknown) => T;
+  /** Lifetime when the server sends no `max-age`, in milliseconds. */
+  defaultTtl: number;
+}
+
+/** Counters of one namespace, as the seed's `cache_info()`. */
+export interface CacheInfo {
+  /** Lookups served from memory or the persistent store. */
+  hits: number;
+  /** Lookups that had to wait for a network load (their own or a concurrent caller's). */
+  misses: number;
+  /** Network loads started (forced refreshes included). */
+  fetches: number;
+  /** Entries in memory. */
+  size: number;
+}
+
+/** Options of {@link createMetadataCache}. */
+export interface MetadataCacheOptions {
+  /** Persistent layer. Default: memory only. See `createIndexedDbStore()`. */
+  store?: CacheStore;
+  /** Clock in milliseconds since the epoch. Default `Date.now`. Inject one in tests. */
+  now?: () => number;
+  /** Shortest lifetime, in milliseconds, whatever `max-age` says. Default `60000` (60 s). */
+  minTtl?: number;
+  /** Longest lifetime, in milliseconds. Default `86400000` (24 h). */
+  maxTtl?: number;
+  /**
+   * Least time between two forced refreshes of the same key (an unknown `kid` or a failed
+   * signature), in milliseconds. Default `30000` (30 s).
+   */
+  refreshCooldown?: number;
+}
+
+/** One namespace of the cache (discovery documents, or key sets). */
+export interface CacheNamespace {
+  /** Returns the cached entry, loading it once for all concurrent callers when missing or expired. */
+  get<T>(key: string, loader: CacheLoader<T>): Promise<CacheEntry<T>>;
+  /**
+   * Forces a reload unless the key was loaded within the cooldown. Concurrent callers share one
+   * load. A failed load keeps the old entry while it is unexpired. `refreshed` tells whether the
+   * returned entry is new.
+   */
+  refresh<T>(
+    key: string,
+    loader: CacheLoader<T>,
+  ): Promise<{ entry: CacheEntry<T>; refreshed: boolean }>;
+  /** The unexpired in-memory entry, without any I/O. */
+  peek<T>(key: string): CacheEntry<T> | undefined;
+  /** Forgets every entry (memory and store) and resets the counters. */
+  clear(): Promise<void>;
+  info(): CacheInfo;
+}
+
+/** The cache used for discovery documents and JWK Sets. */
+export interface MetadataCache {
+  readonly discovery: CacheNamespace;
+  readonly jwks: CacheNamespace;
+  /** The clock the cache (and validation using it) runs on. */
+  readonly now: () => number;
+}
+
+/**
+ * Creates a metadata cache. Every function that fetches discovery or JWKS takes one as its
+ * `cache` option; without it they share a process-wide in-memory cache.
+ *
+ * @example
+ * ```ts
+ * const cache = createMetadataCache({ store: createIndexedDbStore(), refreshCooldown: 60_000 });
+ * const claims = await validateToken(jwt, { performDisco: true, audience: 'api', cache }, issuer);
+ * ```
+ */
+export function createMetadataCache(options: MetadataCacheOptions = {}): MetadataCache {
+  const store = options.store ?? createMemoryStore();
+  const now = options.now ?? Date.now;
+  const minTtl = checkDuration(options.minTtl, 'options.minTtl', 60_000);
+  const maxTtl = checkDuration(options.maxTtl, 'options.maxTtl', 86_400_000);
+  const cooldown = checkDuration(options.refreshCooldown, 'options.refreshCooldown', 30_000);
+  if (minTtl > maxTtl)
+    throw new ConfigurationError('"options.minTtl" must not exceed "options.maxTtl"');
+  const settings = { store, now, minTtl, maxTtl, cooldown };
+  return {
+    discovery: createNamespace('discovery', settings),
+    jwks: createNamespace('jwks', settings),
+    now,
+  };
+}
+
+function checkDuration(value: number | undefined, path: string, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new ConfigurationError(`"${path}" must be a non-negative number of milliseconds`);
+  }
+  return value;
+}
+
+interface Settings {
+  store: CacheStore;
+  now: () => number;
+  minTtl: number;
+  maxTtl: number;
+  cooldown: number;
+}
+
+interface StoredEntry {
+  v: 1;
+  value: unknown;
+  fetchedAt: number;
+  expiresAt: number;
+}
+
+function createNamespace(name: string, settings: Settings): CacheNamespace {
+  const memory = new Map<string, CacheEntry<unknown>>();
+  const inflight = new Map<string, Promise<Loaded>>();
+  const lastLoad = new Map<string, number>();
+  const counters = { hits: 0, misses: 0, fetches: 0 };
+  const storeKey = (key: string) => `${name}:${key}`;
+
+  const fresh = (key: string): CacheEntry<unknown> | undefined => {
+    const entry = memory.get(key);
+    if (entry === undefined) return undefined;
+    if (settings.now() < entry.expiresAt) return entry;
+    memory.delete(key);
+    return undefined;
+  };
+
+  const fetchAndKeep = async <T>(key: string, loader: CacheLoader<T>): Promise<CacheEntry<T>> => {
+    counters.fetches++;
+    lastLoad.set(key, settings.now());
+    const { value, maxAge } = await loader.load();
+    const fetchedAt = settings.now();
+    const ttl = maxAge === undefined ? loader.defaultTtl : maxAge * 1000;
+    const entry: CacheEntry<T> = {
+      value,
+      fetchedAt,
+      expiresAt: fetchedAt + Math.min(settings.maxTtl, Math.max(settings.minTtl, ttl)),
+    };
+    memory.set(key, entry);
+    const stored: StoredEntry = { v: 1, value, fetchedAt, expiresAt: entry.expiresAt };
+    // A store that fails (quota, private mode) must not fail the caller: memory still has it.
+    await settings.store.set(storeKey(key), stored).catch(() => {});
+    return entry;
+  };
+
+  const fromStore = async <T>(
+    key: string,
+    loader: CacheLoader<T>,
+  ): Promise<CacheEntry<T> | undefined> => {
+    let stored: unknown;
+    try {
+      stored = await settings.store.get(storeKey(key));
+    } catch {
+      return undefined;
+    }
+    if (!isStoredEntry(stored) || settings.now() >= stored.expiresAt) return undefined;
+    try {
+      const entry: CacheEntry<T> = {
+        value: loader.revive(stored.value),
+        fetchedAt: stored.fetchedAt,
+        expiresAt: Math.min(stored.expiresAt, stored.fetchedAt + settings.maxTtl),
+      };
+      memory.set(key, entry);
+      return entry;
+    } catch {
+      return undefined;
+    }
+  };
+
+  type Loaded = { entry: CacheEntry<unknown>; source: 'store' | 'network' };
+  const single = (key: string, work: () => Promise<Loaded>): Promise<Loaded> => {
+    const running = inflight.get(key);
+    if (running) return running;
+    const promise = work().finally(() => inflight.delete(key));
+    inflight.set(key, promise);
+    return promise;
+  };
+  const network = async (key: string, loader: CacheLoader<unknown>): Promise<Loaded> => ({
+    entry: await fetchAndKeep(key, loader),
+    source: 'network',
+  });
+
+  return {
+    async get<T>(key: string, loader: CacheLoader<T>): Promise<CacheEntry<T>> {
+      const hit = fresh(key) as CacheEntry<T> | undefined;
+      if (hit) {
+        counters.hits++;
+        return hit;
+      }
+      const { entry, source } = await single(key, async () => {
+        const stored = await fromStore(key, loader);
+        return stored ? { entry: stored, source: 'store' } : network(key, loader);
+      });
+      // Callers that joined another caller's network load count as misses too: they waited.
+      if (source === 'network') counters.misses++;
+      else counters.hits++;
+      return entry as CacheEntry<T>;
+    },
+
+    async refresh<T>(key: string, loader: CacheLoader<T>) {
+      const current = fresh(key) as CacheEntry<T> | undefined;
+      const last = lastLoad.get(key);
+      if (current && last !== undefined && settings.now() - last < settings.cooldown) {
+        return { entry: current, refreshed: false };
+      }
+      try {
+        const { entry } = await single(key, () => network(key, loader));
+        return { entry: entry as CacheEntry<T>, refreshed: entry !== current };
+      } catch (error) {
+        const still = fresh(key) as CacheEntry<T> | undefined;
+        if (still) return { entry: still, refreshed: false };
+        throw error;
+      }
+    },
+
+    peek<T>(key: string) {
+      return fresh(key) as CacheEntry<T> | undefined;
+    },
+
+    async clear() {
+      memory.clear();
+      lastLoad.clear();
+      counters.hits = 0;
+      counters.misses = 0;
+      counters.fetches = 0;
+      const prefix = storeKey('');
+      const keys = await settings.store.keys().catch(() => [] as string[]);
+      await Promise.all(
+        keys
+          .filter((key) => key.startsWith(prefix))
+          .map((key) => settings.store.delete(key).catch(() => {})),
+      );
+    },
+
+    info: () => ({ ...counters, size: memory.size }),
+  };
+}
+
+function isStoredEntry(value: unknown): value is StoredEntry {
+  const entry = value as StoredEntry | null;
+  return (
+    typeof entry === 'object' &&
+    entry !== null &&
+    entry.v === 1 &&
+    typeof entry.fetchedAt === 'number' &&
+    typeof entry.expiresAt === 'number' &&
+    Number.isFinite(entry.expiresAt)
+  );
+}

@@ -1,0 +1,396 @@
+/**
+ * Errors thrown (or carried in failed response objects) by identity-model-web.
+ *
+ * Every error is an {@link IdentityModelError} with a stable {@link ErrorCode} in `code`;
+ * switch on `code`, not on messages or class names (bundlers may rename classes).
+ * Each failure family has one subclass; token validation has one subclass per check.
+ *
+ * @example
+ * ```ts
+ * try {
+ *   await validateToken(jwt, { performDisco: true, audience: 'api' }, 'https://op.example');
+ * } catch (e) {
+ *   if (e instanceof IdentityModelError && e.code === 'ERR_JWT_EXPIRED') promptLogin();
+ *   else throw e;
+ * }
+ * ```
+ *
+ * @module
+ */
+
+/**
+ * Every stable error code, grouped by family. The README's "Errors" table describes each.
+ */
+export type ErrorCode =
+  // ConfigurationError: a bad argument or option, found before any network traffic
+  | 'ERR_CONFIGURATION'
+  // HttpError: transport and response-shape failures
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_NETWORK'
+  | 'ERR_HTTP_STATUS'
+  | 'ERR_HTTP_REDIRECT'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_CONTENT_TYPE'
+  | 'ERR_INVALID_JSON'
+  // DiscoveryError: the discovery document breaks the spec or the policy
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
+  | 'ERR_DISCOVERY_HTTPS_REQUIRED'
+  | 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'
+  | 'ERR_DISCOVERY_MISSING_MEMBER'
+  | 'ERR_DISCOVERY_INVALID_MEMBER'
+  // JwksError: the key set cannot be used
+  | 'ERR_JWKS_INVALID'
+  | 'ERR_JWKS_NO_USABLE_KEYS'
+  | 'ERR_JWKS_TOO_MANY_KEYS'
+  // TokenValidationError and its subclasses: one code per check
+  | 'ERR_JWT_MALFORMED'
+  | 'ERR_JWT_TOO_LARGE'
+  | 'ERR_JWT_ALG_NOT_ALLOWED'
+  | 'ERR_JWT_CRIT_UNSUPPORTED'
+  | 'ERR_JWT_TYPE_INVALID'
+  | 'ERR_JWT_NO_MATCHING_KEY'
+  | 'ERR_JWT_SIGNATURE_INVALID'
+  | 'ERR_JWT_EXPIRED'
+  | 'ERR_JWT_NOT_YET_VALID'
+  | 'ERR_JWT_ISSUER_INVALID'
+  | 'ERR_JWT_AUDIENCE_INVALID'
+  | 'ERR_JWT_CLAIM_MISSING'
+  | 'ERR_JWT_CLAIM_INVALID'
+  | 'ERR_JWT_CONFIGURATION'
+  // ProtocolError: the server answered with an OAuth 2.0 error response
+  | 'ERR_OAUTH_ERROR'
+  // ResponseAccessError: a success field was read on a failed response object
+  | 'ERR_RESPONSE_NOT_SUCCESSFUL';
+
+/** Options accepted by every error constructor. */
+export interface IdentityModelErrorOptions {
+  /** The underlying error, if any (kept for debugging; never shown to end users by the library). */
+  cause?: unknown;
+}
+
+/**
+ * Base class of every error the library throws.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 for the server errors carried by {@link ProtocolError}
+ */
+export class IdentityModelError extends Error {
+  /** Stable, documented error code. */
+  readonly code: ErrorCode;
+  override name = 'IdentityModelError';
+
+  constructor(code: ErrorCode, message: string, options?: IdentityModelErrorOptions) {
+    super(message, options?.cause === undefined ? undefined : { cause: options.cause });
+    this.code = code;
+  }
+}
+
+/**
+ * A bad argument or option: found before any request is made. The message quotes the path of the
+ * offending value, e.g. `"options.leeway" must be a number between 0 and 300`.
+ */
+export class ConfigurationError extends IdentityModelError {
+  override name = 'ConfigurationError';
+  constructor(message: string, options?: IdentityModelErrorOptions) {
+    super('ERR_CONFIGURATION', message, options);
+  }
+}
+
+/** Codes of the {@link HttpError} family. */
+export type HttpErrorCode = Extract<
+  ErrorCode,
+  | 'ERR_TIMEOUT'
+  | 'ERR_ABORTED'
+  | 'ERR_NETWORK'
+  | 'ERR_HTTP_STATUS'
+  | 'ERR_HTTP_REDIRECT'
+  | 'ERR_BODY_TOO_LARGE'
+  | 'ERR_CONTENT_TYPE'
+  | 'ERR_INVALID_JSON'
+>;
+
+/** Extra facts carried by an {@link HttpError}. */
+export interface HttpErrorOptions extends IdentityModelErrorOptions {
+  /** The request URL. */
+  url?: string;
+  /** The HTTP status, when a response arrived. */
+  status?: number;
+}
+
+/**
+ * A transport failure or a response the library refuses to read: timeout, abort, network error,
+ * an unexpected HTTP status, a redirect (never followed), a body over the size cap, a wrong
+ * content type or a body that is not JSON.
+ */
+export class HttpError extends IdentityModelError {
+  override name = 'HttpError';
+  declare readonly code: HttpErrorCode;
+  /** The request URL. */
+  readonly url: string | undefined;
+  /** The HTTP status, when a response arrived. */
+  readonly status: number | undefined;
+  constructor(code: HttpErrorCode, message: string, options?: HttpErrorOptions) {
+    super(code, message, options);
+    this.url = options?.url;
+    this.status = options?.status;
+  }
+}
+
+/** Codes of the {@link DiscoveryError} family. */
+export type DiscoveryErrorCode = Extract<
+  ErrorCode,
+  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
+  | 'ERR_DISCOVERY_HTTPS_REQUIRED'
+  | 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'
+  | 'ERR_DISCOVERY_MISSING_MEMBER'
+  | 'ERR_DISCOVERY_INVALID_MEMBER'
+>;
+
+/**
+ * The discovery document (or its address) breaks OpenID Connect Discovery 1.0 / RFC 8414, or the
+ * {@link DiscoveryPolicy}. `member` names the offending metadata member when there is one.
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderMetadata
+ */
+export class DiscoveryError extends IdentityModelError {
+  override name = 'DiscoveryError';
+  declare readonly code: DiscoveryErrorCode;
+  /** The metadata member at fault, e.g. `jwks_uri`. */
+  readonly member: string | undefined;
+  constructor(
+    code: DiscoveryErrorCode,
+    message: string,
+    options?: IdentityModelErrorOptions & { member?: string },
+  ) {
+    super(code, message, options);
+    this.member = options?.member;
+  }
+}
+
+/** Codes of the {@link JwksError} family. */
+export type JwksErrorCode = Extract<
+  ErrorCode,
+  'ERR_JWKS_INVALID' | 'ERR_JWKS_NO_USABLE_KEYS' | 'ERR_JWKS_TOO_MANY_KEYS'
+>;
+
+/**
+ * The JWK Set cannot be used at all: not a `{ "keys": [...] }` object, too many keys, or no key
+ * that can verify signatures. (A single unusable key is skipped and reported, not thrown.)
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
+ */
+export class JwksError extends IdentityModelError {
+  override name = 'JwksError';
+  declare readonly code: JwksErrorCode;
+  constructor(code: JwksErrorCode, message: string, options?: IdentityModelErrorOptions) {
+    super(code, message, options);
+  }
+}
+
+/** Codes of the {@link TokenValidationError} family. */
+export type TokenValidationErrorCode = Extract<ErrorCode, `ERR_JWT_${string}`>;
+
+/** Extra facts carried by a {@link TokenValidationError}. */
+export interface TokenValidationErrorOptions extends IdentityModelErrorOptions {
+  /** The claim or header parameter at fault, e.g. `exp`, `aud`, `typ`. */
+  claim?: string;
+}
+
+/**
+ * A JWT failed validation. Each check has its own subclass and code; `claim` names the claim or
+ * header parameter at fault when there is one.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7519#section-7.2
+ */
+export class TokenValidationError extends IdentityModelError {
+  override name = 'TokenValidationError';
+  declare readonly code: TokenValidationErrorCode;
+  /** The claim or header parameter at fault, e.g. `exp`, `aud`, `typ`. */
+  readonly claim: string | undefined;
+  constructor(
+    code: TokenValidationErrorCode,
+    message: string,
+    options?: TokenValidationErrorOptions,
+  ) {
+    super(code, message, options);
+    this.claim = options?.claim;
+  }
+}
+
+/** Not a compact JWS with three base64url parts, a JSON object header and payload. */
+export class JwtMalformedError extends TokenValidationError {
+  override name = 'JwtMalformedError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_MALFORMED', message, options);
+  }
+}
+
+/** Larger than the size limit (16 KiB by default); refused before decoding. */
+export class JwtTooLargeError extends TokenValidationError {
+  override name = 'JwtTooLargeError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_TOO_LARGE', message, options);
+  }
+}
+
+/** The `alg` header is not in the allowlist (`none` never is). RFC 8725 §3.1. */
+export class AlgorithmNotAllowedError extends TokenValidationError {
+  override name = 'AlgorithmNotAllowedError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_ALG_NOT_ALLOWED', message, { claim: 'alg', ...options });
+  }
+}
+
+/** A `crit` header names an extension the library does not understand. RFC 7515 §4.1.11. */
+export class CriticalHeaderError extends TokenValidationError {
+  override name = 'CriticalHeaderError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_CRIT_UNSUPPORTED', message, { claim: 'crit', ...options });
+  }
+}
+
+/** The `typ` header is not the required one (e.g. `at+jwt`, RFC 9068 §2.1). */
+export class InvalidTypeError extends TokenValidationError {
+  override name = 'InvalidTypeError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_TYPE_INVALID', message, { claim: 'typ', ...options });
+  }
+}
+
+/** No key in the key set (after one refresh) can verify this token. */
+export class NoMatchingKeyError extends TokenValidationError {
+  override name = 'NoMatchingKeyError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_NO_MATCHING_KEY', message, { claim: 'kid', ...options });
+  }
+}
+
+/** The signature does not verify. RFC 7515 §5.2. */
+export class SignatureInvalidError extends TokenValidationError {
+  override name = 'SignatureInvalidError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_SIGNATURE_INVALID', message, options);
+  }
+}
+
+/** `exp` is in the past beyond the leeway. RFC 7519 §4.1.4. */
+export class TokenExpiredError extends TokenValidationError {
+  override name = 'TokenExpiredError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_EXPIRED', message, { claim: 'exp', ...options });
+  }
+}
+
+/** `nbf` (or `iat`) is in the future beyond the leeway. RFC 7519 §4.1.5, §4.1.6. */
+export class TokenNotYetValidError extends TokenValidationError {
+  override name = 'TokenNotYetValidError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_NOT_YET_VALID', message, { claim: 'nbf', ...options });
+  }
+}
+
+/** `iss` is not the expected issuer. RFC 7519 §4.1.1. */
+export class InvalidIssuerError extends TokenValidationError {
+  override name = 'InvalidIssuerError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_ISSUER_INVALID', message, { claim: 'iss', ...options });
+  }
+}
+
+/** `aud` does not contain the expected audience (or `azp` does not fit). RFC 7519 §4.1.3. */
+export class InvalidAudienceError extends TokenValidationError {
+  override name = 'InvalidAudienceError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_AUDIENCE_INVALID', message, { claim: 'aud', ...options });
+  }
+}
+
+/** A required claim is absent. */
+export class MissingClaimError extends TokenValidationError {
+  override name = 'MissingClaimError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_CLAIM_MISSING', message, options);
+  }
+}
+
+/**
+ * A claim has the wrong JSON type or value (never coerced): e.g. `exp` as a string, a `nonce` or
+ * `sub` mismatch, or a custom `claimsValidator` that threw.
+ */
+export class InvalidClaimError extends TokenValidationError {
+  override name = 'InvalidClaimError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_CLAIM_INVALID', message, options);
+  }
+}
+
+/**
+ * The validation configuration is unusable, e.g. it disables signature verification, gives no
+ * key and no discovery, or allows no algorithm.
+ */
+export class ValidationConfigurationError extends TokenValidationError {
+  override name = 'ValidationConfigurationError';
+  constructor(message: string, options?: TokenValidationErrorOptions) {
+    super('ERR_JWT_CONFIGURATION', message, options);
+  }
+}
+
+/** The facts of an OAuth 2.0 error response. */
+export interface ProtocolErrorOptions extends IdentityModelErrorOptions {
+  /** The `error` code sent by the server, e.g. `invalid_grant`. */
+  error: string;
+  /** `error_description`, as text. Never interpret it as HTML. */
+  errorDescription?: string | undefined;
+  /** `error_uri`. */
+  errorUri?: string | undefined;
+  /** The HTTP status, when the error came in an HTTP response. */
+  status?: number | undefined;
+  /** The `WWW-Authenticate` header, when there was one (RFC 6750 §3). */
+  wwwAuthenticate?: string | undefined;
+}
+
+/**
+ * The authorization server (or resource server) answered with an OAuth 2.0 error.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2
+ */
+export class ProtocolError extends IdentityModelError {
+  override name = 'ProtocolError';
+  declare readonly code: 'ERR_OAUTH_ERROR';
+  /** The `error` code sent by the server, e.g. `invalid_grant`. */
+  readonly error: string;
+  /** `error_description`, as text. */
+  readonly errorDescription: string | undefined;
+  /** `error_uri`. */
+  readonly errorUri: string | undefined;
+  /** The HTTP status. */
+  readonly status: number | undefined;
+  /** The `WWW-Authenticate` header, when there was one. */
+  readonly wwwAuthenticate: string | undefined;
+  constructor(message: string, options: ProtocolErrorOptions) {
+    super('ERR_OAUTH_ERROR', message, options);
+    this.error = options.error;
+    this.errorDescription = options.errorDescription;
+    this.errorUri = options.errorUri;
+    this.status = options.status;
+    this.wwwAuthenticate = options.wwwAuthenticate;
+  }
+}
+
+/**
+ * A success-only field was read on a failed response object (check `isSuccessful` first).
+ */
+export class ResponseAccessError extends IdentityModelError {
+  override name = 'ResponseAccessError';
+  constructor(message: string, options?: IdentityModelErrorOptions) {
+    super('ERR_RESPONSE_NOT_SUCCESSFUL', message, options);
+  }
+}
+
+/** True when `value` is an {@link IdentityModelError} (optionally with the given code). */
+export function isIdentityModelError(
+  value: unknown,
+  code?: ErrorCode,
+): value is IdentityModelError {
+  return value instanceof IdentityModelError && (code === undefined || value.code === code);
+}

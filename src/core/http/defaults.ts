@@ -1,0 +1,193 @@
+/**
+ * Transport defaults shared by every request the library makes.
+ *
+ * @module
+ */
+
+import { ConfigurationError } from '../errors.js';
+
+/** A `fetch`-compatible function: the platform's, or one injected for tests, Electron or proxies. */
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+/** Waits `ms` milliseconds, rejecting early when `signal` aborts. Injectable for tests. */
+export type SleepFn = (ms: number, signal?: AbortSignal) => Promise<void>;
+
+/**
+ * Transport options accepted by every network call (`getDiscoveryDocument`, `getJwks`,
+ * `validateToken`, the token requests, …). Unset members fall back to {@link configureHttp}'s
+ * values, then to the defaults documented here.
+ */
+export interface HttpOptions {
+  /**
+   * The `fetch` implementation. Default: `globalThis.fetch`. Inject one to use a proxy agent,
+   * custom CA certificates (Node: an undici `Agent` with `connect.ca`), Electron's `net.fetch`,
+   * or a recorder in tests.
+   */
+  fetch?: FetchLike;
+  /** Aborts the call, including retries and waits between them. */
+  signal?: AbortSignal;
+  /**
+   * Timeout of each attempt, in milliseconds. Default `30000` (Node: `HTTP_TIMEOUT` seconds).
+   * A timed-out attempt is not retried: the call fails with `ERR_TIMEOUT`.
+   */
+  timeout?: number;
+  /**
+   * How many times a retryable failure is retried. Default `3` (Node: `HTTP_RETRY_COUNT`).
+   * `0` disables retries.
+   */
+  retries?: number;
+  /**
+   * Base delay of the exponential backoff, in milliseconds: attempt `n` waits
+   * `retryBaseDelay × 2ⁿ` scaled by a random factor in [0.5, 1). Default `1000`
+   * (Node: `HTTP_RETRY_BASE_DELAY` seconds).
+   */
+  retryBaseDelay?: number;
+  /**
+   * Longest `Retry-After` the library waits for, in milliseconds. A server asking for more gets
+   * its error response returned instead of a retry. Default `120000`.
+   */
+  maxRetryAfter?: number;
+  /** Largest response body read, in bytes. Default `1048576` (1 MiB); JWKS uses 512 KiB. */
+  maxBodySize?: number;
+  /** How the library waits between retries. Default: a timer. Tests inject a recorder. */
+  sleep?: SleepFn;
+}
+
+/** The resolved transport settings. */
+export interface ResolvedHttpOptions {
+  fetch: FetchLike;
+  signal: AbortSignal | undefined;
+  timeout: number;
+  retries: number;
+  retryBaseDelay: number;
+  maxRetryAfter: number;
+  maxBodySize: number;
+  sleep: SleepFn;
+}
+
+/** Default body cap: 1 MiB. */
+export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
+
+const defaultSleep: SleepFn = (ms, signal) =>
+  new Promise((resolve, reject) => {
+    if (signal?.aborted) {
+      reject(signal.reason);
+      return;
+    }
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal?.reason);
+    };
+    const timer = setTimeout(() => {
+      signal?.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal?.addEventListener('abort', onAbort, { once: true });
+  });
+
+const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
+
+let globalDefaults: HttpOptions = {};
+let environmentDefaults: HttpOptions | undefined;
+
+/** Reads the seed library's environment variables once, where there is a `process.env` (Node). */
+function fromEnvironment(): HttpOptions {
+  if (environmentDefaults) return environmentDefaults;
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
+    ?.env;
+  const seconds = (name: string): number | undefined => {
+    const raw = env?.[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const value = Number(raw);
+    if (!Number.isFinite(value) || value < 0) {
+      throw new ConfigurationError(
+        `"${name}" must be a non-negative number of seconds, got "${raw}"`,
+      );
+    }
+    return Math.round(value * 1000);
+  };
+  const count = (name: string): number | undefined => {
+    const raw = env?.[name];
+    if (raw === undefined || raw.trim() === '') return undefined;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < 0) {
+      throw new ConfigurationError(`"${name}" must be a non-negative integer, got "${raw}"`);
+    }
+    return value;
+  };
+  const result: HttpOptions = {};
+  const timeout = seconds('HTTP_TIMEOUT');
+  // HTTP_RETRY_MAX_ATTEMPTS is the seed's older name for the same setting.
+  const retries = count('HTTP_RETRY_COUNT') ?? count('HTTP_RETRY_MAX_ATTEMPTS');
+  const retryBaseDelay = seconds('HTTP_RETRY_BASE_DELAY');
+  if (timeout !== undefined) result.timeout = timeout;
+  if (retries !== undefined) result.retries = retries;
+  if (retryBaseDelay !== undefined) result.retryBaseDelay = retryBaseDelay;
+  environmentDefaults = result;
+  return result;
+}
+
+/**
+ * Sets process-wide (or worker-wide) transport defaults; per-call options still win.
+ * Call with no argument to reset to the built-in defaults. In Node, the environment variables
+ * `HTTP_TIMEOUT` and `HTTP_RETRY_BASE_DELAY` (seconds) and `HTTP_RETRY_COUNT` are read once and
+ * sit between the built-in defaults and these.
+ *
+ * @example
+ * ```ts
+ * configureHttp({ timeout: 10_000, retries: 1 });
+ * ```
+ */
+export function configureHttp(defaults: HttpOptions = {}): void {
+  checkHttpOptions(defaults, 'defaults');
+  globalDefaults = { ...defaults };
+}
+
+function checkNumber(value: unknown, path: string, min: number, integer = false): void {
+  if (value === undefined) return;
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    value < min ||
+    (integer && !Number.isInteger(value))
+  ) {
+    throw new ConfigurationError(
+      `"${path}" must be ${integer ? 'an integer' : 'a number'} >= ${min}`,
+    );
+  }
+}
+
+/** Checks transport options, quoting the offending path. */
+export function checkHttpOptions(options: HttpOptions, path = 'options'): void {
+  checkNumber(options.timeout, `${path}.timeout`, 1);
+  checkNumber(options.retries, `${path}.retries`, 0, true);
+  checkNumber(options.retryBaseDelay, `${path}.retryBaseDelay`, 0);
+  checkNumber(options.maxRetryAfter, `${path}.maxRetryAfter`, 0);
+  checkNumber(options.maxBodySize, `${path}.maxBodySize`, 1, true);
+  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
+    throw new ConfigurationError(`"${path}.fetch" must be a function`);
+  }
+}
+
+/** Merges per-call options over the global and built-in defaults. */
+export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptions {
+  checkHttpOptions(options);
+  const env = fromEnvironment();
+  const pick = <K extends keyof HttpOptions>(key: K): HttpOptions[K] =>
+    options[key] ?? globalDefaults[key] ?? env[key];
+  return {
+    fetch: pick('fetch') ?? defaultFetch,
+    signal: options.signal,
+    timeout: pick('timeout') ?? 30_000,
+    retries: pick('retries') ?? 3,
+    retryBaseDelay: pick('retryBaseDelay') ?? 1_000,
+    maxRetryAfter: pick('maxRetryAfter') ?? 120_000,
+    maxBodySize: pick('maxBodySize') ?? DEFAULT_MAX_BODY_SIZE,
+    sleep: pick('sleep') ?? defaultSleep,
+  };
+}
+
+/** @internal Forgets the cached environment variables (tests). */
+export function resetEnvironmentDefaults(): void {
+  environmentDefaults = undefined;
+}

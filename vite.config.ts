@@ -1,0 +1,34 @@
+/// <reference types="vitest/config" />
+import { defineConfig } from 'vite';
+
+// `vite build` builds the library entries (the package's `exports`), ESM only, dependencies
+// external. `vitest` (the `test` block) runs the Node tests under test/; the browser tests under
+// test/browser/ run in real Chromium through Playwright (playwright.config.ts).
+export default defineConfig({
+  build: {
+    target: 'es2022',
+    outDir: 'dist',
+    emptyOutDir: true,
+    sourcemap: true,
+    minify: false,
+    lib: {
+      entry: {
+        index: 'src/index.ts',
+        sw: 'sw/index.ts',
+        core: 'src/core/index.ts',
+      },
+      formats: ['es'],
+    },
+    rolldownOptions: {
+      external: [/^jose/, /^oauth4webapi/, /^idb-keyval/, /^workbox-window/],
+    },
+  },
+  test: {
+    include: ['test/**/*.test.ts'],
+    exclude: ['test/browser/**', 'node_modules/**'],
+    environment: 'node',
+    testTimeout: 20_000,
+    hookTimeout: 30_000,
+    pool: 'forks',
+  },
+});

@@ -12,6 +12,10 @@ import type { CacheStore } from './store.js';
  * restarted worker can validate tokens without fetching discovery or JWKS again. The database
  * is opened lazily on first use. Holds metadata only: discovery documents and public keys.
  *
+ * Give each store its own database: idb-keyval creates the object store only when it creates
+ * the database, so a second `storeName` in an existing database does not exist and every
+ * operation on it rejects (a metadata cache then works from memory alone).
+ *
  * @param dbName IndexedDB database name. Default `identity-model-web`.
  * @param storeName Object store name. Default `metadata`.
  *

@@ -19,6 +19,10 @@ export interface CacheEntry<T> {
 /** What a loader returns: the value and the server's `max-age` in seconds, if any. */
 export interface LoadResult<T> {
   value: T;
+  /**
+   * Lifetime the server allows, in seconds (see `maxAgeSeconds`); clamped to the cache's
+   * [`minTtl`, `maxTtl`] window. Absent (or not a finite number): the loader's `defaultTtl`.
+   */
   maxAge?: number | undefined;
 }
 
@@ -28,10 +32,12 @@ export interface CacheLoader<T> {
   load: () => Promise<LoadResult<T>>;
   /**
    * Re-checks a value read back from the persistent store, which page script can write to
-   * (IndexedDB is shared with the page). Throw to treat the stored value as absent.
+   * (IndexedDB is shared with the page). Throw to treat the stored value as absent (it is then
+   * loaded again and overwritten). Stored timings are checked by the cache itself: an entry
+   * fetched "in the future" is ignored and none lives longer than `maxTtl` from its fetch.
    */
   revive: (stored: unknown) => T;
-  /** Lifetime when the server sends no `max-age`, in milliseconds. */
+  /** Lifetime when the server sends no `max-age`, in milliseconds (also clamped to the window). */
   defaultTtl: number;
 }
 
@@ -49,7 +55,10 @@ export interface CacheInfo {
 
 /** Options of {@link createMetadataCache}. */
 export interface MetadataCacheOptions {
-  /** Persistent layer. Default: memory only. See `createIndexedDbStore()`. */
+  /**
+   * Persistent layer. Default: memory only. See `createIndexedDbStore()`. A store that throws or
+   * rejects never fails a lookup: the cache then works from memory and the network.
+   */
   store?: CacheStore;
   /** Clock in milliseconds since the epoch. Default `Date.now`. Inject one in tests. */
   now?: () => number;
@@ -58,8 +67,9 @@ export interface MetadataCacheOptions {
   /** Longest lifetime, in milliseconds. Default `86400000` (24 h). */
   maxTtl?: number;
   /**
-   * Least time between two forced refreshes of the same key (an unknown `kid` or a failed
-   * signature), in milliseconds. Default `30000` (30 s).
+   * Least time between two network loads of the same key through `refresh` (an unknown `kid` or
+   * a failed signature), in milliseconds, counted from the start of the last load (failed ones
+   * included). Default `30000` (30 s).
    */
   refreshCooldown?: number;
 }
@@ -69,8 +79,9 @@ export interface CacheNamespace {
   /** Returns the cached entry, loading it once for all concurrent callers when missing or expired. */
   get<T>(key: string, loader: CacheLoader<T>): Promise<CacheEntry<T>>;
   /**
-   * Forces a reload unless the key was loaded within the cooldown. Concurrent callers share one
-   * load. A failed load keeps the old entry while it is unexpired. `refreshed` tells whether the
+   * Forces a network load unless the key was loaded within the cooldown. A load already in flight
+   * is joined rather than skipped, so concurrent callers share one load and all see its result.
+   * A failed load keeps the old entry while it is unexpired. `refreshed` tells whether the
    * returned entry is new.
    */
   refresh<T>(
@@ -161,7 +172,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
     lastLoad.set(key, settings.now());
     const { value, maxAge } = await loader.load();
     const fetchedAt = settings.now();
-    const ttl = maxAge === undefined ? loader.defaultTtl : maxAge * 1000;
+    const ttl = Number.isFinite(maxAge) ? (maxAge as number) * 1000 : loader.defaultTtl;
     const entry: CacheEntry<T> = {
       value,
       fetchedAt,
@@ -169,8 +180,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
     };
     memory.set(key, entry);
     const stored: StoredEntry = { v: 1, value, fetchedAt, expiresAt: entry.expiresAt };
-    // A store that fails (quota, private mode) must not fail the caller: memory still has it.
-    await settings.store.set(storeKey(key), stored).catch(() => {});
+    await quietly(() => settings.store.set(storeKey(key), stored));
     return entry;
   };
 
@@ -178,13 +188,12 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
     key: string,
     loader: CacheLoader<T>,
   ): Promise<CacheEntry<T> | undefined> => {
-    let stored: unknown;
-    try {
-      stored = await settings.store.get(storeKey(key));
-    } catch {
+    const stored = await quietly(() => settings.store.get(storeKey(key)));
+    const time = settings.now();
+    // Page script can write the store: a fetch time in the future would stretch the lifetime.
+    if (!isStoredEntry(stored) || stored.fetchedAt > time || time >= stored.expiresAt) {
       return undefined;
     }
-    if (!isStoredEntry(stored) || settings.now() >= stored.expiresAt) return undefined;
     try {
       const entry: CacheEntry<T> = {
         value: loader.revive(stored.value),
@@ -231,12 +240,15 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
     async refresh<T>(key: string, loader: CacheLoader<T>) {
       const current = fresh(key) as CacheEntry<T> | undefined;
       const last = lastLoad.get(key);
-      if (current && last !== undefined && settings.now() - last < settings.cooldown) {
-        return { entry: current, refreshed: false };
-      }
+      const cooling = last !== undefined && settings.now() - last < settings.cooldown;
+      // Within the cooldown a load in flight is still joined: its result may be the one needed.
+      if (current && cooling && !inflight.has(key)) return { entry: current, refreshed: false };
       try {
-        const { entry } = await single(key, () => network(key, loader));
-        return { entry: entry as CacheEntry<T>, refreshed: entry !== current };
+        let loaded = await single(key, () => network(key, loader));
+        // Joined a `get` that read the store: no server was asked, so ask now.
+        if (loaded.source === 'store') loaded = await single(key, () => network(key, loader));
+        const entry = loaded.entry as CacheEntry<T>;
+        return { entry, refreshed: entry !== current };
       } catch (error) {
         const still = fresh(key) as CacheEntry<T> | undefined;
         if (still) return { entry: still, refreshed: false };
@@ -255,16 +267,28 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
       counters.misses = 0;
       counters.fetches = 0;
       const prefix = storeKey('');
-      const keys = await settings.store.keys().catch(() => [] as string[]);
+      const keys = (await quietly(() => settings.store.keys())) ?? [];
       await Promise.all(
         keys
           .filter((key) => key.startsWith(prefix))
-          .map((key) => settings.store.delete(key).catch(() => {})),
+          .map((key) => quietly(() => settings.store.delete(key))),
       );
     },
 
     info: () => ({ ...counters, size: memory.size }),
   };
+}
+
+/**
+ * Runs a store operation; `undefined` when it throws or rejects. A failing store (quota, private
+ * mode, a closed or blocked database, a custom store that throws) must not fail the caller.
+ */
+async function quietly<T>(operation: () => Promise<T>): Promise<T | undefined> {
+  try {
+    return await operation();
+  } catch {
+    return undefined;
+  }
 }
 
 function isStoredEntry(value: unknown): value is StoredEntry {
@@ -273,8 +297,7 @@ function isStoredEntry(value: unknown): value is StoredEntry {
     typeof entry === 'object' &&
     entry !== null &&
     entry.v === 1 &&
-    typeof entry.fetchedAt === 'number' &&
-    typeof entry.expiresAt === 'number' &&
+    Number.isFinite(entry.fetchedAt) &&
     Number.isFinite(entry.expiresAt)
   );
 }

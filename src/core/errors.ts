@@ -33,6 +33,7 @@ export type ErrorCode =
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_CONTENT_TYPE'
   | 'ERR_INVALID_JSON'
+  | 'ERR_INVALID_RESPONSE'
   // DiscoveryError: the discovery document breaks the spec or the policy
   | 'ERR_DISCOVERY_ISSUER_MISMATCH'
   | 'ERR_DISCOVERY_HTTPS_REQUIRED'
@@ -107,20 +108,22 @@ export type HttpErrorCode = Extract<
   | 'ERR_BODY_TOO_LARGE'
   | 'ERR_CONTENT_TYPE'
   | 'ERR_INVALID_JSON'
+  | 'ERR_INVALID_RESPONSE'
 >;
 
 /** Extra facts carried by an {@link HttpError}. */
 export interface HttpErrorOptions extends IdentityModelErrorOptions {
   /** The request URL. */
-  url?: string;
+  url?: string | undefined;
   /** The HTTP status, when a response arrived. */
-  status?: number;
+  status?: number | undefined;
 }
 
 /**
  * A transport failure or a response the library refuses to read: timeout, abort, network error,
  * an unexpected HTTP status, a redirect (never followed), a body over the size cap, a wrong
- * content type or a body that is not JSON.
+ * content type, a body that is not JSON, or JSON that breaks the protocol (`ERR_INVALID_RESPONSE`:
+ * e.g. a token response without `access_token`, or `expires_in` as a string).
  */
 export class HttpError extends IdentityModelError {
   override name = 'HttpError';
@@ -160,7 +163,7 @@ export class DiscoveryError extends IdentityModelError {
   constructor(
     code: DiscoveryErrorCode,
     message: string,
-    options?: IdentityModelErrorOptions & { member?: string },
+    options?: IdentityModelErrorOptions & { member?: string | undefined },
   ) {
     super(code, message, options);
     this.member = options?.member;
@@ -193,7 +196,7 @@ export type TokenValidationErrorCode = Extract<ErrorCode, `ERR_JWT_${string}`>;
 /** Extra facts carried by a {@link TokenValidationError}. */
 export interface TokenValidationErrorOptions extends IdentityModelErrorOptions {
   /** The claim or header parameter at fault, e.g. `exp`, `aud`, `typ`. */
-  claim?: string;
+  claim?: string | undefined;
 }
 
 /**

@@ -1,0 +1,200 @@
+/**
+ * Checking a provider metadata document against the specs and the {@link DiscoveryPolicy}.
+ *
+ * @module
+ */
+
+import { DiscoveryError } from '../errors.js';
+import type { JsonObject } from '../http/json.js';
+import { isSecureEnough, isUnder, tryParseUrl } from '../lib/url.js';
+import {
+  DISCOVERY_MEMBERS,
+  type MemberKind,
+  REQUIRED_MEMBERS,
+  RESPONSE_TYPE_PARTS,
+  SUBJECT_TYPES,
+} from './members.js';
+import type { ResolvedDiscoveryPolicy } from './policy.js';
+
+type Member = (typeof DISCOVERY_MEMBERS)[number];
+type KindType<K extends MemberKind> = K extends 'url' | 'string'
+  ? string
+  : K extends 'strings'
+    ? readonly string[]
+    : K extends 'boolean'
+      ? boolean
+      : Readonly<Record<string, string>>;
+
+/**
+ * Provider metadata with camelCase names: every member of OpenID Connect Discovery 1.0,
+ * RFC 8414, RFC 8628, RFC 9126 (PAR), RFC 9207, RFC 9449 (DPoP), RFC 8705, RFC 9101, RFC 9396,
+ * JARM, Session Management, RP-Initiated / Front-Channel / Back-Channel Logout and CIBA; each is
+ * present only when the provider sent it. `raw` holds the whole document as sent, including
+ * members the library does not know.
+ */
+export type DiscoveryDocument = {
+  readonly [M in Member as M[1]]?: KindType<M[2]>;
+} & {
+  readonly issuer: string;
+  readonly authorizationEndpoint: string;
+  readonly tokenEndpoint: string;
+  readonly responseTypesSupported: readonly string[];
+  readonly subjectTypesSupported: readonly string[];
+  readonly idTokenSigningAlgValuesSupported: readonly string[];
+  /** The document exactly as parsed. */
+  readonly raw: JsonObject;
+};
+
+function invalid(member: string, message: string): DiscoveryError {
+  return new DiscoveryError('ERR_DISCOVERY_INVALID_MEMBER', `"${member}" ${message}`, { member });
+}
+
+function checkKind(name: string, kind: MemberKind, value: unknown): void {
+  switch (kind) {
+    case 'url':
+    case 'string':
+      if (typeof value !== 'string') throw invalid(name, 'must be a string');
+      if (kind === 'url' && !tryParseUrl(value)) throw invalid(name, 'must be an absolute URL');
+      return;
+    case 'strings':
+      if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+        throw invalid(name, 'must be an array of strings');
+      }
+      return;
+    case 'boolean':
+      if (typeof value !== 'boolean') throw invalid(name, 'must be a boolean');
+      return;
+    case 'object':
+      if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+        throw invalid(name, 'must be a JSON object');
+      }
+      for (const [alias, url] of Object.entries(value)) {
+        if (typeof url !== 'string' || !tryParseUrl(url)) {
+          throw invalid(name, `member "${alias}" must be an absolute URL`);
+        }
+      }
+  }
+}
+
+function trimSlash(value: string): string {
+  return value.replace(/\/+$/, '');
+}
+
+/**
+ * Checks `raw` and returns the typed document. Throws {@link DiscoveryError}:
+ * `ERR_DISCOVERY_INVALID_MEMBER` (wrong JSON type, unknown subject or response type),
+ * `ERR_DISCOVERY_MISSING_MEMBER`, `ERR_DISCOVERY_ISSUER_MISMATCH`, `ERR_DISCOVERY_HTTPS_REQUIRED`,
+ * `ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED`. Unknown members are ignored.
+ *
+ * @param authority The expected issuer (from the address, or the policy's `authority`).
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
+ */
+export function parseDiscoveryDocument(
+  raw: JsonObject,
+  authority: string,
+  policy: ResolvedDiscoveryPolicy,
+): DiscoveryDocument {
+  const document: Record<string, unknown> = {};
+  for (const [name, camel, kind] of DISCOVERY_MEMBERS) {
+    if (!Object.hasOwn(raw, name)) continue;
+    const value = raw[name];
+    checkKind(name, kind, value);
+    // Arrays are copied and frozen: callers share cached documents.
+    document[camel] = Array.isArray(value) ? Object.freeze([...value]) : value;
+  }
+
+  const missing = REQUIRED_MEMBERS.filter(
+    (name) => !Object.hasOwn(raw, name) && (name !== 'jwks_uri' || policy.requireKeySet),
+  );
+  if (missing.length > 0) {
+    throw new DiscoveryError(
+      'ERR_DISCOVERY_MISSING_MEMBER',
+      `Discovery document is missing required member${missing.length > 1 ? 's' : ''}: ${missing.join(', ')}`,
+      { member: missing[0] },
+    );
+  }
+
+  for (const value of raw.subject_types_supported as string[]) {
+    if (!SUBJECT_TYPES.has(value)) {
+      throw invalid('subject_types_supported', `contains unknown subject type "${value}"`);
+    }
+  }
+  for (const value of raw.response_types_supported as string[]) {
+    const parts = value.split(' ');
+    if (
+      parts.some((part) => !RESPONSE_TYPE_PARTS.has(part)) ||
+      new Set(parts).size !== parts.length
+    ) {
+      throw invalid('response_types_supported', `contains unknown response type "${value}"`);
+    }
+  }
+
+  const issuer = raw.issuer as string;
+  const issuerUrl = tryParseUrl(issuer);
+  if (!issuerUrl) throw invalid('issuer', 'must be an absolute URL');
+  if (issuerUrl.search !== '' || issuerUrl.hash !== '') {
+    throw invalid('issuer', 'must not have a query or fragment');
+  }
+  if (!isSecureEnough(issuerUrl, policy.requireHttps, policy.allowHttpOnLoopback)) {
+    throw new DiscoveryError('ERR_DISCOVERY_HTTPS_REQUIRED', `Issuer "${issuer}" must use https`, {
+      member: 'issuer',
+    });
+  }
+  if (policy.validateIssuer && trimSlash(issuer) !== trimSlash(authority)) {
+    throw new DiscoveryError(
+      'ERR_DISCOVERY_ISSUER_MISMATCH',
+      `Issuer "${issuer}" does not match the authority "${authority}"`,
+      { member: 'issuer' },
+    );
+  }
+
+  if (policy.validateEndpoints) checkEndpoints(raw, authority, policy);
+  document.raw = raw;
+  return document as DiscoveryDocument;
+}
+
+function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDiscoveryPolicy) {
+  const bases = [authority, ...policy.additionalEndpointBaseAddresses]
+    .map((base) => tryParseUrl(base))
+    .filter((base): base is URL => base !== undefined);
+  const authorityOrigin = bases[0]?.origin;
+  const excluded = new Set(policy.endpointValidationExcludeList);
+  const check = (member: string, value: string, sameHostRequired: boolean) => {
+    const url = new URL(value);
+    if (!isSecureEnough(url, policy.requireHttps, policy.allowHttpOnLoopback)) {
+      throw new DiscoveryError(
+        'ERR_DISCOVERY_HTTPS_REQUIRED',
+        `"${member}" must use https, got "${value}"`,
+        { member },
+      );
+    }
+    if (url.username !== '' || url.password !== '') {
+      throw new DiscoveryError(
+        'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
+        `"${member}" must not contain user info`,
+        { member },
+      );
+    }
+    if (!sameHostRequired) return;
+    const allowed =
+      url.origin === authorityOrigin || bases.slice(1).some((base) => isUnder(url, base));
+    if (!allowed) {
+      throw new DiscoveryError(
+        'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
+        `"${member}" (${value}) is not on the authority ${authority} or an allowed base address`,
+        { member },
+      );
+    }
+  };
+  for (const [name, , kind] of DISCOVERY_MEMBERS) {
+    if (kind !== 'url' || excluded.has(name) || !Object.hasOwn(raw, name)) continue;
+    check(name, raw[name] as string, true);
+  }
+  // mTLS aliases live on another host by design (RFC 8705 §5): https is still required.
+  const aliases = raw.mtls_endpoint_aliases as Record<string, string> | undefined;
+  if (aliases && !excluded.has('mtls_endpoint_aliases')) {
+    for (const [alias, value] of Object.entries(aliases)) {
+      check(`mtls_endpoint_aliases.${alias}`, value, false);
+    }
+  }
+}

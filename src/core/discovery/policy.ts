@@ -1,0 +1,111 @@
+/**
+ * The discovery validation policy: the union of the seed's and Duende.IdentityModel's.
+ *
+ * @module
+ */
+
+import { ConfigurationError } from '../errors.js';
+
+/**
+ * How strictly a discovery document (and the address it came from) is checked. Every member is
+ * optional; the defaults are the strict ones.
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
+ */
+export interface DiscoveryPolicy {
+  /**
+   * The expected issuer. Default: the discovery address without
+   * `/.well-known/openid-configuration`.
+   */
+  authority?: string;
+  /** Require `https` for the address, the issuer and every endpoint. Default `true`. */
+  requireHttps?: boolean;
+  /**
+   * Allow `http` on loopback hosts (`localhost`, 127.0.0.0/8, `[::1]`) even when
+   * `requireHttps` is on. Default `true`.
+   */
+  allowHttpOnLoopback?: boolean;
+  /**
+   * Require `issuer` to equal the authority exactly (a trailing slash aside; case, scheme and
+   * port matter). Default `true`. OpenID Connect Discovery 1.0 §4.3.
+   */
+  validateIssuer?: boolean;
+  /**
+   * Require every `*_endpoint`, `jwks_uri` and `check_session_iframe` to be an absolute URL
+   * (https per policy) on the authority's origin or under one of
+   * `additionalEndpointBaseAddresses`. Default `true`.
+   */
+  validateEndpoints?: boolean;
+  /** Base URLs besides the authority where endpoints may live, e.g. a separate JWKS host. */
+  additionalEndpointBaseAddresses?: readonly string[];
+  /** Member names left out of the endpoint check, e.g. `['jwks_uri']`. */
+  endpointValidationExcludeList?: readonly string[];
+  /** Require `jwks_uri`. Default `true`. */
+  requireKeySet?: boolean;
+}
+
+/** A policy with every default applied. */
+export interface ResolvedDiscoveryPolicy {
+  authority: string | undefined;
+  requireHttps: boolean;
+  allowHttpOnLoopback: boolean;
+  validateIssuer: boolean;
+  validateEndpoints: boolean;
+  additionalEndpointBaseAddresses: readonly string[];
+  endpointValidationExcludeList: readonly string[];
+  requireKeySet: boolean;
+}
+
+function bool(value: unknown, path: string, fallback: boolean): boolean {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw new ConfigurationError(`"${path}" must be a boolean`);
+  return value;
+}
+
+function strings(value: unknown, path: string): readonly string[] {
+  if (value === undefined) return [];
+  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
+    throw new ConfigurationError(`"${path}" must be an array of strings`);
+  }
+  return value;
+}
+
+/** Applies defaults and checks types, quoting the path of a bad member. */
+export function resolveDiscoveryPolicy(policy: DiscoveryPolicy = {}): ResolvedDiscoveryPolicy {
+  if (typeof policy !== 'object' || policy === null) {
+    throw new ConfigurationError('"policy" must be an object');
+  }
+  if (policy.authority !== undefined && typeof policy.authority !== 'string') {
+    throw new ConfigurationError('"policy.authority" must be a string');
+  }
+  return {
+    authority: policy.authority,
+    requireHttps: bool(policy.requireHttps, 'policy.requireHttps', true),
+    allowHttpOnLoopback: bool(policy.allowHttpOnLoopback, 'policy.allowHttpOnLoopback', true),
+    validateIssuer: bool(policy.validateIssuer, 'policy.validateIssuer', true),
+    validateEndpoints: bool(policy.validateEndpoints, 'policy.validateEndpoints', true),
+    additionalEndpointBaseAddresses: strings(
+      policy.additionalEndpointBaseAddresses,
+      'policy.additionalEndpointBaseAddresses',
+    ),
+    endpointValidationExcludeList: strings(
+      policy.endpointValidationExcludeList,
+      'policy.endpointValidationExcludeList',
+    ),
+    requireKeySet: bool(policy.requireKeySet, 'policy.requireKeySet', true),
+  };
+}
+
+/** A stable string for a resolved policy: part of the cache key. */
+export function policyKey(policy: ResolvedDiscoveryPolicy): string {
+  return JSON.stringify([
+    policy.authority ?? null,
+    policy.requireHttps,
+    policy.allowHttpOnLoopback,
+    policy.validateIssuer,
+    policy.validateEndpoints,
+    policy.additionalEndpointBaseAddresses,
+    policy.endpointValidationExcludeList,
+    policy.requireKeySet,
+  ]);
+}

@@ -1,0 +1,55 @@
+/**
+ * @module
+ */
+
+import { ConfigurationError } from '../errors.js';
+import { tryParseUrl } from '../lib/url.js';
+
+/** The well-known path of OpenID Connect Discovery 1.0 §4. */
+export const OIDC_DISCOVERY_PATH = '/.well-known/openid-configuration';
+
+/** A discovery address split into the document URL and the authority (expected issuer). */
+export interface DiscoveryUrl {
+  /** Where the discovery document is fetched from. */
+  url: string;
+  /** The authority: the issuer the document must name, without a trailing slash. */
+  authority: string;
+}
+
+/**
+ * Turns an issuer or discovery address into the document URL and the authority. The well-known
+ * path is appended once: an address that already ends with it is kept.
+ *
+ * @example
+ * ```ts
+ * parseDiscoveryUrl('https://op.example/tenant');
+ * // { url: 'https://op.example/tenant/.well-known/openid-configuration',
+ * //   authority: 'https://op.example/tenant' }
+ * ```
+ *
+ * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationRequest
+ */
+export function parseDiscoveryUrl(address: string): DiscoveryUrl {
+  if (typeof address !== 'string' || address.trim() === '') {
+    throw new ConfigurationError('"address" must be a non-empty string');
+  }
+  const parsed = tryParseUrl(address.trim());
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
+    throw new ConfigurationError(`"address" must be an absolute http(s) URL, got "${address}"`);
+  }
+  if (
+    parsed.search !== '' ||
+    parsed.hash !== '' ||
+    parsed.username !== '' ||
+    parsed.password !== ''
+  ) {
+    throw new ConfigurationError(
+      `"address" must not have a query, fragment or user info (OpenID Connect Discovery 1.0 §2), got "${address}"`,
+    );
+  }
+  let base = parsed.href.replace(/\/+$/, '');
+  if (base.toLowerCase().endsWith(OIDC_DISCOVERY_PATH)) {
+    base = base.slice(0, -OIDC_DISCOVERY_PATH.length);
+  }
+  return { url: `${base}${OIDC_DISCOVERY_PATH}`, authority: base };
+}

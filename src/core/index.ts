@@ -1,0 +1,32 @@
+/**
+ * identity-model-web/core: the runtime-agnostic OpenID Connect / OAuth 2.0 protocol library.
+ * Runs in pages, service workers, extension workers, Electron and Node 20+.
+ *
+ * @module
+ */
+
+export * from './cache/index.js';
+export * from './discovery/index.js';
+export * from './errors.js';
+export {
+  configureHttp,
+  DEFAULT_MAX_BODY_SIZE,
+  type FetchLike,
+  type HttpOptions,
+  type SleepFn,
+} from './http/index.js';
+export type { JwsAlgorithm } from './jose/algorithms.js';
+export {
+  DEFAULT_JWKS_TTL,
+  getJwks,
+  type JwksRequest,
+  type JwksResponse,
+  type JwksSuccess,
+  MAX_JWKS_BODY_SIZE,
+  MAX_JWKS_KEYS,
+  MIN_RSA_BITS,
+  type SkippedKey,
+} from './jwks/index.js';
+export type { FailedResponse, ResponseErrorType } from './lib/response.js';
+export * from './token/index.js';
+export * from './validation/index.js';

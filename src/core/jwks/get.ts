@@ -1,0 +1,141 @@
+/**
+ * Fetching (and caching) JWK Sets.
+ *
+ * @module
+ */
+
+import { getDefaultCache } from '../cache/default.js';
+import type { CacheEntry, CacheLoader, MetadataCache } from '../cache/metadata-cache.js';
+import { ConfigurationError } from '../errors.js';
+import { maxAgeSeconds } from '../http/cache-control.js';
+import type { HttpOptions } from '../http/defaults.js';
+import { assertOk, isJsonObject, readJsonObject } from '../http/json.js';
+import { httpRequest } from '../http/request.js';
+import { type FailedResponse, toResponse } from '../lib/response.js';
+import { tryParseUrl } from '../lib/url.js';
+import { type KeySet, parseKeySet } from './parse.js';
+
+/** Lifetime of a JWK Set when the server sends no `max-age`: 24 hours. */
+export const DEFAULT_JWKS_TTL = 86_400_000;
+
+/** Largest JWK Set body read: 512 KiB. */
+export const MAX_JWKS_BODY_SIZE = 512 * 1024;
+
+/** Arguments of {@link getJwks}. */
+export interface JwksRequest extends HttpOptions {
+  /** The `jwks_uri`. */
+  address: string;
+  /** Cache to use. Default: the shared cache. `false` always fetches. */
+  cache?: MetadataCache | false;
+}
+
+/** A successful JWKS response. */
+export interface JwksSuccess {
+  readonly isSuccessful: true;
+  /** The usable keys as published (public members only), in the set's order. */
+  readonly keys: readonly JsonWebKey[];
+  /** Keys left out, with the reason (wrong `use`, private members, RSA under 2048 bits, …). */
+  readonly skipped: KeySet['skipped'];
+  /** The set as sent. */
+  readonly raw: KeySet['raw'];
+}
+
+/** What {@link getJwks} resolves to: check `isSuccessful` first. */
+export type JwksResponse = JwksSuccess | FailedResponse;
+
+/**
+ * Fetches and checks a JWK Set. Unusable keys are skipped and listed in `skipped`; a set with
+ * no usable key, over 100 keys or over 512 KiB fails. Never throws for a bad server (see
+ * `isSuccessful`); bad arguments throw a `ConfigurationError`. Cached for `max-age` clamped to
+ * [60 s, 24 h], default 24 h.
+ *
+ * @example
+ * ```ts
+ * const jwks = await getJwks({ address: disco.jwksUri });
+ * if (jwks.isSuccessful) console.log(jwks.keys.map((k) => k.kid));
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7517#section-5
+ */
+export async function getJwks(request: JwksRequest): Promise<JwksResponse> {
+  return toResponse(async () => {
+    const set = await fetchKeySet(request);
+    return {
+      isSuccessful: true as const,
+      keys: set.keys.map((key) => ({
+        ...key.publicJwk,
+        ...(key.kid === undefined ? {} : { kid: key.kid }),
+        ...(key.alg === undefined ? {} : { alg: key.alg }),
+      })),
+      skipped: set.skipped,
+      raw: set.raw,
+    };
+  }, ['keys', 'skipped', 'raw']);
+}
+
+function loaderFor(address: string, options: HttpOptions): CacheLoader<KeySet> {
+  return {
+    defaultTtl: DEFAULT_JWKS_TTL,
+    load: async () => {
+      const response = await httpRequest(
+        { url: address, headers: { accept: 'application/jwk-set+json, application/json' } },
+        { ...options, maxBodySize: options.maxBodySize ?? MAX_JWKS_BODY_SIZE },
+      );
+      assertOk(response, 'JWKS request');
+      return {
+        value: parseKeySet(readJsonObject(response), `JWK Set at ${address}`),
+        maxAge: maxAgeSeconds(response.headers),
+      };
+    },
+    // Key sets read back from a persistent store are checked again: the store is page-writable.
+    revive: (stored) => {
+      const raw = (stored as { raw?: unknown } | null)?.raw;
+      if (!isJsonObject(raw)) throw new TypeError('stored key set has no raw member');
+      return parseKeySet(raw, `stored JWK Set of ${address}`);
+    },
+  };
+}
+
+function checkAddress(address: unknown): string {
+  if (typeof address !== 'string' || !tryParseUrl(address)) {
+    throw new ConfigurationError('"address" must be an absolute URL');
+  }
+  return address;
+}
+
+/**
+ * The checked key set at `request.address`, from the cache when fresh. Throws `HttpError` or
+ * `JwksError`.
+ */
+export async function fetchKeySet(request: JwksRequest): Promise<KeySet> {
+  return (await keySetHandle(request).get()).value;
+}
+
+/**
+ * @internal A prepared key-set lookup (see `discoveryHandle`): `peek` reads memory only;
+ * `refresh` reloads unless the set was loaded within the cache's cooldown (default 30 s),
+ * shares one request among concurrent callers, and keeps the old set when the reload fails.
+ */
+export interface KeySetHandle {
+  get(): Promise<CacheEntry<KeySet>>;
+  peek(): CacheEntry<KeySet> | undefined;
+  refresh(): Promise<{ entry: CacheEntry<KeySet>; refreshed: boolean }>;
+}
+
+/** @internal Prepares a key-set lookup. */
+export function keySetHandle(request: JwksRequest): KeySetHandle {
+  const address = checkAddress(request.address);
+  const loader = loaderFor(address, request);
+  const cache = request.cache === false ? undefined : (request.cache ?? getDefaultCache());
+  const uncached = async (): Promise<CacheEntry<KeySet>> => {
+    const { value } = await loader.load();
+    const now = Date.now();
+    return { value, fetchedAt: now, expiresAt: now };
+  };
+  return {
+    get: () => (cache ? cache.jwks.get(address, loader) : uncached()),
+    peek: () => cache?.jwks.peek<KeySet>(address),
+    refresh: async () =>
+      cache ? cache.jwks.refresh(address, loader) : { entry: await uncached(), refreshed: true },
+  };
+}

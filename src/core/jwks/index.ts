@@ -1,0 +1,14 @@
+export {
+  DEFAULT_JWKS_TTL,
+  fetchKeySet,
+  getJwks,
+  type JwksRequest,
+  type JwksResponse,
+  type JwksSuccess,
+  type KeySetHandle,
+  keySetHandle,
+  MAX_JWKS_BODY_SIZE,
+} from './get.js';
+export { importedKey, importVerificationKey } from './import.js';
+export { checkJwk, keyFitsAlgorithm, MIN_RSA_BITS, type VerificationKey } from './key.js';
+export { type KeySet, MAX_JWKS_KEYS, parseKeySet, type SkippedKey } from './parse.js';

@@ -1,0 +1,110 @@
+/**
+ * Client authentication at the token endpoint (RFC 6749 §2.3, RFC 7523 §2.2, OIDC Core §9).
+ *
+ * @module
+ */
+
+import { importJWK } from 'jose';
+import * as oauth from 'oauth4webapi';
+import { ConfigurationError } from '../errors.js';
+
+/** How the client authenticates. */
+export type ClientAuthMethod =
+  | 'client_secret_basic'
+  | 'client_secret_post'
+  | 'private_key_jwt'
+  | 'none';
+
+/** Client identity and credentials, shared by every token-endpoint call. */
+export interface ClientCredentialsOptions {
+  /** The `client_id`. */
+  clientId: string;
+  /** The client secret (`client_secret_basic`, `client_secret_post`). */
+  clientSecret?: string;
+  /**
+   * Default: `client_secret_basic` when `clientSecret` is given, `private_key_jwt` when
+   * `privateKey` is, else `none` (a public client).
+   */
+  authMethod?: ClientAuthMethod;
+  /**
+   * The private key signing `private_key_jwt` assertions: a `CryptoKey` (may be
+   * non-extractable) or a private JWK with `alg`. Give `kid` when the provider needs it.
+   */
+  privateKey?: CryptoKey | JsonWebKey;
+  /** `kid` header of the client assertion. Default: the JWK's `kid`. */
+  privateKeyId?: string;
+}
+
+/** The oauth4webapi client and authentication for a call. */
+export interface PreparedClient {
+  client: oauth.Client;
+  auth: oauth.ClientAuth;
+}
+
+/**
+ * Prepares client authentication. `private_key_jwt` assertions carry iss = sub = client id,
+ * aud = `audience` (the endpoint), a random `jti`, and live 60 seconds (RFC 7523 §3).
+ */
+export async function prepareClient(
+  options: ClientCredentialsOptions,
+  audience: string,
+): Promise<PreparedClient> {
+  const { clientId, clientSecret, privateKey } = options;
+  if (typeof clientId !== 'string' || clientId === '') {
+    throw new ConfigurationError('"clientId" must be a non-empty string');
+  }
+  if (clientSecret !== undefined && typeof clientSecret !== 'string') {
+    throw new ConfigurationError('"clientSecret" must be a string');
+  }
+  const method =
+    options.authMethod ??
+    (clientSecret !== undefined ? 'client_secret_basic' : privateKey ? 'private_key_jwt' : 'none');
+  const client: oauth.Client = { client_id: clientId };
+  switch (method) {
+    case 'client_secret_basic':
+    case 'client_secret_post':
+      if (!clientSecret) throw new ConfigurationError(`"clientSecret" is required for ${method}`);
+      return {
+        client,
+        auth:
+          method === 'client_secret_basic'
+            ? oauth.ClientSecretBasic(clientSecret)
+            : oauth.ClientSecretPost(clientSecret),
+      };
+    case 'private_key_jwt': {
+      if (!privateKey) throw new ConfigurationError('"privateKey" is required for private_key_jwt');
+      const key = await toPrivateKey(privateKey);
+      const kid = options.privateKeyId ?? (privateKey as JsonWebKey & { kid?: string }).kid;
+      return {
+        client,
+        auth: oauth.PrivateKeyJwt(kid === undefined ? { key } : { key, kid }, {
+          [oauth.modifyAssertion](_header, payload) {
+            payload.aud = audience;
+          },
+        }),
+      };
+    }
+    case 'none':
+      return { client, auth: oauth.None() };
+    default:
+      throw new ConfigurationError(
+        `"authMethod" must be client_secret_basic, client_secret_post, private_key_jwt or none, got ${JSON.stringify(method)}`,
+      );
+  }
+}
+
+async function toPrivateKey(key: CryptoKey | JsonWebKey): Promise<CryptoKey> {
+  if (typeof CryptoKey !== 'undefined' && key instanceof CryptoKey) {
+    if (key.type !== 'private') throw new ConfigurationError('"privateKey" must be a private key');
+    return key;
+  }
+  const jwk = key as JsonWebKey;
+  if (typeof jwk.alg !== 'string' || typeof jwk.d !== 'string') {
+    throw new ConfigurationError('"privateKey" must be a CryptoKey or a private JWK with "alg"');
+  }
+  try {
+    return (await importJWK(jwk, jwk.alg)) as CryptoKey;
+  } catch (cause) {
+    throw new ConfigurationError(`"privateKey" cannot be imported for ${jwk.alg}`, { cause });
+  }
+}

@@ -1,0 +1,143 @@
+/**
+ * Token endpoint responses (RFC 6749 §5.1, §5.2) as response objects.
+ *
+ * @module
+ */
+
+import { HttpError, IdentityModelError, ProtocolError } from '../errors.js';
+import { isJsonObject, type JsonObject, parseJson } from '../http/json.js';
+import type { HttpResponse } from '../http/request.js';
+import { type FailedResponse, failedResponse } from '../lib/response.js';
+import { toLibraryError } from './errors.js';
+
+/** The failure half of endpoint responses: adds the server's OAuth error fields. */
+export interface EndpointFailure extends FailedResponse {
+  /** For `errorType: 'protocol'`: the server's `error` code (e.g. `invalid_client`); else the message. */
+  readonly error: string;
+  /** The server's `error_description`, as text. */
+  readonly errorDescription: string | undefined;
+  /** The server's `error_uri`. */
+  readonly errorUri: string | undefined;
+}
+
+/** The fields of a successful token response (RFC 6749 §5.1), camelCase, as sent. */
+export interface TokenFields {
+  readonly accessToken: string;
+  /** As sent (`Bearer`, `DPoP`, `N_A`, …); compare case-insensitively. */
+  readonly tokenType: string;
+  /** Lifetime of the access token in seconds, when sent. */
+  readonly expiresIn: number | undefined;
+  readonly refreshToken: string | undefined;
+  readonly idToken: string | undefined;
+  readonly scope: string | undefined;
+  /** The whole JSON response. */
+  readonly raw: JsonObject;
+  readonly httpStatus: number;
+}
+
+/** A successful token response. */
+export type TokenSuccess = TokenFields & { readonly isSuccessful: true };
+
+/** What a token request resolves to: check `isSuccessful` first. */
+export type TokenResponse = TokenSuccess | EndpointFailure;
+
+/** Success-only fields of token responses. */
+export const TOKEN_FIELDS = [
+  'accessToken',
+  'tokenType',
+  'expiresIn',
+  'refreshToken',
+  'idToken',
+  'scope',
+  'raw',
+] as const;
+
+/** Builds the failed response for an endpoint call, with the OAuth error fields when present. */
+export function endpointFailure(
+  error: IdentityModelError,
+  successFields: readonly string[],
+): EndpointFailure {
+  if (error instanceof ProtocolError) {
+    return failedResponse(error, successFields, {
+      error: error.error,
+      errorDescription: error.errorDescription,
+      errorUri: error.errorUri,
+    });
+  }
+  return failedResponse(error, successFields, { errorDescription: undefined, errorUri: undefined });
+}
+
+/**
+ * Runs an endpoint call; library errors (and oauth4webapi's, mapped) become a failed response.
+ * Configuration errors and bugs propagate.
+ */
+export async function endpointCall<S extends object>(
+  url: string,
+  successFields: readonly string[],
+  work: () => Promise<S>,
+): Promise<S | EndpointFailure> {
+  try {
+    return await work();
+  } catch (caught) {
+    const error = toLibraryError(caught, url);
+    if (error instanceof IdentityModelError && error.code !== 'ERR_CONFIGURATION') {
+      return endpointFailure(error, successFields);
+    }
+    throw error;
+  }
+}
+
+/** The JSON object body of a response already accepted by oauth4webapi. */
+export function rawJson(response: HttpResponse | undefined, url: string): JsonObject {
+  const value = response ? parseJson(new TextDecoder().decode(response.body), url) : undefined;
+  if (!isJsonObject(value)) {
+    throw new HttpError('ERR_INVALID_RESPONSE', `Response from ${url} is not a JSON object`, {
+      url,
+    });
+  }
+  return value;
+}
+
+function invalid(url: string, message: string): HttpError {
+  return new HttpError('ERR_INVALID_RESPONSE', `Invalid token response from ${url}: ${message}`, {
+    url,
+  });
+}
+
+/**
+ * Reads the token fields from `raw`, with the checks RFC 6749 §5.1 implies and oauth4webapi
+ * leaves lenient: `expires_in` must be a non-negative JSON number (never a string), optional
+ * members must be strings.
+ */
+export function tokenFields(raw: JsonObject, status: number, url: string): TokenFields {
+  const { access_token, token_type, expires_in, refresh_token, id_token, scope } = raw;
+  if (typeof access_token !== 'string' || access_token === '') {
+    throw invalid(url, '"access_token" is missing');
+  }
+  if (typeof token_type !== 'string' || token_type === '')
+    throw invalid(url, '"token_type" is missing');
+  if (
+    expires_in !== undefined &&
+    (typeof expires_in !== 'number' || !Number.isFinite(expires_in) || expires_in < 0)
+  ) {
+    throw invalid(url, '"expires_in" must be a non-negative number');
+  }
+  for (const [name, value] of [
+    ['refresh_token', refresh_token],
+    ['id_token', id_token],
+    ['scope', scope],
+  ] as const) {
+    if (value !== undefined && typeof value !== 'string')
+      throw invalid(url, `"${name}" must be a string`);
+  }
+  return {
+    accessToken: access_token,
+    tokenType: token_type,
+    expiresIn: expires_in as number | undefined,
+    refreshToken: refresh_token as string | undefined,
+    idToken: id_token as string | undefined,
+    scope: scope as string | undefined,
+    raw,
+    httpStatus: status,
+  };
+}

@@ -1,0 +1,83 @@
+/**
+ * Runs oauth4webapi's requests through the library's HTTP layer (timeout, no redirects, size
+ * cap, retry policy), and keeps the raw response for the response objects.
+ *
+ * @module
+ */
+
+import * as oauth from 'oauth4webapi';
+import { ConfigurationError, DiscoveryError } from '../errors.js';
+import { type HttpOptions, resolveHttpOptions } from '../http/defaults.js';
+import { type HttpResponse, httpRequest } from '../http/request.js';
+import type { RetryMode } from '../http/retry.js';
+import { isSecureEnough, tryParseUrl } from '../lib/url.js';
+
+/** Options shared by every endpoint call. */
+export interface EndpointOptions extends HttpOptions {
+  /**
+   * Require `https` for the endpoint (`http` on loopback stays allowed). Default `true`.
+   * Turning it off sends credentials in clear text: for local development only.
+   */
+  requireHttps?: boolean;
+}
+
+/** oauth4webapi request options wired to the library's transport. */
+export interface OAuthTransport {
+  readonly options: {
+    [oauth.customFetch]: (
+      url: string,
+      init: oauth.CustomFetchOptions<string, unknown>,
+    ) => Promise<Response>;
+    [oauth.allowInsecureRequests]: boolean;
+  };
+  /** The last response received (its body already read), for `raw` and `httpStatus`. */
+  last(): HttpResponse | undefined;
+}
+
+/** Checks an endpoint URL against the https rule and returns it parsed. */
+export function checkEndpoint(value: unknown, path: string, requireHttps = true): URL {
+  const url = typeof value === 'string' ? tryParseUrl(value) : undefined;
+  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
+    throw new ConfigurationError(`"${path}" must be an absolute http(s) URL`);
+  }
+  if (!isSecureEnough(url, requireHttps, true)) {
+    throw new DiscoveryError(
+      'ERR_DISCOVERY_HTTPS_REQUIRED',
+      `"${path}" must use https, got "${value}"`,
+    );
+  }
+  return url;
+}
+
+/** A transport for one call; `retry` says which failures may be retried (see {@link RetryMode}). */
+export function oauthTransport(http: HttpOptions, retry: RetryMode): OAuthTransport {
+  const settings = resolveHttpOptions(http);
+  let last: HttpResponse | undefined;
+  return {
+    options: {
+      async [oauth.customFetch](url, init) {
+        const response = await httpRequest(
+          {
+            url,
+            method: init.method,
+            headers: init.headers as HeadersInit,
+            ...(init.body === undefined || init.body === null
+              ? {}
+              : { body: init.body as string | URLSearchParams }),
+            retry,
+          },
+          settings,
+        );
+        last = response;
+        const empty = response.body.length === 0 || [204, 205, 304].includes(response.status);
+        return new Response(empty ? null : (response.body as Uint8Array<ArrayBuffer>), {
+          status: response.status,
+          headers: response.headers,
+        });
+      },
+      // The library applies its own https rule (checkEndpoint) before any request.
+      [oauth.allowInsecureRequests]: true,
+    },
+    last: () => last,
+  };
+}

@@ -1,0 +1,275 @@
+/**
+ * The token validation configuration: the seed's `TokenValidationConfig`, in camelCase.
+ *
+ * @module
+ */
+
+import type { MetadataCache } from '../cache/metadata-cache.js';
+import type { DiscoveryPolicy } from '../discovery/policy.js';
+import { ValidationConfigurationError } from '../errors.js';
+import type { HttpOptions } from '../http/defaults.js';
+import { isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
+import type { JwtClaims, JwtHeader } from './types.js';
+
+/**
+ * Which checks run. Verification switches may only be turned off where the seed allows it:
+ * turning off signature, `exp`, `nbf` or `iat` verification is refused
+ * (`ERR_JWT_CONFIGURATION`).
+ */
+export interface ValidationOptions {
+  /** Must stay `true`. */
+  verifySignature?: boolean;
+  /** Check `aud` against `audience`. Default `true` (a no-op without `audience`). */
+  verifyAud?: boolean;
+  /** Check `iss` against the expected issuer(s). Default `true`. */
+  verifyIss?: boolean;
+  /** Must stay `true`. */
+  verifyExp?: boolean;
+  /** Must stay `true`. */
+  verifyNbf?: boolean;
+  /** Must stay `true`. */
+  verifyIat?: boolean;
+  /** Require `exp`. Default `true`. */
+  requireExp?: boolean;
+  /** Require `iat`. Default `true`. */
+  requireIat?: boolean;
+  /** Require `nbf`. Default `false`. */
+  requireNbf?: boolean;
+  /** Require `aud`. Default `false` (always checked when `audience` is set). */
+  requireAud?: boolean;
+  /** Require `iss`. Default `true` when an issuer is expected, else `false`. */
+  requireIss?: boolean;
+  /** Require `sub`. Default `false`. */
+  requireSub?: boolean;
+  /** Require `jti`. Default `false`. */
+  requireJti?: boolean;
+}
+
+/** A custom check run after every built-in one passed. Throw (anything) to reject the token. */
+export type ClaimsValidator = (claims: JwtClaims, header: JwtHeader) => void | Promise<void>;
+
+/**
+ * How {@link validateToken} validates a JWT. Give either `performDisco: true` (issuer and keys
+ * from the provider's discovery document) or a `key`.
+ *
+ * @example
+ * ```ts
+ * const config: TokenValidationConfig = {
+ *   performDisco: true,
+ *   audience: 'https://api.example',
+ *   leeway: 30,
+ *   options: { requireSub: true },
+ * };
+ * ```
+ */
+export interface TokenValidationConfig {
+  /** Take the issuer and the keys (`jwks_uri`) from discovery of `discoAddress`. */
+  performDisco?: boolean;
+  /**
+   * The verification key: a JWK (public; `oct` only for HMAC) or a `CryptoKey`. With
+   * `performDisco`, the key set from discovery is used instead.
+   */
+  key?: JsonWebKey | CryptoKey;
+  /** Expected audience(s): `aud` must contain at least one. RFC 7519 §4.1.3. */
+  audience?: string | readonly string[];
+  /**
+   * Allowed `alg` values. Default: discovery's `id_token_signing_alg_values_supported`
+   * intersected with the asymmetric algorithms, or the algorithms that fit `key`. `none` is
+   * never allowed; HMAC only with a symmetric `key`. RFC 8725 §3.1.
+   */
+  algorithms?: readonly string[];
+  /** Expected issuer(s); exact string match. Default: discovery's `issuer`. RFC 7519 §4.1.1. */
+  issuer?: string | readonly string[];
+  /** More accepted issuers (multi-tenant providers). */
+  allowedIssuers?: readonly string[];
+  /** Expected `sub`. */
+  subject?: string;
+  /** Expected `nonce` (ID tokens, OpenID Connect Core §3.1.3.7). */
+  nonce?: string;
+  /**
+   * Expected authorized party (`azp`): when set, an `azp` claim must equal it, and a token with
+   * several audiences must carry `azp`. OpenID Connect Core §3.1.3.7.
+   */
+  authorizedParty?: string;
+  /** Required `typ` header value(s), e.g. `at+jwt` (RFC 9068 §2.1); `application/` optional, case-insensitive. */
+  typ?: string | readonly string[];
+  /** Allowed clock skew for `exp`, `nbf` and `iat`, in seconds, 0..300. Default `60`. */
+  leeway?: number;
+  /** Which checks run and which claims are required. */
+  options?: ValidationOptions;
+  /** More claims that must be present (any JSON value but `null`). */
+  requiredClaims?: readonly string[];
+  /** A custom check run last; may be async. */
+  claimsValidator?: ClaimsValidator;
+  /** Require https for discovery (loopback http stays allowed). Default `true`. */
+  requireHttps?: boolean;
+  /** Discovery policy for `performDisco` (its `requireHttps` yields to `requireHttps` above). */
+  discoveryPolicy?: DiscoveryPolicy;
+  /** Largest token accepted, in bytes (characters of the compact form). Default `16384`. */
+  maxTokenSize?: number;
+  /** Clock in milliseconds since the epoch. Default: the cache's clock, else `Date.now`. */
+  now?: () => number;
+  /** Cache of discovery and keys. Default: the shared cache. */
+  cache?: MetadataCache;
+  /** Transport options for discovery and JWKS requests. */
+  http?: HttpOptions;
+}
+
+/** @internal The configuration with defaults applied and types checked. */
+export interface ResolvedConfig {
+  performDisco: boolean;
+  key: JsonWebKey | CryptoKey | undefined;
+  audiences: readonly string[] | undefined;
+  algorithms: readonly string[] | undefined;
+  issuers: readonly string[] | undefined;
+  subject: string | undefined;
+  nonce: string | undefined;
+  authorizedParty: string | undefined;
+  typ: readonly string[] | undefined;
+  leeway: number;
+  verifyAud: boolean;
+  verifyIss: boolean;
+  requireExp: boolean;
+  requireIat: boolean;
+  requireNbf: boolean;
+  requireAud: boolean;
+  requireIss: boolean | undefined;
+  requireSub: boolean;
+  requireJti: boolean;
+  requiredClaims: readonly string[];
+  claimsValidator: ClaimsValidator | undefined;
+  requireHttps: boolean | undefined;
+  discoveryPolicy: DiscoveryPolicy | undefined;
+  maxTokenSize: number;
+  now: (() => number) | undefined;
+  cache: MetadataCache | undefined;
+  http: HttpOptions;
+}
+
+/** Default largest token: 16 KiB. */
+export const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
+/** Default leeway: 60 seconds. */
+export const DEFAULT_LEEWAY = 60;
+
+const fail = (message: string) => new ValidationConfigurationError(message);
+
+function stringList(value: unknown, path: string): readonly string[] | undefined {
+  if (value === undefined) return undefined;
+  const list = typeof value === 'string' ? [value] : value;
+  if (
+    !Array.isArray(list) ||
+    list.length === 0 ||
+    list.some((item) => typeof item !== 'string' || item === '')
+  ) {
+    throw fail(`"${path}" must be a non-empty string or a non-empty array of non-empty strings`);
+  }
+  return list;
+}
+
+function optionalString(value: unknown, path: string): string | undefined {
+  if (value !== undefined && typeof value !== 'string') throw fail(`"${path}" must be a string`);
+  return value;
+}
+
+function flag(options: ValidationOptions, name: keyof ValidationOptions, fallback: boolean) {
+  const value = options[name];
+  if (value === undefined) return fallback;
+  if (typeof value !== 'boolean') throw fail(`"config.options.${name}" must be a boolean`);
+  return value;
+}
+
+const resolvedConfigs = new WeakMap<TokenValidationConfig, ResolvedConfig>();
+
+/**
+ * Applies defaults and checks every member, quoting the path of a bad one. The result is
+ * remembered per config object, so a config reused across calls is checked once (treat configs
+ * as immutable after first use).
+ */
+export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
+  if (typeof config !== 'object' || config === null) throw fail('"config" must be an object');
+  const known = resolvedConfigs.get(config);
+  if (known) return known;
+  const options = config.options ?? {};
+  if (typeof options !== 'object' || options === null)
+    throw fail('"config.options" must be an object');
+  for (const name of ['verifySignature', 'verifyExp', 'verifyNbf', 'verifyIat'] as const) {
+    if (flag(options, name, true) === false) {
+      throw fail(`"config.options.${name}" cannot be false: this check is never skipped`);
+    }
+  }
+  const performDisco = config.performDisco ?? false;
+  if (typeof performDisco !== 'boolean') throw fail('"config.performDisco" must be a boolean');
+  if (!performDisco && config.key === undefined) {
+    throw fail('Give "config.key" or set "config.performDisco": there is no key to verify with');
+  }
+  if (config.key !== undefined && (typeof config.key !== 'object' || config.key === null)) {
+    throw fail('"config.key" must be a JWK object or a CryptoKey');
+  }
+  const algorithms = stringList(config.algorithms, 'config.algorithms');
+  if (algorithms?.some((alg) => alg.toLowerCase() === 'none')) {
+    throw fail('"config.algorithms" cannot contain "none"');
+  }
+  if (algorithms && !algorithms.some(isKnownAlgorithm)) {
+    throw fail(`"config.algorithms" names no supported algorithm (${algorithms.join(', ')})`);
+  }
+  const leeway = config.leeway ?? DEFAULT_LEEWAY;
+  if (typeof leeway !== 'number' || !Number.isFinite(leeway) || leeway < 0 || leeway > 300) {
+    throw fail('"config.leeway" must be a number of seconds between 0 and 300');
+  }
+  const maxTokenSize = config.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
+  if (!Number.isInteger(maxTokenSize) || maxTokenSize < 1) {
+    throw fail('"config.maxTokenSize" must be a positive integer');
+  }
+  if (config.claimsValidator !== undefined && typeof config.claimsValidator !== 'function') {
+    throw fail('"config.claimsValidator" must be a function');
+  }
+  if (config.now !== undefined && typeof config.now !== 'function') {
+    throw fail('"config.now" must be a function returning milliseconds');
+  }
+  if (config.requireHttps !== undefined && typeof config.requireHttps !== 'boolean') {
+    throw fail('"config.requireHttps" must be a boolean');
+  }
+  const issuers = stringList(config.issuer, 'config.issuer');
+  const allowed = stringList(config.allowedIssuers, 'config.allowedIssuers');
+  const requireIss = options.requireIss;
+  if (requireIss !== undefined && typeof requireIss !== 'boolean') {
+    throw fail('"config.options.requireIss" must be a boolean');
+  }
+  const resolved: ResolvedConfig = {
+    performDisco,
+    key: config.key,
+    audiences: stringList(config.audience, 'config.audience'),
+    algorithms: algorithms as readonly JwsAlgorithm[] | undefined,
+    issuers: issuers || allowed ? [...(issuers ?? []), ...(allowed ?? [])] : undefined,
+    subject: optionalString(config.subject, 'config.subject'),
+    nonce: optionalString(config.nonce, 'config.nonce'),
+    authorizedParty: optionalString(config.authorizedParty, 'config.authorizedParty'),
+    typ: stringList(config.typ, 'config.typ')?.map(normaliseTyp),
+    leeway,
+    verifyAud: flag(options, 'verifyAud', true),
+    verifyIss: flag(options, 'verifyIss', true),
+    requireExp: flag(options, 'requireExp', true),
+    requireIat: flag(options, 'requireIat', true),
+    requireNbf: flag(options, 'requireNbf', false),
+    requireAud: flag(options, 'requireAud', false),
+    requireIss,
+    requireSub: flag(options, 'requireSub', false),
+    requireJti: flag(options, 'requireJti', false),
+    requiredClaims: stringList(config.requiredClaims, 'config.requiredClaims') ?? [],
+    claimsValidator: config.claimsValidator,
+    requireHttps: config.requireHttps,
+    discoveryPolicy: config.discoveryPolicy,
+    maxTokenSize,
+    now: config.now,
+    cache: config.cache,
+    http: config.http ?? {},
+  };
+  resolvedConfigs.set(config, resolved);
+  return resolved;
+}
+
+/** `typ` comparison form: lower case, without the optional `application/` prefix (RFC 7515 §4.1.9). */
+export function normaliseTyp(typ: string): string {
+  const lower = typ.toLowerCase();
+  return lower.startsWith('application/') ? lower.slice('application/'.length) : lower;
+}

@@ -1,0 +1,88 @@
+/**
+ * Splitting and decoding a compact JWS (RFC 7515 §7.1) without trusting any of it yet.
+ *
+ * @module
+ */
+
+import { decode as decodeBase64url } from 'jose/base64url';
+import { JwtMalformedError, JwtTooLargeError } from '../errors.js';
+import type { JwtClaims, JwtHeader } from './types.js';
+
+/** A decoded, not yet verified, compact JWS. */
+export interface DecodedJws {
+  readonly header: JwtHeader;
+  readonly payload: JwtClaims;
+  /** `BASE64URL(header) '.' BASE64URL(payload)` as bytes: what the signature covers. */
+  readonly signingInput: Uint8Array;
+  readonly signature: Uint8Array;
+}
+
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
+const encoder = new TextEncoder();
+const BASE64URL = /^[A-Za-z0-9_-]*$/;
+
+function segment(value: string, name: string): Uint8Array {
+  if (!BASE64URL.test(value) || value.length % 4 === 1) {
+    throw new JwtMalformedError(`JWT ${name} is not base64url`);
+  }
+  return decodeBase64url(value);
+}
+
+function jsonObject(bytes: Uint8Array, name: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(strictUtf8.decode(bytes));
+  } catch (cause) {
+    throw new JwtMalformedError(`JWT ${name} is not UTF-8 JSON`, { cause });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new JwtMalformedError(`JWT ${name} is not a JSON object`);
+  }
+  return value as Record<string, unknown>;
+}
+
+/**
+ * Decodes `jwt`. Throws {@link JwtTooLargeError} over `maxSize` characters (before any
+ * decoding) and {@link JwtMalformedError} unless it is three base64url segments whose first two
+ * are JSON objects and whose header has a string `alg`.
+ */
+export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
+  if (typeof jwt !== 'string') throw new JwtMalformedError('JWT must be a string');
+  if (jwt.length > maxSize) {
+    throw new JwtTooLargeError(
+      `JWT of ${jwt.length} characters exceeds the ${maxSize}-character limit`,
+    );
+  }
+  const first = jwt.indexOf('.');
+  const last = jwt.lastIndexOf('.');
+  if (
+    first <= 0 ||
+    last === first ||
+    jwt.indexOf('.', first + 1) !== last ||
+    last === jwt.length - 1
+  ) {
+    const parts = jwt.split('.').length;
+    throw new JwtMalformedError(
+      parts === 5
+        ? 'JWT is encrypted (JWE); only signed JWTs are accepted'
+        : `JWT must have 3 non-empty segments, got ${parts}`,
+    );
+  }
+  const header = jsonObject(segment(jwt.slice(0, first), 'header'), 'header');
+  if (typeof header.alg !== 'string') {
+    throw new JwtMalformedError('JWT header has no string "alg"', { claim: 'alg' });
+  }
+  if (header.kid !== undefined && typeof header.kid !== 'string') {
+    throw new JwtMalformedError('JWT header "kid" is not a string', { claim: 'kid' });
+  }
+  if (header.typ !== undefined && typeof header.typ !== 'string') {
+    throw new JwtMalformedError('JWT header "typ" is not a string', { claim: 'typ' });
+  }
+  const payload = jsonObject(segment(jwt.slice(first + 1, last), 'payload'), 'payload');
+  return {
+    header: header as JwtHeader,
+    payload: payload as JwtClaims,
+    signingInput: encoder.encode(jwt.slice(0, last)),
+    signature: segment(jwt.slice(last + 1), 'signature'),
+  };
+}

@@ -1,0 +1,136 @@
+/**
+ * A verification key given in the configuration (`config.key`): a JWK or a `CryptoKey`.
+ *
+ * @module
+ */
+
+import { decode as decodeBase64url } from 'jose/base64url';
+import { ValidationConfigurationError } from '../errors.js';
+import {
+  ALGORITHMS,
+  ASYMMETRIC_ALGORITHMS,
+  isKnownAlgorithm,
+  type JwsAlgorithm,
+  SYMMETRIC_ALGORITHMS,
+} from '../jose/algorithms.js';
+import { importVerificationKey } from '../jwks/import.js';
+import { checkJwk, keyFitsAlgorithm } from '../jwks/key.js';
+
+/** A configured key, ready to verify the algorithms it fits. */
+export interface ExplicitKey {
+  /** The algorithms this key may verify (before intersecting with `config.algorithms`). */
+  readonly algorithms: readonly JwsAlgorithm[];
+  /** The `CryptoKey` for `alg` (one of {@link algorithms}). */
+  cryptoKey(alg: JwsAlgorithm): Promise<CryptoKey>;
+}
+
+const prepared = new WeakMap<object, ExplicitKey>();
+
+const HASH_OF: Readonly<Record<string, 256 | 384 | 512>> = {
+  'SHA-256': 256,
+  'SHA-384': 384,
+  'SHA-512': 512,
+};
+
+function fromCryptoKey(key: CryptoKey): ExplicitKey {
+  if (!key.usages.includes('verify')) {
+    throw new ValidationConfigurationError(
+      '"config.key" is a CryptoKey without the "verify" usage',
+    );
+  }
+  const algorithm = key.algorithm as KeyAlgorithm & {
+    hash?: { name: string };
+    namedCurve?: string;
+  };
+  const bits = algorithm.hash ? HASH_OF[algorithm.hash.name] : undefined;
+  const fits = (Object.keys(ALGORITHMS) as JwsAlgorithm[]).filter((alg) => {
+    const info = ALGORITHMS[alg];
+    const name = (info.import as { name: string }).name;
+    if (name !== algorithm.name) return false;
+    if (algorithm.hash) return info.hashBits === bits;
+    if (algorithm.namedCurve) return info.crv === algorithm.namedCurve;
+    return true;
+  });
+  if (fits.length === 0) {
+    throw new ValidationConfigurationError(
+      `"config.key" is a ${algorithm.name} CryptoKey, which verifies no supported JWS algorithm`,
+    );
+  }
+  return { algorithms: fits, cryptoKey: async () => key };
+}
+
+function fromSymmetricJwk(jwk: JsonWebKey): ExplicitKey {
+  let secret: Uint8Array;
+  try {
+    secret = decodeBase64url(jwk.k ?? '');
+  } catch (cause) {
+    throw new ValidationConfigurationError('"config.key.k" is not base64url', { cause });
+  }
+  const algorithms = SYMMETRIC_ALGORITHMS.filter(
+    // RFC 7518 §3.2: the key must be at least as long as the hash output.
+    (alg) =>
+      (jwk.alg === undefined || jwk.alg === alg) && secret.length * 8 >= ALGORITHMS[alg].hashBits,
+  );
+  if (algorithms.length === 0) {
+    throw new ValidationConfigurationError(
+      '"config.key" is a symmetric key too short for its algorithm (RFC 7518 §3.2)',
+    );
+  }
+  const keys = new Map<JwsAlgorithm, Promise<CryptoKey>>();
+  return {
+    algorithms,
+    cryptoKey(alg) {
+      let key = keys.get(alg);
+      if (!key) {
+        key = crypto.subtle.importKey(
+          'raw',
+          secret as Uint8Array<ArrayBuffer>,
+          ALGORITHMS[alg].import,
+          false,
+          ['verify'],
+        );
+        keys.set(alg, key);
+      }
+      return key;
+    },
+  };
+}
+
+/**
+ * Prepares `config.key` once per key object. HMAC is possible only here, with an `oct` JWK or
+ * an HMAC `CryptoKey`; an asymmetric JWK goes through the same checks as keys from a JWK Set
+ * (no private members, RSA ≥ 2048 bits, `use`/`key_ops`/`alg` consistent).
+ */
+export function prepareExplicitKey(key: JsonWebKey | CryptoKey): ExplicitKey {
+  const known = prepared.get(key);
+  if (known) return known;
+  let result: ExplicitKey;
+  if (typeof CryptoKey !== 'undefined' && key instanceof CryptoKey) {
+    result = fromCryptoKey(key);
+  } else {
+    const jwk = key as JsonWebKey;
+    if (jwk.kty === 'oct') {
+      if (jwk.alg !== undefined && !SYMMETRIC_ALGORITHMS.includes(jwk.alg as JwsAlgorithm)) {
+        throw new ValidationConfigurationError(
+          `"config.key.alg" ${jwk.alg} is not an HMAC algorithm`,
+        );
+      }
+      result = fromSymmetricJwk(jwk);
+    } else {
+      const checked = checkJwk(jwk);
+      if (!('key' in checked)) {
+        throw new ValidationConfigurationError(`"config.key" cannot verify: ${checked.reason}`);
+      }
+      const verificationKey = checked.key;
+      const algorithms = ASYMMETRIC_ALGORITHMS.filter(
+        (alg) => isKnownAlgorithm(alg) && keyFitsAlgorithm(verificationKey, alg),
+      );
+      result = {
+        algorithms,
+        cryptoKey: (alg) => importVerificationKey(verificationKey, alg),
+      };
+    }
+  }
+  prepared.set(key, result);
+  return result;
+}

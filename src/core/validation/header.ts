@@ -1,0 +1,45 @@
+/**
+ * Protected-header checks that come before any key is touched (RFC 7515 §4.1, RFC 8725 §3.1).
+ *
+ * @module
+ */
+
+import { AlgorithmNotAllowedError, CriticalHeaderError, InvalidTypeError } from '../errors.js';
+import { isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
+import { normaliseTyp } from './config.js';
+import type { JwtHeader } from './types.js';
+
+/**
+ * Checks `crit` (no extension is understood, so any `crit` is refused), the required `typ`,
+ * and that `alg` is in `allowed`. `none` is refused whatever the allowlist says. `jku`, `x5u`,
+ * `jwk` and `x5c` are never read: keys come only from the configuration or discovery.
+ */
+export function checkHeader(
+  header: JwtHeader,
+  allowed: readonly string[],
+  typ: readonly string[] | undefined,
+): JwsAlgorithm {
+  if (header.crit !== undefined) {
+    throw new CriticalHeaderError(
+      `JWT header "crit" names extensions this library does not process (${JSON.stringify(header.crit)})`,
+    );
+  }
+  if (typ !== undefined) {
+    const actual = header.typ === undefined ? undefined : normaliseTyp(header.typ);
+    if (actual === undefined || !typ.includes(actual)) {
+      throw new InvalidTypeError(
+        `JWT "typ" ${header.typ === undefined ? 'is missing' : `"${header.typ}"`}; expected ${typ.join(' or ')}`,
+      );
+    }
+  }
+  const { alg } = header;
+  if (alg.toLowerCase() === 'none') {
+    throw new AlgorithmNotAllowedError('JWT "alg" none is never accepted: the token is unsigned');
+  }
+  if (!isKnownAlgorithm(alg) || !allowed.includes(alg)) {
+    throw new AlgorithmNotAllowedError(
+      `JWT "alg" ${JSON.stringify(alg)} is not allowed (allowed: ${allowed.join(', ') || 'none'})`,
+    );
+  }
+  return alg;
+}

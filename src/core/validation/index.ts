@@ -1,0 +1,15 @@
+export {
+  type ClaimsValidator,
+  DEFAULT_LEEWAY,
+  DEFAULT_MAX_TOKEN_SIZE,
+  type TokenValidationConfig,
+  type ValidationOptions,
+} from './config.js';
+export { type DecodedJws, decodeJws } from './decode.js';
+export type { JwtClaims, JwtHeader } from './types.js';
+export {
+  MAX_KEY_CANDIDATES,
+  type ValidatedToken,
+  validateJwt,
+  validateToken,
+} from './validate.js';

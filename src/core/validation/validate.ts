@@ -1,0 +1,241 @@
+/**
+ * `validateToken`: signature, header and claims of a JWT, with keys from the configuration or
+ * from discovery (with caching and key rotation).
+ *
+ * @module
+ */
+
+import { getDefaultCache } from '../cache/default.js';
+import type { DiscoveryDocument } from '../discovery/document.js';
+import { type DiscoveryHandle, discoveryHandle } from '../discovery/get.js';
+import {
+  IdentityModelError,
+  InvalidClaimError,
+  NoMatchingKeyError,
+  SignatureInvalidError,
+  TokenValidationError,
+  ValidationConfigurationError,
+} from '../errors.js';
+import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
+import { type KeySetHandle, keySetHandle } from '../jwks/get.js';
+import { importedKey, importVerificationKey } from '../jwks/import.js';
+import { keyFitsAlgorithm, type VerificationKey } from '../jwks/key.js';
+import type { KeySet } from '../jwks/parse.js';
+import { checkClaims } from './claims.js';
+import { type ResolvedConfig, resolveConfig, type TokenValidationConfig } from './config.js';
+import { type DecodedJws, decodeJws } from './decode.js';
+import { prepareExplicitKey } from './explicit-key.js';
+import { checkHeader } from './header.js';
+import type { JwtClaims, JwtHeader } from './types.js';
+
+/** Most keys tried for one token when its `kid` does not single one out. */
+export const MAX_KEY_CANDIDATES = 4;
+
+/** A validated token: its claims and header. */
+export interface ValidatedToken {
+  readonly claims: JwtClaims;
+  readonly header: JwtHeader;
+}
+
+/**
+ * Validates a JWS-signed JWT and returns its claims.
+ *
+ * Checks, in order: size (16 KiB by default) and shape; `crit`, `typ` and `alg` (allowlist,
+ * never `none`, HMAC only with a symmetric `config.key`); the signature, with the key whose
+ * `kid` matches, else every key that fits `alg` (at most {@link MAX_KEY_CANDIDATES}); then
+ * `exp`, `nbf`, `iat` (with `leeway`), `iss`, `aud`/`azp`, `sub`, `nonce`, required claims, and
+ * last `claimsValidator`.
+ *
+ * With `performDisco`, the issuer and keys come from discovery of `discoAddress` (both cached).
+ * An unknown `kid` or a failed signature reloads the key set once (at most once per cooldown,
+ * default 30 s) before failing, so provider key rotation is picked up.
+ *
+ * Throws a {@link TokenValidationError} subclass for a bad token, and the `HttpError`,
+ * `DiscoveryError` or `JwksError` when discovery or the key set cannot be had.
+ *
+ * @param discoAddress The issuer (or discovery URL); required with `performDisco`.
+ * @example
+ * ```ts
+ * const claims = await validateToken(accessToken, {
+ *   performDisco: true,
+ *   audience: 'urn:example:api',
+ * }, 'https://op.example');
+ * console.log(claims.sub, claims.scope);
+ * ```
+ * @see https://www.rfc-editor.org/rfc/rfc7519#section-7.2
+ * @see https://www.rfc-editor.org/rfc/rfc8725
+ */
+export async function validateToken(
+  jwt: string,
+  config: TokenValidationConfig,
+  discoAddress?: string,
+): Promise<JwtClaims> {
+  return (await validateJwt(jwt, config, discoAddress)).claims;
+}
+
+/** Like {@link validateToken}, but also returns the protected header. */
+export async function validateJwt(
+  jwt: string,
+  config: TokenValidationConfig,
+  discoAddress?: string,
+): Promise<ValidatedToken> {
+  const resolved = resolveConfig(config);
+  const token = decodeJws(jwt, resolved.maxTokenSize);
+  let issuers = resolved.issuers;
+  if (resolved.performDisco) {
+    const handles = handlesFor(resolved, discoAddress);
+    const disco = handles.discovery.peek() ?? (await handles.discovery.get());
+    issuers ??= [disco.issuer];
+    const alg = checkHeader(token.header, allowedForDiscovery(resolved, disco), resolved.typ);
+    const jwksUri = disco.jwksUri;
+    if (jwksUri === undefined) {
+      throw new ValidationConfigurationError(
+        'The discovery document has no "jwks_uri" to verify with',
+      );
+    }
+    await verifyWithKeySet(token, alg, handles.keySet(jwksUri));
+  } else {
+    const key = prepareExplicitKey(resolved.key!);
+    const allowed = resolved.algorithms
+      ? resolved.algorithms.filter((alg) => key.algorithms.includes(alg as JwsAlgorithm))
+      : key.algorithms;
+    const alg = checkHeader(token.header, allowed, resolved.typ);
+    if (!(await verify(token, alg, await key.cryptoKey(alg)))) {
+      throw new SignatureInvalidError('JWT signature does not verify with the configured key');
+    }
+  }
+  const now = resolved.now ?? resolved.cache?.now ?? getDefaultCache().now;
+  checkClaims(token.payload, resolved, issuers, now() / 1000);
+  if (resolved.claimsValidator) {
+    try {
+      await resolved.claimsValidator(token.payload, token.header);
+    } catch (error) {
+      if (error instanceof TokenValidationError) throw error;
+      throw new InvalidClaimError(
+        `Custom claims validation failed: ${error instanceof Error ? error.message : String(error)}`,
+        { cause: error },
+      );
+    }
+  }
+  return { claims: token.payload, header: token.header };
+}
+
+/** The allowlist with keys from discovery: asymmetric only, from config or the provider. */
+function allowedForDiscovery(config: ResolvedConfig, disco: DiscoveryDocument): readonly string[] {
+  const wanted = config.algorithms ?? disco.idTokenSigningAlgValuesSupported;
+  return wanted.filter((alg) => ASYMMETRIC_ALGORITHMS.includes(alg as JwsAlgorithm));
+}
+
+interface Handles {
+  discovery: DiscoveryHandle;
+  keySet(uri: string): KeySetHandle;
+}
+
+// Per configuration and address: the parsed discovery address and key-set lookups, so that a
+// warm validation does no URL parsing or policy resolution.
+const handleCache = new WeakMap<ResolvedConfig, Map<string, Handles>>();
+
+function handlesFor(config: ResolvedConfig, discoAddress: string | undefined): Handles {
+  if (typeof discoAddress !== 'string' || discoAddress === '') {
+    throw new ValidationConfigurationError('"discoAddress" is required with "performDisco"');
+  }
+  let byAddress = handleCache.get(config);
+  if (!byAddress) {
+    byAddress = new Map();
+    handleCache.set(config, byAddress);
+  }
+  let handles = byAddress.get(discoAddress);
+  if (!handles) {
+    const transport = { ...config.http, ...(config.cache ? { cache: config.cache } : {}) };
+    const policy = {
+      ...config.discoveryPolicy,
+      ...(config.requireHttps === undefined ? {} : { requireHttps: config.requireHttps }),
+    };
+    const keySets = new Map<string, KeySetHandle>();
+    handles = {
+      discovery: discoveryHandle({ ...transport, address: discoAddress, policy }),
+      keySet(uri) {
+        let handle = keySets.get(uri);
+        if (!handle) {
+          handle = keySetHandle({ ...transport, address: uri });
+          keySets.set(uri, handle);
+        }
+        return handle;
+      },
+    };
+    byAddress.set(discoAddress, handles);
+  }
+  return handles;
+}
+
+function candidates(set: KeySet, alg: JwsAlgorithm, kid: string | undefined): VerificationKey[] {
+  const result: VerificationKey[] = [];
+  for (const key of set.keys) {
+    if ((kid === undefined || key.kid === kid) && keyFitsAlgorithm(key, alg)) result.push(key);
+  }
+  return result;
+}
+
+async function verifyWithKeySet(token: DecodedJws, alg: JwsAlgorithm, handle: KeySetHandle) {
+  const kid = token.header.kid;
+  let entry = handle.peek() ?? (await handle.get());
+  let keys = candidates(entry.value, alg, kid);
+  let reloaded = false;
+  if (keys.length === 0) {
+    // An unknown kid may be a freshly rotated key: reload once (behind the cooldown).
+    const refresh = await handle.refresh();
+    reloaded = true;
+    if (refresh.entry !== entry) keys = candidates(refresh.entry.value, alg, kid);
+    entry = refresh.entry;
+    if (keys.length === 0) {
+      throw new NoMatchingKeyError(
+        kid === undefined
+          ? `No key in the provider's key set fits "alg" ${alg}`
+          : `No key with "kid" ${JSON.stringify(kid)} fits "alg" ${alg}, even after reloading the key set`,
+      );
+    }
+  }
+  if (await verifyAny(token, alg, keys)) return;
+  if (!reloaded) {
+    const refresh = await handle.refresh();
+    if (refresh.entry !== entry) {
+      const fresh = candidates(refresh.entry.value, alg, kid);
+      if (fresh.length > 0 && (await verifyAny(token, alg, fresh))) return;
+    }
+  }
+  throw new SignatureInvalidError("JWT signature does not verify with the provider's keys");
+}
+
+async function verifyAny(token: DecodedJws, alg: JwsAlgorithm, keys: VerificationKey[]) {
+  for (const key of keys.slice(0, MAX_KEY_CANDIDATES)) {
+    let cryptoKey = importedKey(key, alg);
+    if (!cryptoKey) {
+      try {
+        cryptoKey = await importVerificationKey(key, alg);
+      } catch {
+        continue;
+      }
+    }
+    if (await verify(token, alg, cryptoKey)) return true;
+  }
+  return false;
+}
+
+async function verify(token: DecodedJws, alg: JwsAlgorithm, key: CryptoKey): Promise<boolean> {
+  const info = ALGORITHMS[alg];
+  if (info.signatureLength !== undefined && token.signature.length !== info.signatureLength) {
+    return false;
+  }
+  try {
+    return await crypto.subtle.verify(
+      info.verify,
+      key,
+      token.signature as Uint8Array<ArrayBuffer>,
+      token.signingInput as Uint8Array<ArrayBuffer>,
+    );
+  } catch (cause) {
+    // WebCrypto throws (rather than returning false) for some malformed inputs.
+    if (cause instanceof IdentityModelError) throw cause;
+    return false;
+  }
+}

@@ -4,7 +4,7 @@
  * recorded so tests can count what reached the "server".
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
 
 /** A request as the server saw it. */
 export interface RecordedRequest {
@@ -40,8 +40,11 @@ export interface TestServer {
   close(): Promise<void>;
 }
 
-/** Starts a server on 127.0.0.1 with a free port. Unknown routes answer 404. */
-export async function startServer(): Promise<TestServer> {
+/**
+ * Starts a server on 127.0.0.1 with a free port (or `port`, e.g. one from {@link refusedUrl}).
+ * Unknown routes answer 404.
+ */
+export async function startServer(port = 0): Promise<TestServer> {
   const routes = new Map<string, Handler>();
   const requests: RecordedRequest[] = [];
   const sockets = new Set<import('node:net').Socket>();
@@ -67,12 +70,12 @@ export async function startServer(): Promise<TestServer> {
     sockets.add(socket);
     socket.on('close', () => sockets.delete(socket));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const url = `http://127.0.0.1:${port}`;
+  await new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve));
+  const bound = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${bound}`;
   const api: TestServer = {
     url,
-    port,
+    port: bound,
     requests,
     count: (path) => requests.filter((r) => r.path === path).length,
     route(method, path, handler) {
@@ -91,4 +94,17 @@ export async function startServer(): Promise<TestServer> {
     },
   };
   return api;
+}
+
+/**
+ * A base URL on 127.0.0.1 where nothing listens, so a request gets "connection refused"
+ * (`ECONNREFUSED`). The port was free a moment ago; another process could take it, which is
+ * unlikely within a test.
+ */
+export async function refusedUrl(): Promise<{ url: string; port: number }> {
+  const probe = createNetServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise<void>((resolve) => probe.close(() => resolve()));
+  return { url: `http://127.0.0.1:${port}`, port };
 }

@@ -27,8 +27,9 @@ export interface HttpOptions {
   /** Aborts the call, including retries and waits between them. */
   signal?: AbortSignal;
   /**
-   * Timeout of each attempt, in milliseconds. Default `30000` (Node: `HTTP_TIMEOUT` seconds).
-   * A timed-out attempt is not retried: the call fails with `ERR_TIMEOUT`.
+   * Timeout of each attempt, in milliseconds, from sending the request to the last byte of the
+   * body. Default `30000` (Node: `HTTP_TIMEOUT` seconds). At most `2147483647` (the largest timer
+   * delay). A timed-out attempt is not retried: the call fails with `ERR_TIMEOUT`.
    */
   timeout?: number;
   /**
@@ -68,6 +69,9 @@ export interface ResolvedHttpOptions {
 /** Default body cap: 1 MiB. */
 export const DEFAULT_MAX_BODY_SIZE = 1024 * 1024;
 
+/** Longer timer delays overflow: `setTimeout` would fire at once. */
+const MAX_TIMER_DELAY = 2 ** 31 - 1;
+
 const defaultSleep: SleepFn = (ms, signal) =>
   new Promise((resolve, reject) => {
     if (signal?.aborted) {
@@ -90,21 +94,24 @@ const defaultFetch: FetchLike = (input, init) => globalThis.fetch(input, init);
 let globalDefaults: HttpOptions = {};
 let environmentDefaults: HttpOptions | undefined;
 
-/** Reads the seed library's environment variables once, where there is a `process.env` (Node). */
+/**
+ * Reads the seed library's environment variables once, where there is a `process.env` (Node).
+ * A bad value throws `ERR_CONFIGURATION` (on every call, until fixed and re-read).
+ */
 function fromEnvironment(): HttpOptions {
   if (environmentDefaults) return environmentDefaults;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;
-  const seconds = (name: string): number | undefined => {
+  const seconds = (name: string, minMs: number): number | undefined => {
     const raw = env?.[name];
     if (raw === undefined || raw.trim() === '') return undefined;
-    const value = Number(raw);
-    if (!Number.isFinite(value) || value < 0) {
+    const value = Math.round(Number(raw) * 1000);
+    if (!Number.isFinite(value) || value < minMs || value > MAX_TIMER_DELAY) {
       throw new ConfigurationError(
-        `"${name}" must be a non-negative number of seconds, got "${raw}"`,
+        `"${name}" must be a number of seconds from ${minMs / 1000} to ${MAX_TIMER_DELAY / 1000}, got "${raw}"`,
       );
     }
-    return Math.round(value * 1000);
+    return value;
   };
   const count = (name: string): number | undefined => {
     const raw = env?.[name];
@@ -116,10 +123,11 @@ function fromEnvironment(): HttpOptions {
     return value;
   };
   const result: HttpOptions = {};
-  const timeout = seconds('HTTP_TIMEOUT');
+  // A zero timeout would fail every request at once.
+  const timeout = seconds('HTTP_TIMEOUT', 1);
   // HTTP_RETRY_MAX_ATTEMPTS is the seed's older name for the same setting.
   const retries = count('HTTP_RETRY_COUNT') ?? count('HTTP_RETRY_MAX_ATTEMPTS');
-  const retryBaseDelay = seconds('HTTP_RETRY_BASE_DELAY');
+  const retryBaseDelay = seconds('HTTP_RETRY_BASE_DELAY', 0);
   if (timeout !== undefined) result.timeout = timeout;
   if (retries !== undefined) result.retries = retries;
   if (retryBaseDelay !== undefined) result.retryBaseDelay = retryBaseDelay;
@@ -143,41 +151,59 @@ export function configureHttp(defaults: HttpOptions = {}): void {
   globalDefaults = { ...defaults };
 }
 
-function checkNumber(value: unknown, path: string, min: number, integer = false): void {
+function checkNumber(
+  value: unknown,
+  path: string,
+  min: number,
+  integer = false,
+  max = Number.POSITIVE_INFINITY,
+): void {
   if (value === undefined) return;
   if (
     typeof value !== 'number' ||
     !Number.isFinite(value) ||
     value < min ||
+    value > max ||
     (integer && !Number.isInteger(value))
   ) {
     throw new ConfigurationError(
-      `"${path}" must be ${integer ? 'an integer' : 'a number'} >= ${min}`,
+      `"${path}" must be ${integer ? 'an integer' : 'a number'} >= ${min}${
+        max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''
+      }`,
     );
   }
 }
 
 /** Checks transport options, quoting the offending path. */
 export function checkHttpOptions(options: HttpOptions, path = 'options'): void {
-  checkNumber(options.timeout, `${path}.timeout`, 1);
+  checkNumber(options.timeout, `${path}.timeout`, 1, false, MAX_TIMER_DELAY);
   checkNumber(options.retries, `${path}.retries`, 0, true);
   checkNumber(options.retryBaseDelay, `${path}.retryBaseDelay`, 0);
   checkNumber(options.maxRetryAfter, `${path}.maxRetryAfter`, 0);
   checkNumber(options.maxBodySize, `${path}.maxBodySize`, 1, true);
-  if (options.fetch !== undefined && typeof options.fetch !== 'function') {
-    throw new ConfigurationError(`"${path}.fetch" must be a function`);
+  for (const name of ['fetch', 'sleep'] as const) {
+    if (options[name] !== undefined && typeof options[name] !== 'function') {
+      throw new ConfigurationError(`"${path}.${name}" must be a function`);
+    }
   }
 }
 
-/** Merges per-call options over the global and built-in defaults. */
-export function resolveHttpOptions(options: HttpOptions = {}): ResolvedHttpOptions {
-  checkHttpOptions(options);
+/**
+ * Merges per-call options over the global and built-in defaults. Throws `ERR_CONFIGURATION` for
+ * a bad option or environment variable. Settings that are already resolved come back unchanged.
+ */
+export function resolveHttpOptions(
+  options: HttpOptions | ResolvedHttpOptions = {},
+): ResolvedHttpOptions {
+  // A resolved object differs only in carrying `signal: undefined` explicitly.
+  const given = options as HttpOptions;
+  checkHttpOptions(given);
   const env = fromEnvironment();
   const pick = <K extends keyof HttpOptions>(key: K): HttpOptions[K] =>
-    options[key] ?? globalDefaults[key] ?? env[key];
+    given[key] ?? globalDefaults[key] ?? env[key];
   return {
     fetch: pick('fetch') ?? defaultFetch,
-    signal: options.signal,
+    signal: given.signal,
     timeout: pick('timeout') ?? 30_000,
     retries: pick('retries') ?? 3,
     retryBaseDelay: pick('retryBaseDelay') ?? 1_000,

@@ -56,16 +56,17 @@ export function decodeUtf8(response: HttpResponse): string {
 }
 
 /**
- * Parses a JSON text. Throws `ERR_INVALID_JSON` with `url` in the message when it is not JSON.
+ * Parses a JSON text. Throws `ERR_INVALID_JSON` (naming `url`, when given) when it is not JSON.
  */
-export function parseJson(text: string, url = 'the server'): JsonValue {
+export function parseJson(text: string, url?: string): JsonValue {
   try {
     return JSON.parse(text) as JsonValue;
   } catch (cause) {
-    throw new HttpError('ERR_INVALID_JSON', `Response from ${url} is not valid JSON`, {
-      url,
-      cause,
-    });
+    throw new HttpError(
+      'ERR_INVALID_JSON',
+      `Response from ${url ?? 'the server'} is not valid JSON`,
+      url === undefined ? { cause } : { url, cause },
+    );
   }
 }
 

@@ -23,7 +23,7 @@ export interface HttpRequest {
   method?: string;
   headers?: HeadersInit;
   body?: string | URLSearchParams;
-  /** Default: `idempotent` for GET, `never` for anything else. */
+  /** Default: `idempotent` for GET (any letter case), `never` for anything else. */
   retry?: RetryMode;
 }
 
@@ -38,18 +38,22 @@ export interface HttpResponse {
 /**
  * Sends `request`, retrying as its {@link RetryMode} allows, and reads the body.
  *
- * Throws {@link HttpError}: `ERR_TIMEOUT` (an attempt took longer than `timeout`; not retried),
- * `ERR_ABORTED` (the caller's signal), `ERR_NETWORK` (after the allowed retries),
- * `ERR_HTTP_REDIRECT` (any 3xx: protocol requests never follow redirects), `ERR_BODY_TOO_LARGE`.
- * HTTP error statuses are returned, not thrown, so callers can read OAuth error bodies.
+ * Throws {@link HttpError}: `ERR_TIMEOUT` (an attempt, body included, took longer than `timeout`;
+ * not retried), `ERR_ABORTED` (the caller's signal), `ERR_NETWORK` (after the allowed retries),
+ * `ERR_HTTP_REDIRECT` (any 3xx, or a response an injected `fetch` reached by following a redirect:
+ * protocol requests never follow redirects), `ERR_BODY_TOO_LARGE`; `ERR_CONFIGURATION` for bad
+ * options. HTTP error statuses are returned, not thrown, so callers can read OAuth error bodies;
+ * so is a retryable status once the retries are spent or its `Retry-After` exceeds
+ * `maxRetryAfter`.
  */
 export async function httpRequest(
   request: HttpRequest,
   options?: HttpOptions | ResolvedHttpOptions,
 ): Promise<HttpResponse> {
-  const settings = isResolved(options) ? options : resolveHttpOptions(options);
+  // Resolving is idempotent, so already-resolved settings pass through unchanged.
+  const settings = resolveHttpOptions(options);
   const method = request.method ?? 'GET';
-  const mode = request.retry ?? (method === 'GET' ? 'idempotent' : 'never');
+  const mode = request.retry ?? (method.toUpperCase() === 'GET' ? 'idempotent' : 'never');
   for (let attempt = 0; ; attempt++) {
     const canRetry = attempt < settings.retries;
     const outcome = await attemptOnce(request, method, settings);
@@ -84,16 +88,6 @@ export async function httpRequest(
       release();
     }
   }
-}
-
-function isResolved(options: unknown): options is ResolvedHttpOptions {
-  return (
-    typeof (options as ResolvedHttpOptions | undefined)?.sleep === 'function' &&
-    typeof (options as ResolvedHttpOptions).timeout === 'number' &&
-    typeof (options as ResolvedHttpOptions).fetch === 'function' &&
-    typeof (options as ResolvedHttpOptions).maxBodySize === 'number' &&
-    typeof (options as ResolvedHttpOptions).retries === 'number'
-  );
 }
 
 type Attempt =
@@ -138,7 +132,12 @@ async function attemptOnce(
     if (callerSignal?.aborted) throw aborted(request.url, callerSignal.reason);
     return { error };
   }
-  if (response.type === 'opaqueredirect' || (response.status >= 300 && response.status < 400)) {
+  // `redirected`: an injected fetch may follow redirects despite `redirect: 'manual'`.
+  if (
+    response.type === 'opaqueredirect' ||
+    response.redirected ||
+    (response.status >= 300 && response.status < 400)
+  ) {
     release();
     await discard(response);
     const location = response.headers.get('location');

@@ -35,9 +35,16 @@ function connectionRefused(error: unknown): boolean {
   return cause?.code === 'ECONNREFUSED';
 }
 
+// RFC 9110 §5.6.7: IMF-fixdate and the obsolete RFC 850 form end in "GMT"; asctime has no zone
+// and means UTC. Anything else is refused: `Date.parse` alone would read "1.5" or "-1" as dates
+// in 2001, i.e. "retry now".
+const GMT_DATE = /^[a-z]{3,9}, [\da-z -]+ \d\d:\d\d:\d\d GMT$/i;
+const ASCTIME_DATE = /^[a-z]{3} [a-z]{3} [ \d]\d \d\d:\d\d:\d\d \d{4}$/i;
+
 /**
- * Parses `Retry-After` as delay-seconds or an HTTP-date, in milliseconds from `now`.
- * Returns `undefined` when absent or unparsable; a date in the past gives 0.
+ * Parses `Retry-After` as delay-seconds or an HTTP-date (RFC 9110 §10.2.3), in milliseconds
+ * from `now`. Returns `undefined` when absent or not one of those forms (e.g. `1.5`, `-1`);
+ * a date in the past gives 0.
  */
 export function parseRetryAfter(
   value: string | null,
@@ -46,7 +53,9 @@ export function parseRetryAfter(
   if (value === null) return undefined;
   const trimmed = value.trim();
   if (/^\d+$/.test(trimmed)) return Number(trimmed) * 1000;
-  const date = Date.parse(trimmed);
+  let date = Number.NaN;
+  if (GMT_DATE.test(trimmed)) date = Date.parse(trimmed);
+  else if (ASCTIME_DATE.test(trimmed)) date = Date.parse(`${trimmed} GMT`);
   if (Number.isNaN(date)) return undefined;
   return Math.max(0, date - now);
 }

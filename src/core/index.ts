@@ -6,6 +6,7 @@
  */
 
 export * from './cache/index.js';
+export * from './constants/index.js';
 export * from './discovery/index.js';
 export * from './errors.js';
 export {
@@ -19,6 +20,7 @@ export type { JwsAlgorithm } from './jose/algorithms.js';
 export {
   DEFAULT_JWKS_TTL,
   getJwks,
+  type Jwk,
   type JwksRequest,
   type JwksResponse,
   type JwksSuccess,
@@ -28,5 +30,6 @@ export {
   type SkippedKey,
 } from './jwks/index.js';
 export type { FailedResponse, ResponseErrorType } from './lib/response.js';
+export * from './principal/index.js';
 export * from './token/index.js';
 export * from './validation/index.js';

@@ -99,6 +99,8 @@ describe('core against oidc-provider', () => {
     expect(token.errorType).toBe('protocol');
     expect(token.error).toBe('invalid_client');
     expect(token.httpStatus).toBe(401);
-    expect(() => token.accessToken).toThrow(/failed response/);
+    expect(() => (token as unknown as { accessToken: string }).accessToken).toThrow(
+      /failed response/,
+    );
   });
 });

@@ -13,6 +13,7 @@ import { assertOk, isJsonObject, readJsonObject } from '../http/json.js';
 import { httpRequest } from '../http/request.js';
 import { type FailedResponse, toResponse } from '../lib/response.js';
 import { tryParseUrl } from '../lib/url.js';
+import type { Jwk } from './key.js';
 import { type KeySet, parseKeySet } from './parse.js';
 
 /** Lifetime of a JWK Set when the server sends no `max-age`: 24 hours. */
@@ -33,7 +34,7 @@ export interface JwksRequest extends HttpOptions {
 export interface JwksSuccess {
   readonly isSuccessful: true;
   /** The usable keys as published (public members only), in the set's order. */
-  readonly keys: readonly JsonWebKey[];
+  readonly keys: readonly Jwk[];
   /** Keys left out, with the reason (wrong `use`, private members, RSA under 2048 bits, …). */
   readonly skipped: KeySet['skipped'];
   /** The set as sent. */

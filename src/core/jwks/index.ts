@@ -10,5 +10,5 @@ export {
   MAX_JWKS_BODY_SIZE,
 } from './get.js';
 export { importedKey, importVerificationKey } from './import.js';
-export { checkJwk, keyFitsAlgorithm, MIN_RSA_BITS, type VerificationKey } from './key.js';
+export { checkJwk, type Jwk, keyFitsAlgorithm, MIN_RSA_BITS, type VerificationKey } from './key.js';
 export { type KeySet, MAX_JWKS_KEYS, parseKeySet, type SkippedKey } from './parse.js';

@@ -7,6 +7,9 @@
 import { decode as decodeBase64url } from 'jose/base64url';
 import { ALGORITHMS, isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
 
+/** A JSON Web Key with the members WebCrypto's `JsonWebKey` type leaves out (RFC 7517 §4). */
+export type Jwk = JsonWebKey & { kid?: string; use?: string; x5c?: string[] };
+
 /** A public signature-verification key that passed every check. Plain data (cloneable). */
 export interface VerificationKey {
   readonly kid: string | undefined;

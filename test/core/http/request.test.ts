@@ -268,12 +268,21 @@ describe('timeouts', () => {
     expect(Date.now() - started).toBeLessThan(5_000);
   });
 
-  it('does not fire after a completed request (the timer is cleared)', async () => {
-    server.json('/quick', { ok: true });
-    const response = await httpRequest({ url: `${server.url}/quick` }, { timeout: 50 });
-    // Holding the body past the timeout changes nothing: it has been read.
-    await new Promise((resolve) => setTimeout(resolve, 80));
-    expect(new TextDecoder().decode(response.body)).toBe('{"ok":true}');
+  it('clears the timer and the abort listener once the call is done', async () => {
+    let inner: AbortSignal | undefined;
+    const fetch: FetchLike = async (_url, init) => {
+      inner = init.signal ?? undefined;
+      return new Response('{}');
+    };
+    const caller = new AbortController();
+    await httpRequest(
+      { url: 'https://op.example/' },
+      { fetch, timeout: 20, signal: caller.signal },
+    );
+    await new Promise((resolve) => setTimeout(resolve, 60));
+    expect(inner?.aborted).toBe(false);
+    caller.abort();
+    expect(inner?.aborted).toBe(false);
   });
 });
 

@@ -1,0 +1,94 @@
+/**
+ * The core runs in a page: discovery, JWKS and validation against the real provider in
+ * Chromium, with the IndexedDB store keeping metadata across page loads.
+ */
+import { expect, test } from '@playwright/test';
+import {
+  DEFAULT_API_RESOURCE,
+  DEMO_CLIENTS,
+  type DemoProvider,
+  startProvider,
+} from '../../demo/provider.js';
+import { requestClientCredentialsToken } from '../../src/core/index.js';
+import { type PageServer, startPageServer } from './support.js';
+
+let op: DemoProvider;
+let pages: PageServer;
+let accessToken: string;
+
+test.beforeAll(async () => {
+  op = await startProvider();
+  pages = await startPageServer();
+  const token = await requestClientCredentialsToken({
+    address: `${op.issuer}/token`,
+    ...DEMO_CLIENTS.basic,
+    resource: DEFAULT_API_RESOURCE,
+  });
+  if (!token.isSuccessful) throw token.exception;
+  accessToken = token.accessToken;
+});
+
+test.afterAll(async () => {
+  await pages?.close();
+  await op?.close();
+});
+
+async function validateInPage(page: import('@playwright/test').Page, token: string) {
+  return page.evaluate(
+    async ({ token, issuer, audience }) => {
+      const { core } = window;
+      const cache = core.createMetadataCache({ store: core.createIndexedDbStore() });
+      try {
+        const claims = await core.validateToken(
+          token,
+          { performDisco: true, audience, cache },
+          issuer,
+        );
+        return { ok: true as const, claims, info: cache.discovery.info() };
+      } catch (error) {
+        return {
+          ok: false as const,
+          code: (error as { code?: string }).code,
+          name: (error as Error).name,
+        };
+      }
+    },
+    { token, issuer: op.issuer, audience: DEFAULT_API_RESOURCE },
+  );
+}
+
+test('validates a provider token in Chromium and keeps metadata in IndexedDB across reloads', async ({
+  page,
+}) => {
+  await page.goto(`${pages.origin}/test/browser/pages/core.html`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+
+  op.resetCounts();
+  const first = await validateInPage(page, accessToken);
+  expect(first.ok).toBe(true);
+  if (first.ok) expect(first.claims.aud).toBe(DEFAULT_API_RESOURCE);
+  expect(op.counts['/.well-known/openid-configuration']).toBe(1);
+  expect(op.counts['/jwks']).toBe(1);
+
+  // A new page load has an empty memory cache: the IndexedDB store answers, the network is not used.
+  await page.reload();
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  op.resetCounts();
+  const second = await validateInPage(page, accessToken);
+  expect(second.ok).toBe(true);
+  expect(op.counts['/.well-known/openid-configuration'] ?? 0).toBe(0);
+  expect(op.counts['/jwks'] ?? 0).toBe(0);
+});
+
+test('refuses a tampered token in Chromium with a typed error', async ({ page }) => {
+  await page.goto(`${pages.origin}/test/browser/pages/core.html`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  const [header, payload, signature] = accessToken.split('.') as [string, string, string];
+  const flipped = `${signature.slice(0, 10)}${signature[10] === 'A' ? 'B' : 'A'}${signature.slice(11)}`;
+  const result = await validateInPage(page, `${header}.${payload}.${flipped}`);
+  expect(result).toMatchObject({
+    ok: false,
+    code: 'ERR_JWT_SIGNATURE_INVALID',
+    name: 'SignatureInvalidError',
+  });
+});

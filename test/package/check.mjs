@@ -1,0 +1,75 @@
+/**
+ * Checks the built package as a user receives it (run after `npm run build`):
+ * - every `exports` entry resolves by the package's own name and its `.d.ts` exists;
+ * - the core entry imports and works in Node: `import { getDiscoveryDocument } from 'identity-model-web/core'`;
+ * - publint finds no packaging error or warning.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { publint } from 'publint';
+
+const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+const root = new URL('../../', import.meta.url);
+let failures = 0;
+/** @param {string} name @param {() => unknown} fn */
+const check = async (name, fn) => {
+  try {
+    await fn();
+    console.log(`ok   ${name}`);
+  } catch (error) {
+    failures++;
+    console.error(`FAIL ${name}\n     ${error instanceof Error ? error.message : error}`);
+  }
+};
+
+for (const [entry, target] of Object.entries(pkg.exports)) {
+  if (typeof target === 'string') continue;
+  await check(`exports["${entry}"] has its files`, () => {
+    assert.ok(existsSync(new URL(target.default, root)), `${target.default} is missing`);
+    assert.ok(existsSync(new URL(target.types, root)), `${target.types} is missing`);
+  });
+}
+
+await check(
+  "import { getDiscoveryDocument } from 'identity-model-web/core' works in Node",
+  async () => {
+    /** @type {Record<string, unknown> & typeof import('identity-model-web/core')} */
+    const core = await import('identity-model-web/core');
+    for (const name of [
+      'getDiscoveryDocument',
+      'parseDiscoveryUrl',
+      'getJwks',
+      'validateToken',
+      'requestClientCredentialsToken',
+      'toPrincipal',
+      'IdentityModelError',
+    ]) {
+      assert.equal(typeof core[name], 'function', `${name} is not exported`);
+    }
+    assert.deepEqual(core.parseDiscoveryUrl('https://op.example/'), {
+      url: 'https://op.example/.well-known/openid-configuration',
+      authority: 'https://op.example',
+    });
+    // A call that needs no network: a malformed token is refused with a typed error.
+    await assert.rejects(
+      core.validateToken('a.b', { key: { kty: 'oct', k: 'x'.repeat(43) } }),
+      (error) => error instanceof core.IdentityModelError && error.code === 'ERR_JWT_MALFORMED',
+    );
+  },
+);
+
+await check('the page and worker entries import', async () => {
+  await import('identity-model-web');
+  await import('identity-model-web/sw');
+});
+
+await check('publint: no errors or warnings', async () => {
+  const { messages } = await publint({ pkgDir: new URL('.', root).pathname, strict: true });
+  const bad = messages.filter((m) => m.type !== 'suggestion');
+  assert.equal(bad.length, 0, JSON.stringify(bad, null, 2));
+});
+
+if (failures > 0) {
+  console.error(`${failures} package check(s) failed`);
+  process.exit(1);
+}

@@ -4,8 +4,8 @@
  * @module
  */
 
-import { decode as decodeBase64url } from 'jose/base64url';
 import { ALGORITHMS, isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
+import { decodeBase64url } from '../lib/base64url.js';
 
 /** A JSON Web Key with the members WebCrypto's `JsonWebKey` type leaves out (RFC 7517 §4). */
 export type Jwk = JsonWebKey & { kid?: string; use?: string; x5c?: string[] };
@@ -33,17 +33,9 @@ const EC_COORDINATE_BYTES: Readonly<Record<string, number>> = {
   'P-521': 66,
 };
 const PRIVATE_MEMBERS = ['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'] as const;
-const BASE64URL = /^[A-Za-z0-9_-]+$/;
-
 function b64(value: unknown): Uint8Array | undefined {
-  if (typeof value !== 'string' || !BASE64URL.test(value) || value.length % 4 === 1) {
-    return undefined;
-  }
-  try {
-    return decodeBase64url(value);
-  } catch {
-    return undefined;
-  }
+  if (typeof value !== 'string' || value === '') return undefined;
+  return decodeBase64url(value);
 }
 
 function rsaBits(modulus: Uint8Array): number {

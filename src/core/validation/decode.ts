@@ -4,8 +4,8 @@
  * @module
  */
 
-import { decode as decodeBase64url } from 'jose/base64url';
 import { JwtMalformedError, JwtTooLargeError } from '../errors.js';
+import { decodeBase64url } from '../lib/base64url.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 
 /** A decoded, not yet verified, compact JWS. */
@@ -19,13 +19,10 @@ export interface DecodedJws {
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
-const BASE64URL = /^[A-Za-z0-9_-]*$/;
-
 function segment(value: string, name: string): Uint8Array {
-  if (!BASE64URL.test(value) || value.length % 4 === 1) {
-    throw new JwtMalformedError(`JWT ${name} is not base64url`);
-  }
-  return decodeBase64url(value);
+  const bytes = decodeBase64url(value);
+  if (bytes === undefined) throw new JwtMalformedError(`JWT ${name} is not base64url`);
+  return bytes;
 }
 
 function jsonObject(bytes: Uint8Array, name: string): Record<string, unknown> {

@@ -4,7 +4,6 @@
  * @module
  */
 
-import { decode as decodeBase64url } from 'jose/base64url';
 import { ValidationConfigurationError } from '../errors.js';
 import {
   ALGORITHMS,
@@ -15,6 +14,7 @@ import {
 } from '../jose/algorithms.js';
 import { importVerificationKey } from '../jwks/import.js';
 import { checkJwk, keyFitsAlgorithm } from '../jwks/key.js';
+import { decodeBase64url } from '../lib/base64url.js';
 
 /** A configured key, ready to verify the algorithms it fits. */
 export interface ExplicitKey {
@@ -60,11 +60,9 @@ function fromCryptoKey(key: CryptoKey): ExplicitKey {
 }
 
 function fromSymmetricJwk(jwk: JsonWebKey): ExplicitKey {
-  let secret: Uint8Array;
-  try {
-    secret = decodeBase64url(jwk.k ?? '');
-  } catch (cause) {
-    throw new ValidationConfigurationError('"config.key.k" is not base64url', { cause });
+  const secret = typeof jwk.k === 'string' ? decodeBase64url(jwk.k) : undefined;
+  if (!secret || secret.length === 0) {
+    throw new ValidationConfigurationError('"config.key.k" must be base64url');
   }
   const algorithms = SYMMETRIC_ALGORITHMS.filter(
     // RFC 7518 §3.2: the key must be at least as long as the hash output.

@@ -6,10 +6,10 @@
  */
 
 import { getDefaultCache } from '../cache/default.js';
+import type { CacheEntry } from '../cache/metadata-cache.js';
 import type { DiscoveryDocument } from '../discovery/document.js';
 import { type DiscoveryHandle, discoveryHandle } from '../discovery/get.js';
 import {
-  IdentityModelError,
   InvalidClaimError,
   NoMatchingKeyError,
   SignatureInvalidError,
@@ -120,10 +120,17 @@ export async function validateJwt(
   return { claims: token.payload, header: token.header };
 }
 
+const discoveryAllowlists = new WeakMap<object, readonly string[]>();
+
 /** The allowlist with keys from discovery: asymmetric only, from config or the provider. */
 function allowedForDiscovery(config: ResolvedConfig, disco: DiscoveryDocument): readonly string[] {
   const wanted = config.algorithms ?? disco.idTokenSigningAlgValuesSupported;
-  return wanted.filter((alg) => ASYMMETRIC_ALGORITHMS.includes(alg as JwsAlgorithm));
+  let allowed = discoveryAllowlists.get(wanted);
+  if (!allowed) {
+    allowed = wanted.filter((alg) => ASYMMETRIC_ALGORITHMS.includes(alg as JwsAlgorithm));
+    discoveryAllowlists.set(wanted, allowed);
+  }
+  return allowed;
 }
 
 interface Handles {
@@ -176,9 +183,33 @@ function candidates(set: KeySet, alg: JwsAlgorithm, kid: string | undefined): Ve
   return result;
 }
 
-async function verifyWithKeySet(token: DecodedJws, alg: JwsAlgorithm, handle: KeySetHandle) {
+function verifyWithKeySet(
+  token: DecodedJws,
+  alg: JwsAlgorithm,
+  handle: KeySetHandle,
+): Promise<void> {
+  // Warm path: the key set is in memory, one key fits and its CryptoKey is imported.
+  const entry = handle.peek();
+  if (entry) {
+    const keys = candidates(entry.value, alg, token.header.kid);
+    const cryptoKey = keys.length === 1 ? importedKey(keys[0]!, alg) : undefined;
+    if (cryptoKey) {
+      return verify(token, alg, cryptoKey).then((ok) =>
+        ok ? undefined : verifyWithReload(token, alg, handle, entry, keys, false),
+      );
+    }
+  }
+  return verifyWithKeySetSlow(token, alg, handle, entry);
+}
+
+async function verifyWithKeySetSlow(
+  token: DecodedJws,
+  alg: JwsAlgorithm,
+  handle: KeySetHandle,
+  peeked: CacheEntry<KeySet> | undefined,
+): Promise<void> {
   const kid = token.header.kid;
-  let entry = handle.peek() ?? (await handle.get());
+  let entry = peeked ?? (await handle.get());
   let keys = candidates(entry.value, alg, kid);
   let reloaded = false;
   if (keys.length === 0) {
@@ -196,14 +227,36 @@ async function verifyWithKeySet(token: DecodedJws, alg: JwsAlgorithm, handle: Ke
     }
   }
   if (await verifyAny(token, alg, keys)) return;
+  return verifyWithReload(token, alg, handle, entry, keys, reloaded);
+}
+
+/** After a failed signature: reload the key set once (key rotation) and try its new keys. */
+async function verifyWithReload(
+  token: DecodedJws,
+  alg: JwsAlgorithm,
+  handle: KeySetHandle,
+  entry: CacheEntry<KeySet>,
+  tried: readonly VerificationKey[],
+  reloaded: boolean,
+): Promise<void> {
   if (!reloaded) {
     const refresh = await handle.refresh();
     if (refresh.entry !== entry) {
-      const fresh = candidates(refresh.entry.value, alg, kid);
+      const fresh = candidates(refresh.entry.value, alg, token.header.kid).filter(
+        (key) => !tried.some((old) => sameKey(old, key)),
+      );
       if (fresh.length > 0 && (await verifyAny(token, alg, fresh))) return;
     }
   }
   throw new SignatureInvalidError("JWT signature does not verify with the provider's keys");
+}
+
+function sameKey(a: VerificationKey, b: VerificationKey): boolean {
+  const x = a.publicJwk;
+  const y = b.publicJwk;
+  return (
+    x.kty === y.kty && x.n === y.n && x.e === y.e && x.x === y.x && x.y === y.y && x.crv === y.crv
+  );
 }
 
 async function verifyAny(token: DecodedJws, alg: JwsAlgorithm, keys: VerificationKey[]) {
@@ -221,21 +274,17 @@ async function verifyAny(token: DecodedJws, alg: JwsAlgorithm, keys: Verificatio
   return false;
 }
 
-async function verify(token: DecodedJws, alg: JwsAlgorithm, key: CryptoKey): Promise<boolean> {
+function verify(token: DecodedJws, alg: JwsAlgorithm, key: CryptoKey): Promise<boolean> {
   const info = ALGORITHMS[alg];
   if (info.signatureLength !== undefined && token.signature.length !== info.signatureLength) {
-    return false;
+    return Promise.resolve(false);
   }
-  try {
-    return await crypto.subtle.verify(
+  return crypto.subtle
+    .verify(
       info.verify,
       key,
       token.signature as Uint8Array<ArrayBuffer>,
       token.signingInput as Uint8Array<ArrayBuffer>,
-    );
-  } catch (cause) {
-    // WebCrypto throws (rather than returning false) for some malformed inputs.
-    if (cause instanceof IdentityModelError) throw cause;
-    return false;
-  }
+    )
+    .catch(() => false); // WebCrypto throws, rather than returning false, for some malformed input.
 }

@@ -33,7 +33,10 @@ export interface JwksRequest extends HttpOptions {
 /** A successful JWKS response. */
 export interface JwksSuccess {
   readonly isSuccessful: true;
-  /** The usable keys as published (public members only), in the set's order. */
+  /**
+   * The usable keys as published (`use`, `alg`, `key_ops` and every other member; a key with
+   * private members is never usable), in the set's order. Copies: changing them changes nothing.
+   */
   readonly keys: readonly Jwk[];
   /** Keys left out, with the reason (wrong `use`, private members, RSA under 2048 bits, …). */
   readonly skipped: KeySet['skipped'];
@@ -61,13 +64,13 @@ export type JwksResponse = JwksSuccess | FailedResponse;
 export async function getJwks(request: JwksRequest): Promise<JwksResponse> {
   return toResponse(async () => {
     const set = await fetchKeySet(request);
+    // The usable keys as published (`use`, `key_ops` and all): keys with private members were
+    // skipped. Copies, so a caller cannot change the cached set.
+    const skipped = new Set(set.skipped.map((key) => key.index));
+    const published = set.raw.keys as Jwk[];
     return {
       isSuccessful: true as const,
-      keys: set.keys.map((key) => ({
-        ...key.publicJwk,
-        ...(key.kid === undefined ? {} : { kid: key.kid }),
-        ...(key.alg === undefined ? {} : { alg: key.alg }),
-      })),
+      keys: published.filter((_, index) => !skipped.has(index)).map((key) => ({ ...key })),
       skipped: set.skipped,
       raw: set.raw,
     };

@@ -7,6 +7,7 @@
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
 import { type ClientCredentialsOptions, prepareClient } from './client-auth.js';
+import { toLibraryError } from './errors.js';
 import {
   endpointCall,
   rawJson,
@@ -14,7 +15,12 @@ import {
   type TokenResponse,
   tokenFields,
 } from './response.js';
-import { checkEndpoint, type EndpointOptions, oauthTransport } from './transport.js';
+import {
+  assertSecureEndpoint,
+  type EndpointOptions,
+  oauthTransport,
+  parseEndpoint,
+} from './transport.js';
 
 /** Arguments of {@link requestClientCredentialsToken}. */
 export interface ClientCredentialsTokenRequest extends ClientCredentialsOptions, EndpointOptions {
@@ -78,7 +84,10 @@ export function scopeParameter(scope: string | readonly string[] | undefined): s
  * the request (429/503 with `Retry-After`, a refused connection).
  *
  * Resolves to a response object: on success `accessToken`, `tokenType`, `expiresIn`, `scope`,
- * `raw`; on failure the server's `error`, `errorDescription`, `errorUri` and `httpStatus`.
+ * `refreshToken`, `idToken`, `raw`, `httpStatus`; on failure `errorType`, `errorCode`,
+ * `httpStatus` and, for `errorType: 'protocol'`, the server's `error`, `errorDescription` and
+ * `errorUri`. An `http` address off loopback is a `'policy'` failure unless `requireHttps` is
+ * `false`. Bad arguments throw a `ConfigurationError` before any request.
  *
  * @example
  * ```ts
@@ -98,27 +107,35 @@ export function scopeParameter(scope: string | readonly string[] | undefined): s
 export async function requestClientCredentialsToken(
   request: ClientCredentialsTokenRequest,
 ): Promise<TokenResponse> {
-  const url = checkEndpoint(request.address, 'address', request.requireHttps);
+  // Argument errors throw before anything else; the https rule is a policy failure (a response).
+  const url = parseEndpoint(request.address, 'address');
   const form = tokenForm(
     { scope: scopeParameter(request.scope), resource: request.resource },
     request.parameters,
   );
   const { client, auth } = await prepareClient(request, url.href);
   return endpointCall(url.href, TOKEN_FIELDS, async () => {
+    assertSecureEndpoint(url, 'address', request.requireHttps);
     const transport = oauthTransport(request, 'unprocessed');
     const as: oauth.AuthorizationServer = { issuer: url.origin, token_endpoint: url.href };
-    const response = await oauth.clientCredentialsGrantRequest(
-      as,
-      client,
-      auth,
-      form,
-      transport.options,
-    );
-    await oauth.processClientCredentialsResponse(as, client, response);
+    let status: number;
+    try {
+      const response = await oauth.clientCredentialsGrantRequest(
+        as,
+        client,
+        auth,
+        form,
+        transport.options,
+      );
+      status = response.status;
+      await oauth.processClientCredentialsResponse(as, client, response);
+    } catch (caught) {
+      throw toLibraryError(caught, url.href, transport.last());
+    }
     const last = transport.last();
     return {
       isSuccessful: true as const,
-      ...tokenFields(rawJson(last, url.href), last?.status ?? response.status, url.href),
+      ...tokenFields(rawJson(last, url.href), last?.status ?? status, url.href),
     };
   });
 }

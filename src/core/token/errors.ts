@@ -6,9 +6,25 @@
 
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError, HttpError, IdentityModelError, ProtocolError } from '../errors.js';
+import { isJsonMediaType, isJsonObject, mediaType } from '../http/json.js';
+import type { HttpResponse } from '../http/request.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
+}
+
+/** The RFC 6749 §5.2 error body of a 4xx JSON response: an object with a non-empty `error`. */
+function oauthErrorBody(response: HttpResponse | undefined): Record<string, unknown> | undefined {
+  if (!response || response.status < 400 || response.status > 499) return undefined;
+  if (!isJsonMediaType(mediaType(response))) return undefined;
+  try {
+    const value: unknown = JSON.parse(new TextDecoder().decode(response.body));
+    return isJsonObject(value) && typeof value.error === 'string' && value.error !== ''
+      ? value
+      : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /**
@@ -16,8 +32,13 @@ function text(value: unknown): string | undefined {
  * body or `WWW-Authenticate` challenge becomes a {@link ProtocolError}; a body that is not JSON,
  * an unexpected status or a malformed response an {@link HttpError}; an argument error a
  * {@link ConfigurationError}. Library errors pass through.
+ *
+ * `response` is the response the error is about, when the caller has it: its status fills
+ * `status` when oauth4webapi's error carries none, and a 401 with both a challenge and an error
+ * body (RFC 6749 §5.2: `invalid_client` with `WWW-Authenticate: Basic …`) reports the body's
+ * `error`, `error_description` and `error_uri`.
  */
-export function toLibraryError(error: unknown, url: string): unknown {
+export function toLibraryError(error: unknown, url: string, response?: HttpResponse): unknown {
   if (error instanceof IdentityModelError) return error;
   if (error instanceof oauth.ResponseBodyError) {
     const body = error.cause as Record<string, unknown>;
@@ -35,6 +56,23 @@ export function toLibraryError(error: unknown, url: string): unknown {
     );
   }
   if (error instanceof oauth.WWWAuthenticateChallengeError) {
+    const wwwAuthenticate = error.response.headers.get('www-authenticate') ?? undefined;
+    // oauth4webapi looks at the challenge before the body; the body is the token endpoint's error.
+    const body = oauthErrorBody(response);
+    if (body) {
+      return new ProtocolError(
+        `${url} answered HTTP ${error.status} with error "${body.error}"${
+          typeof body.error_description === 'string' ? `: ${body.error_description}` : ''
+        }`,
+        {
+          error: body.error as string,
+          errorDescription: text(body.error_description),
+          errorUri: text(body.error_uri),
+          status: error.status,
+          wwwAuthenticate,
+        },
+      );
+    }
     const challenge = error.cause[0];
     const parameters = challenge?.parameters ?? {};
     return new ProtocolError(
@@ -46,13 +84,17 @@ export function toLibraryError(error: unknown, url: string): unknown {
         errorDescription: parameters.error_description,
         errorUri: parameters.error_uri,
         status: error.status,
-        wwwAuthenticate: error.response.headers.get('www-authenticate') ?? undefined,
+        wwwAuthenticate,
       },
     );
   }
   if (error instanceof oauth.OperationProcessingError) {
     const status = (error.cause as { status?: unknown } | undefined)?.status;
-    const options = { url, cause: error, status: typeof status === 'number' ? status : undefined };
+    const options = {
+      url,
+      cause: error,
+      status: typeof status === 'number' ? status : response?.status,
+    };
     switch (error.code) {
       case oauth.RESPONSE_IS_NOT_JSON:
         return new HttpError('ERR_CONTENT_TYPE', `Response from ${url} is not JSON`, options);
@@ -76,6 +118,7 @@ export function toLibraryError(error: unknown, url: string): unknown {
     return new HttpError('ERR_INVALID_RESPONSE', `Invalid response from ${url}: ${error.message}`, {
       url,
       cause: error,
+      status: response?.status,
     });
   }
   const code = (error as { code?: unknown } | null)?.code;

@@ -98,9 +98,10 @@ export function rawJson(response: HttpResponse | undefined, url: string): JsonOb
   return value;
 }
 
-function invalid(url: string, message: string): HttpError {
+function invalid(url: string, status: number, message: string): HttpError {
   return new HttpError('ERR_INVALID_RESPONSE', `Invalid token response from ${url}: ${message}`, {
     url,
+    status,
   });
 }
 
@@ -112,15 +113,15 @@ function invalid(url: string, message: string): HttpError {
 export function tokenFields(raw: JsonObject, status: number, url: string): TokenFields {
   const { access_token, token_type, expires_in, refresh_token, id_token, scope } = raw;
   if (typeof access_token !== 'string' || access_token === '') {
-    throw invalid(url, '"access_token" is missing');
+    throw invalid(url, status, '"access_token" is missing');
   }
   if (typeof token_type !== 'string' || token_type === '')
-    throw invalid(url, '"token_type" is missing');
+    throw invalid(url, status, '"token_type" is missing');
   if (
     expires_in !== undefined &&
     (typeof expires_in !== 'number' || !Number.isFinite(expires_in) || expires_in < 0)
   ) {
-    throw invalid(url, '"expires_in" must be a non-negative number');
+    throw invalid(url, status, '"expires_in" must be a non-negative number');
   }
   for (const [name, value] of [
     ['refresh_token', refresh_token],
@@ -128,7 +129,7 @@ export function tokenFields(raw: JsonObject, status: number, url: string): Token
     ['scope', scope],
   ] as const) {
     if (value !== undefined && typeof value !== 'string')
-      throw invalid(url, `"${name}" must be a string`);
+      throw invalid(url, status, `"${name}" must be a string`);
   }
   return {
     accessToken: access_token,

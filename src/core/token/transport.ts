@@ -16,6 +16,8 @@ import { isSecureEnough, tryParseUrl } from '../lib/url.js';
 export interface EndpointOptions extends HttpOptions {
   /**
    * Require `https` for the endpoint (`http` on loopback stays allowed). Default `true`.
+   * An `http` endpoint on another host gives a failed response with `errorType: 'policy'`
+   * (`ERR_DISCOVERY_HTTPS_REQUIRED`), and nothing is sent.
    * Turning it off sends credentials in clear text: for local development only.
    */
   requireHttps?: boolean;
@@ -34,18 +36,32 @@ export interface OAuthTransport {
   last(): HttpResponse | undefined;
 }
 
-/** Checks an endpoint URL against the https rule and returns it parsed. */
-export function checkEndpoint(value: unknown, path: string, requireHttps = true): URL {
+/** Parses an endpoint URL. Throws `ConfigurationError` unless it is an absolute http(s) URL. */
+export function parseEndpoint(value: unknown, path: string): URL {
   const url = typeof value === 'string' ? tryParseUrl(value) : undefined;
   if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
     throw new ConfigurationError(`"${path}" must be an absolute http(s) URL`);
   }
+  return url;
+}
+
+/**
+ * Applies the https rule to a parsed endpoint: throws `DiscoveryError`
+ * (`ERR_DISCOVERY_HTTPS_REQUIRED`, a policy failure) for `http` off loopback under `requireHttps`.
+ */
+export function assertSecureEndpoint(url: URL, path: string, requireHttps = true): void {
   if (!isSecureEnough(url, requireHttps, true)) {
     throw new DiscoveryError(
       'ERR_DISCOVERY_HTTPS_REQUIRED',
-      `"${path}" must use https, got "${value}"`,
+      `"${path}" must use https, got "${url.origin}${url.pathname}"`,
     );
   }
+}
+
+/** {@link parseEndpoint} then {@link assertSecureEndpoint}: returns the parsed URL. */
+export function checkEndpoint(value: unknown, path: string, requireHttps = true): URL {
+  const url = parseEndpoint(value, path);
+  assertSecureEndpoint(url, path, requireHttps);
   return url;
 }
 

@@ -10,6 +10,11 @@ import { ValidationConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
 import type { JwtClaims, JwtHeader } from './types.js';
+import {
+  createVerifiedTokenCache,
+  type VerifiedTokenCache,
+  type VerifiedTokenCacheOptions,
+} from './verified-cache.js';
 
 /**
  * Which checks run. Verification switches may only be turned off where the seed allows it:
@@ -113,6 +118,13 @@ export interface TokenValidationConfig {
   cache?: MetadataCache;
   /** Transport options for discovery and JWKS requests. */
   http?: HttpOptions;
+  /**
+   * Remember tokens whose signature verified, so that validating the same token again (an API
+   * seeing a client's token on every request) skips the signature check. Claims are still
+   * checked on every call. Off by default; `true` uses the defaults of
+   * {@link VerifiedTokenCacheOptions}.
+   */
+  verifiedTokenCache?: boolean | VerifiedTokenCacheOptions;
 }
 
 /** @internal The configuration with defaults applied and types checked. */
@@ -144,6 +156,7 @@ export interface ResolvedConfig {
   now: (() => number) | undefined;
   cache: MetadataCache | undefined;
   http: HttpOptions;
+  verified: VerifiedTokenCache | undefined;
 }
 
 /** Default largest token: 16 KiB. */
@@ -263,6 +276,12 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     now: config.now,
     cache: config.cache,
     http: config.http ?? {},
+    verified:
+      config.verifiedTokenCache === undefined || config.verifiedTokenCache === false
+        ? undefined
+        : createVerifiedTokenCache(
+            config.verifiedTokenCache === true ? {} : config.verifiedTokenCache,
+          ),
   };
   resolvedConfigs.set(config, resolved);
   return resolved;

@@ -13,3 +13,4 @@ export {
   validateJwt,
   validateToken,
 } from './validate.js';
+export type { VerifiedTokenCacheOptions } from './verified-cache.js';

@@ -80,31 +80,40 @@ export async function validateJwt(
   discoAddress?: string,
 ): Promise<ValidatedToken> {
   const resolved = resolveConfig(config);
-  const token = decodeJws(jwt, resolved.maxTokenSize);
-  let issuers = resolved.issuers;
-  if (resolved.performDisco) {
-    const handles = handlesFor(resolved, discoAddress);
-    const disco = handles.discovery.peek() ?? (await handles.discovery.get());
-    issuers ??= [disco.issuer];
-    const alg = checkHeader(token.header, allowedForDiscovery(resolved, disco), resolved.typ);
-    const jwksUri = disco.jwksUri;
-    if (jwksUri === undefined) {
-      throw new ValidationConfigurationError(
-        'The discovery document has no "jwks_uri" to verify with',
-      );
-    }
-    await verifyWithKeySet(token, alg, handles.keySet(jwksUri));
-  } else {
-    const key = prepareExplicitKey(resolved.key!);
-    const allowed = resolved.algorithms
-      ? resolved.algorithms.filter((alg) => key.algorithms.includes(alg as JwsAlgorithm))
-      : key.algorithms;
-    const alg = checkHeader(token.header, allowed, resolved.typ);
-    if (!(await verify(token, alg, await key.cryptoKey(alg)))) {
-      throw new SignatureInvalidError('JWT signature does not verify with the configured key');
-    }
-  }
   const now = resolved.now ?? resolved.cache?.now ?? getDefaultCache().now;
+  let issuers = resolved.issuers;
+  let token = resolved.verified?.get(jwt, now());
+  if (token) {
+    if (resolved.performDisco && !issuers) {
+      const discovery = handlesFor(resolved, discoAddress).discovery;
+      issuers = [(discovery.peek() ?? (await discovery.get())).issuer];
+    }
+  } else {
+    token = decodeJws(jwt, resolved.maxTokenSize);
+    if (resolved.performDisco) {
+      const handles = handlesFor(resolved, discoAddress);
+      const disco = handles.discovery.peek() ?? (await handles.discovery.get());
+      issuers ??= [disco.issuer];
+      const alg = checkHeader(token.header, allowedForDiscovery(resolved, disco), resolved.typ);
+      const jwksUri = disco.jwksUri;
+      if (jwksUri === undefined) {
+        throw new ValidationConfigurationError(
+          'The discovery document has no "jwks_uri" to verify with',
+        );
+      }
+      await verifyWithKeySet(token, alg, handles.keySet(jwksUri));
+    } else {
+      const key = prepareExplicitKey(resolved.key!);
+      const allowed = resolved.algorithms
+        ? resolved.algorithms.filter((alg) => key.algorithms.includes(alg as JwsAlgorithm))
+        : key.algorithms;
+      const alg = checkHeader(token.header, allowed, resolved.typ);
+      if (!(await verify(token, alg, await key.cryptoKey(alg)))) {
+        throw new SignatureInvalidError('JWT signature does not verify with the configured key');
+      }
+    }
+    resolved.verified?.set(jwt, token, now());
+  }
   checkClaims(token.payload, resolved, issuers, now() / 1000);
   if (resolved.claimsValidator) {
     try {

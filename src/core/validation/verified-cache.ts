@@ -1,0 +1,71 @@
+/**
+ * An optional cache of tokens whose signature already verified, per validation config.
+ *
+ * @module
+ */
+
+import { ValidationConfigurationError } from '../errors.js';
+import type { DecodedJws } from './decode.js';
+
+function deepFreeze(value: unknown): void {
+  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
+  Object.freeze(value);
+  for (const member of Object.values(value)) deepFreeze(member);
+}
+
+/** Options of the verified-token cache (`config.verifiedTokenCache`). */
+export interface VerifiedTokenCacheOptions {
+  /** Most tokens remembered; the oldest is forgotten first. Default `500`. */
+  maxEntries?: number;
+  /**
+   * How long a verified signature is trusted without verifying again, in milliseconds. Default
+   * `60000`. Keys removed from the provider's set stop being noticed for up to this long.
+   */
+  maxAge?: number;
+}
+
+/** @internal */
+export interface VerifiedTokenCache {
+  get(jwt: string, now: number): DecodedJws | undefined;
+  set(jwt: string, token: DecodedJws, now: number): void;
+}
+
+/**
+ * @internal Creates the cache. Only the signature and header checks are skipped on a hit: time
+ * claims, issuer, audience and the custom validator run on every call. Cached claims (and so
+ * the claims returned for a hit) are frozen.
+ */
+export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): VerifiedTokenCache {
+  const maxEntries = options.maxEntries ?? 500;
+  const maxAge = options.maxAge ?? 60_000;
+  if (!Number.isInteger(maxEntries) || maxEntries < 1) {
+    throw new ValidationConfigurationError(
+      '"config.verifiedTokenCache.maxEntries" must be a positive integer',
+    );
+  }
+  if (typeof maxAge !== 'number' || !(maxAge >= 0)) {
+    throw new ValidationConfigurationError(
+      '"config.verifiedTokenCache.maxAge" must be a number of milliseconds',
+    );
+  }
+  const entries = new Map<string, { token: DecodedJws; at: number }>();
+  return {
+    get(jwt, now) {
+      const entry = entries.get(jwt);
+      if (!entry) return undefined;
+      if (now - entry.at >= maxAge || now < entry.at) {
+        entries.delete(jwt);
+        return undefined;
+      }
+      return entry.token;
+    },
+    set(jwt, token, now) {
+      // The same claims object is returned on every hit: freeze it so no caller can change it.
+      deepFreeze(token.payload);
+      deepFreeze(token.header);
+      entries.delete(jwt);
+      entries.set(jwt, { token, at: now });
+      if (entries.size > maxEntries) entries.delete(entries.keys().next().value as string);
+    },
+  };
+}

@@ -16,12 +16,15 @@ import {
 import type { ResolvedConfig } from './config.js';
 import type { JwtClaims } from './types.js';
 
+/** For `requiredClaims`: any JSON value but `null`. */
 function present(claims: JwtClaims, name: string): boolean {
   return Object.hasOwn(claims, name) && claims[name] !== null && claims[name] !== undefined;
 }
 
+// Registered claims: a member that is there with the wrong JSON type (`null` included) is invalid,
+// never taken as absent.
 function numericDate(claims: JwtClaims, name: string, required: boolean): number | undefined {
-  if (!present(claims, name)) {
+  if (!Object.hasOwn(claims, name)) {
     if (required) throw new MissingClaimError(`JWT has no "${name}" claim`, { claim: name });
     return undefined;
   }
@@ -35,7 +38,7 @@ function numericDate(claims: JwtClaims, name: string, required: boolean): number
 }
 
 function stringClaim(claims: JwtClaims, name: string, required: boolean): string | undefined {
-  if (!present(claims, name)) {
+  if (!Object.hasOwn(claims, name)) {
     if (required) throw new MissingClaimError(`JWT has no "${name}" claim`, { claim: name });
     return undefined;
   }
@@ -112,7 +115,7 @@ export function checkClaims(
 function checkAudience(claims: JwtClaims, config: ResolvedConfig): void {
   const expected = config.verifyAud ? config.audiences : undefined;
   const required = config.requireAud || expected !== undefined;
-  if (!present(claims, 'aud')) {
+  if (!Object.hasOwn(claims, 'aud')) {
     if (required) throw new MissingClaimError('JWT has no "aud" claim', { claim: 'aud' });
     return;
   }

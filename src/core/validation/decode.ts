@@ -4,7 +4,7 @@
  * @module
  */
 
-import { JwtMalformedError, JwtTooLargeError } from '../errors.js';
+import { AlgorithmNotAllowedError, JwtMalformedError, JwtTooLargeError } from '../errors.js';
 import { decodeBase64url } from '../lib/base64url.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 
@@ -40,8 +40,9 @@ function jsonObject(bytes: Uint8Array, name: string): Record<string, unknown> {
 
 /**
  * Decodes `jwt`. Throws {@link JwtTooLargeError} over `maxSize` characters (before any
- * decoding) and {@link JwtMalformedError} unless it is three base64url segments whose first two
- * are JSON objects and whose header has a string `alg`.
+ * decoding), {@link AlgorithmNotAllowedError} for an unsecured JWT (`alg` none with an empty
+ * signature), and {@link JwtMalformedError} unless it is three non-empty base64url segments whose
+ * first two are JSON objects and whose header has a string `alg`.
  */
 export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
   if (typeof jwt !== 'string') throw new JwtMalformedError('JWT must be a string');
@@ -52,12 +53,7 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
   }
   const first = jwt.indexOf('.');
   const last = jwt.lastIndexOf('.');
-  if (
-    first <= 0 ||
-    last === first ||
-    jwt.indexOf('.', first + 1) !== last ||
-    last === jwt.length - 1
-  ) {
+  if (first <= 0 || last === first || jwt.indexOf('.', first + 1) !== last) {
     const parts = jwt.split('.').length;
     throw new JwtMalformedError(
       parts === 5
@@ -68,6 +64,13 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
   const header = jsonObject(segment(jwt.slice(0, first), 'header'), 'header');
   if (typeof header.alg !== 'string') {
     throw new JwtMalformedError('JWT header has no string "alg"', { claim: 'alg' });
+  }
+  if (last === jwt.length - 1) {
+    // Only an unsecured JWT (RFC 7519 §6.1) has an empty signature: refuse it as what it is.
+    if (header.alg.toLowerCase() === 'none') {
+      throw new AlgorithmNotAllowedError('JWT "alg" none is never accepted: the token is unsigned');
+    }
+    throw new JwtMalformedError('JWT signature is empty');
   }
   if (header.kid !== undefined && typeof header.kid !== 'string') {
     throw new JwtMalformedError('JWT header "kid" is not a string', { claim: 'kid' });

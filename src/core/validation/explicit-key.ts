@@ -13,7 +13,7 @@ import {
   SYMMETRIC_ALGORITHMS,
 } from '../jose/algorithms.js';
 import { importVerificationKey } from '../jwks/import.js';
-import { checkJwk, keyFitsAlgorithm } from '../jwks/key.js';
+import { checkJwk, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwks/key.js';
 import { decodeBase64url } from '../lib/base64url.js';
 
 /** A configured key, ready to verify the algorithms it fits. */
@@ -41,8 +41,21 @@ function fromCryptoKey(key: CryptoKey): ExplicitKey {
   const algorithm = key.algorithm as KeyAlgorithm & {
     hash?: { name: string };
     namedCurve?: string;
+    modulusLength?: number;
+    length?: number;
   };
   const bits = algorithm.hash ? HASH_OF[algorithm.hash.name] : undefined;
+  // The floors a JWK must meet hold for a CryptoKey too.
+  if (algorithm.modulusLength !== undefined && algorithm.modulusLength < MIN_RSA_BITS) {
+    throw new ValidationConfigurationError(
+      `"config.key" is an RSA CryptoKey of ${algorithm.modulusLength} bits, under ${MIN_RSA_BITS}`,
+    );
+  }
+  if (algorithm.name === 'HMAC' && bits !== undefined && (algorithm.length ?? 0) < bits) {
+    throw new ValidationConfigurationError(
+      '"config.key" is an HMAC CryptoKey shorter than its hash output (RFC 7518 §3.2)',
+    );
+  }
   const fits = (Object.keys(ALGORITHMS) as JwsAlgorithm[]).filter((alg) => {
     const info = ALGORITHMS[alg];
     const name = (info.import as { name: string }).name;
@@ -96,8 +109,10 @@ function fromSymmetricJwk(jwk: JsonWebKey): ExplicitKey {
 
 /**
  * Prepares `config.key` once per key object. HMAC is possible only here, with an `oct` JWK or
- * an HMAC `CryptoKey`; an asymmetric JWK goes through the same checks as keys from a JWK Set
- * (no private members, RSA ≥ 2048 bits, `use`/`key_ops`/`alg` consistent).
+ * an HMAC `CryptoKey` (no shorter than its hash output; an `oct` JWK's `use`/`key_ops`, when
+ * present, must allow verifying); an asymmetric JWK goes through the same checks as keys from a
+ * JWK Set (no private members, RSA ≥ 2048 bits, `use`/`key_ops`/`alg` consistent); a
+ * `CryptoKey` needs the `verify` usage and, for RSA, 2048 bits or more.
  */
 export function prepareExplicitKey(key: JsonWebKey | CryptoKey): ExplicitKey {
   const known = prepared.get(key);
@@ -112,6 +127,17 @@ export function prepareExplicitKey(key: JsonWebKey | CryptoKey): ExplicitKey {
         throw new ValidationConfigurationError(
           `"config.key.alg" ${jwk.alg} is not an HMAC algorithm`,
         );
+      }
+      if (jwk.use !== undefined && jwk.use !== 'sig') {
+        throw new ValidationConfigurationError(
+          `"config.key.use" is ${JSON.stringify(jwk.use)}, not "sig"`,
+        );
+      }
+      if (
+        jwk.key_ops !== undefined &&
+        !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))
+      ) {
+        throw new ValidationConfigurationError('"config.key.key_ops" does not include "verify"');
       }
       result = fromSymmetricJwk(jwk);
     } else {

@@ -6,7 +6,7 @@
 
 import { DiscoveryError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
-import { isSecureEnough, isUnder, tryParseUrl } from '../lib/url.js';
+import { isSecureEnough, isUnder, trimTrailingSlashes, tryParseUrl } from '../lib/url.js';
 import {
   DISCOVERY_MEMBERS,
   type MemberKind,
@@ -76,10 +76,6 @@ function checkKind(name: string, kind: MemberKind, value: unknown): void {
   }
 }
 
-function trimSlash(value: string): string {
-  return value.replace(/\/+$/, '');
-}
-
 /**
  * Checks `raw` and returns the typed document. Throws {@link DiscoveryError}:
  * `ERR_DISCOVERY_INVALID_MEMBER` (wrong JSON type, unknown subject or response type),
@@ -140,7 +136,7 @@ export function parseDiscoveryDocument(
       member: 'issuer',
     });
   }
-  if (policy.validateIssuer && trimSlash(issuer) !== trimSlash(authority)) {
+  if (policy.validateIssuer && trimTrailingSlashes(issuer) !== trimTrailingSlashes(authority)) {
     throw new DiscoveryError(
       'ERR_DISCOVERY_ISSUER_MISMATCH',
       `Issuer "${issuer}" does not match the authority "${authority}"`,
@@ -148,18 +144,25 @@ export function parseDiscoveryDocument(
     );
   }
 
-  if (policy.validateEndpoints) checkEndpoints(raw, authority, policy);
+  checkEndpoints(raw, authority, policy);
   document.raw = raw;
   return document as DiscoveryDocument;
 }
 
+/**
+ * `requireHttps` holds for every endpoint whatever the other settings say (as in
+ * Duende.IdentityModel): `validateEndpoints: false` or an `endpointValidationExcludeList` entry
+ * lifts only the user-info and host checks, never the https one.
+ */
 function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDiscoveryPolicy) {
-  const bases = [authority, ...policy.additionalEndpointBaseAddresses]
+  // The authority alone is matched by origin; an unparsable one matches nothing (it must not
+  // promote the first additional base address to "the authority").
+  const authorityOrigin = tryParseUrl(authority)?.origin;
+  const bases = policy.additionalEndpointBaseAddresses
     .map((base) => tryParseUrl(base))
     .filter((base): base is URL => base !== undefined);
-  const authorityOrigin = bases[0]?.origin;
   const excluded = new Set(policy.endpointValidationExcludeList);
-  const check = (member: string, value: string, sameHostRequired: boolean) => {
+  const check = (member: string, value: string, listed: string, sameHostRequired: boolean) => {
     const url = new URL(value);
     if (!isSecureEnough(url, policy.requireHttps, policy.allowHttpOnLoopback)) {
       throw new DiscoveryError(
@@ -168,6 +171,7 @@ function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDisc
         { member },
       );
     }
+    if (!policy.validateEndpoints || excluded.has(listed)) return;
     if (url.username !== '' || url.password !== '') {
       throw new DiscoveryError(
         'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
@@ -176,8 +180,7 @@ function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDisc
       );
     }
     if (!sameHostRequired) return;
-    const allowed =
-      url.origin === authorityOrigin || bases.slice(1).some((base) => isUnder(url, base));
+    const allowed = url.origin === authorityOrigin || bases.some((base) => isUnder(url, base));
     if (!allowed) {
       throw new DiscoveryError(
         'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
@@ -187,14 +190,14 @@ function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDisc
     }
   };
   for (const [name, , kind] of DISCOVERY_MEMBERS) {
-    if (kind !== 'url' || excluded.has(name) || !Object.hasOwn(raw, name)) continue;
-    check(name, raw[name] as string, true);
+    if (kind !== 'url' || !Object.hasOwn(raw, name)) continue;
+    check(name, raw[name] as string, name, true);
   }
   // mTLS aliases live on another host by design (RFC 8705 §5): https is still required.
   const aliases = raw.mtls_endpoint_aliases as Record<string, string> | undefined;
-  if (aliases && !excluded.has('mtls_endpoint_aliases')) {
+  if (aliases) {
     for (const [alias, value] of Object.entries(aliases)) {
-      check(`mtls_endpoint_aliases.${alias}`, value, false);
+      check(`mtls_endpoint_aliases.${alias}`, value, 'mtls_endpoint_aliases', false);
     }
   }
 }

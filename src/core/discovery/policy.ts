@@ -18,7 +18,10 @@ export interface DiscoveryPolicy {
    * `/.well-known/openid-configuration`.
    */
   authority?: string;
-  /** Require `https` for the address, the issuer and every endpoint. Default `true`. */
+  /**
+   * Require `https` for the address, the issuer and every endpoint (`validateEndpoints` and
+   * `endpointValidationExcludeList` do not lift this). Default `true`.
+   */
   requireHttps?: boolean;
   /**
    * Allow `http` on loopback hosts (`localhost`, 127.0.0.0/8, `[::1]`) even when
@@ -31,14 +34,17 @@ export interface DiscoveryPolicy {
    */
   validateIssuer?: boolean;
   /**
-   * Require every `*_endpoint`, `jwks_uri` and `check_session_iframe` to be an absolute URL
-   * (https per policy) on the authority's origin or under one of
-   * `additionalEndpointBaseAddresses`. Default `true`.
+   * Require every `*_endpoint`, `jwks_uri` and `check_session_iframe` to be on the authority's
+   * origin or under one of `additionalEndpointBaseAddresses`, without user info. Default `true`.
+   * Whatever this says, every endpoint must be an absolute URL and, per `requireHttps`, https.
    */
   validateEndpoints?: boolean;
   /** Base URLs besides the authority where endpoints may live, e.g. a separate JWKS host. */
   additionalEndpointBaseAddresses?: readonly string[];
-  /** Member names left out of the endpoint check, e.g. `['jwks_uri']`. */
+  /**
+   * Member names left out of the host check of `validateEndpoints`, e.g. `['jwks_uri']`
+   * (`requireHttps` still applies to them).
+   */
   endpointValidationExcludeList?: readonly string[];
   /** Require `jwks_uri`. Default `true`. */
   requireKeySet?: boolean;

@@ -3,7 +3,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import { tryParseUrl } from '../lib/url.js';
+import { trimTrailingSlashes, tryParseUrl } from '../lib/url.js';
 
 /** The well-known path of OpenID Connect Discovery 1.0 §4. */
 export const OIDC_DISCOVERY_PATH = '/.well-known/openid-configuration';
@@ -47,7 +47,7 @@ export function parseDiscoveryUrl(address: string): DiscoveryUrl {
       `"address" must not have a query, fragment or user info (OpenID Connect Discovery 1.0 §2), got "${address}"`,
     );
   }
-  let base = parsed.href.replace(/\/+$/, '');
+  let base = trimTrailingSlashes(parsed.href);
   if (base.toLowerCase().endsWith(OIDC_DISCOVERY_PATH)) {
     base = base.slice(0, -OIDC_DISCOVERY_PATH.length);
   }

@@ -15,6 +15,17 @@ export function isLoopback(url: URL): boolean {
   return host === 'localhost' || host === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
 }
 
+/**
+ * `value` without its trailing slashes. A loop rather than `/\/+$/`, which backtracks
+ * quadratically on a long run of slashes followed by another character (a hostile `issuer`
+ * of 100,000 slashes and a letter costs seconds of CPU).
+ */
+export function trimTrailingSlashes(value: string): string {
+  let end = value.length;
+  while (end > 0 && value.charCodeAt(end - 1) === 0x2f) end--;
+  return value.slice(0, end);
+}
+
 /** Parses an absolute URL, or returns undefined. */
 export function tryParseUrl(value: string): URL | undefined {
   try {

@@ -8,6 +8,7 @@
 
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
+import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
 import { type ClientCredentialsOptions, prepareClient } from './client-auth.js';
 import { toLibraryError } from './errors.js';
@@ -23,6 +24,7 @@ import {
 import {
   assertSecureEndpoint,
   type EndpointOptions,
+  type OAuthTransport,
   oauthTransport,
   parseEndpoint,
 } from './transport.js';
@@ -99,48 +101,98 @@ export function scopeParameter(scope: string | readonly string[] | undefined): s
   return scope.join(' ');
 }
 
+/** One call to an authenticated endpoint (token, PAR, device, introspection, revocation, …). */
+export interface EndpointCallSpec<S extends object> {
+  /** Which member of the request names the endpoint (for error messages). Default `address`. */
+  path?: string;
+  /** Which failures may be retried. */
+  retry: RetryMode;
+  /** The issuer, when known (oauth4webapi's default client-assertion audience and checks). */
+  issuer?: string;
+  /** Withhold `id_token` from oauth4webapi (the library validates it). Default `false`. */
+  withholdIdToken?: boolean;
+  /** Makes the request with oauth4webapi. */
+  send: (
+    as: oauth.AuthorizationServer,
+    client: oauth.Client,
+    auth: oauth.ClientAuth,
+    options: OAuthTransport['options'],
+  ) => Promise<Response>;
+  /** Checks the response with oauth4webapi (throws its errors, mapped by the library). */
+  process?: (
+    as: oauth.AuthorizationServer,
+    client: oauth.Client,
+    response: Response,
+  ) => Promise<unknown>;
+  /** Builds the success object from the response as received. */
+  finish: (response: HttpResponse, url: string) => S | Promise<S>;
+  /** Success-only field names of `S`. */
+  successFields: readonly string[];
+  /** The endpoint's metadata name in `oauth.AuthorizationServer` (e.g. `introspection_endpoint`). */
+  endpoint: keyof oauth.AuthorizationServer;
+}
+
 /**
- * Sends one grant. Bad arguments throw a `ConfigurationError` before any request; everything
- * else (the https rule, transport failures, OAuth error responses, malformed responses, a
- * failing `finish`) resolves to a failed response object.
+ * Calls an authenticated endpoint. Bad arguments throw a `ConfigurationError` before any
+ * request; everything else (the https rule, transport failures, OAuth error responses,
+ * malformed responses, a failing `finish`) resolves to a failed response object.
+ */
+export async function callEndpoint<S extends object>(
+  request: ClientCredentialsOptions & EndpointOptions & { address: string },
+  spec: EndpointCallSpec<S>,
+): Promise<S | EndpointFailure> {
+  const path = spec.path ?? 'address';
+  const url = parseEndpoint(request.address, path);
+  const { client, auth } = await prepareClient(request, url.href);
+  return endpointCall(url.href, spec.successFields, async () => {
+    assertSecureEndpoint(url, path, request.requireHttps);
+    const transport = oauthTransport(request, spec.retry, {
+      withholdIdToken: spec.withholdIdToken ?? false,
+    });
+    const as = {
+      issuer: spec.issuer ?? url.origin,
+      [spec.endpoint]: url.href,
+    } as oauth.AuthorizationServer;
+    try {
+      const response = await spec.send(as, client, auth, transport.options);
+      await spec.process?.(as, client, response);
+    } catch (caught) {
+      throw toLibraryError(caught, url.href, transport.last());
+    }
+    const last = transport.last();
+    if (!last) throw new ConfigurationError('The injected fetch returned no response');
+    return spec.finish(last, url.href);
+  });
+}
+
+/**
+ * Sends one grant to the token endpoint. Bad arguments throw a `ConfigurationError` before any
+ * request; everything else resolves to a failed response object.
  */
 export async function requestGrant<S extends object = TokenSuccess>(
   request: TokenEndpointRequest,
   spec: GrantSpec<S>,
 ): Promise<S | EndpointFailure> {
-  const url = parseEndpoint(request.address, 'address');
   const form = grantForm(spec.own, request.parameters);
-  const { client, auth } = await prepareClient(request, url.href);
-  return endpointCall(url.href, spec.successFields ?? TOKEN_FIELDS, async () => {
-    assertSecureEndpoint(url, 'address', request.requireHttps);
-    const transport = oauthTransport(request, spec.retry, { withholdIdToken: true });
-    const as: oauth.AuthorizationServer = {
-      issuer: spec.issuer ?? url.origin,
-      token_endpoint: url.href,
-    };
-    const recognized = Object.fromEntries(
-      (spec.tokenTypes ?? []).map((type) => [type, () => {}] as const),
-    );
-    let status: number;
-    try {
-      const response = await oauth.genericTokenEndpointRequest(
-        as,
-        client,
-        auth,
-        spec.grantType,
-        form,
-        transport.options,
-      );
-      status = response.status;
-      await oauth.processGenericTokenEndpointResponse(as, client, response, {
+  const recognized = Object.fromEntries(
+    (spec.tokenTypes ?? []).map((type) => [type, () => {}] as const),
+  );
+  return callEndpoint(request, {
+    retry: spec.retry,
+    ...(spec.issuer === undefined ? {} : { issuer: spec.issuer }),
+    withholdIdToken: true,
+    endpoint: 'token_endpoint',
+    successFields: spec.successFields ?? TOKEN_FIELDS,
+    send: (as, client, auth, options) =>
+      oauth.genericTokenEndpointRequest(as, client, auth, spec.grantType, form, options),
+    process: (as, client, response) =>
+      oauth.processGenericTokenEndpointResponse(as, client, response, {
         recognizedTokenTypes: recognized,
-      });
-    } catch (caught) {
-      throw toLibraryError(caught, url.href, transport.last());
-    }
-    const last = transport.last();
-    const fields = tokenFields(rawJson(last, url.href), last?.status ?? status, url.href);
-    if (spec.finish) return spec.finish(fields, url.href);
-    return { isSuccessful: true as const, ...fields } as unknown as S;
+      }),
+    finish: (response, url) => {
+      const fields = tokenFields(rawJson(response, url), response.status, url);
+      if (spec.finish) return spec.finish(fields, url);
+      return { isSuccessful: true as const, ...fields } as unknown as S;
+    },
   });
 }

@@ -145,7 +145,8 @@ export async function sign(
   };
   for (const [name, value] of Object.entries(options.header ?? {})) {
     if (value === undefined) delete header[name];
-    else header[name] = value;
+    // defineProperty, not assignment: a "__proto__" member stays a plain own member.
+    else Object.defineProperty(header, name, { value, enumerable: true, writable: true });
   }
   const crit = Array.isArray(header.crit)
     ? Object.fromEntries((header.crit as string[]).map((name) => [name, true]))

@@ -32,6 +32,7 @@ const [rs256, ps256, es256, es384, es512, eddsa] = await Promise.all(
 const rsa = rs256!;
 const secret = crypto.getRandomValues(new Uint8Array(32));
 const octJwk = { kty: 'oct', k: base64url.encode(secret) };
+const { alg: _rsaAlg, ...rsaNoAlg } = rsa.jwk;
 
 function config(key: JsonWebKey | CryptoKey, extra: Partial<TokenValidationConfig> = {}) {
   return { key, now, ...extra };
@@ -74,7 +75,7 @@ describe('asymmetric keys', () => {
 
   it('a key without alg verifies the algorithms of its type that the allowlist keeps', async () => {
     const key = ps256!;
-    const keyNoAlg = { ...key.jwk, alg: undefined };
+    const { alg: _alg, ...keyNoAlg } = key.jwk;
     const jwt = await sign(key, payload);
     await expect(validateToken(jwt, config(keyNoAlg))).resolves.toEqual(payload);
     await expectCode(
@@ -155,10 +156,7 @@ describe('HMAC: only with an explicit symmetric key', () => {
       await expectCode(validateToken(jwt, config(rsa.publicKey)), 'ERR_JWT_ALG_NOT_ALLOWED');
       // Even when the allowlist names HS256, an RSA key never verifies HMAC.
       await expectCode(
-        validateToken(
-          jwt,
-          config({ ...rsa.jwk, alg: undefined }, { algorithms: ['HS256', 'RS256'] }),
-        ),
+        validateToken(jwt, config(rsaNoAlg, { algorithms: ['HS256', 'RS256'] })),
         'ERR_JWT_ALG_NOT_ALLOWED',
       );
     }

@@ -6,6 +6,7 @@
 
 import { DiscoveryError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
+import { deepFreeze } from '../lib/freeze.js';
 import { isSecureEnough, isUnder, trimTrailingSlashes, tryParseUrl } from '../lib/url.js';
 import {
   DISCOVERY_MEMBERS,
@@ -44,6 +45,8 @@ export type DiscoveryDocument = {
   /** The document exactly as parsed. */
   readonly raw: JsonObject;
 };
+
+const KNOWN_MEMBERS: ReadonlySet<string> = new Set(DISCOVERY_MEMBERS.map(([name]) => name));
 
 function invalid(member: string, message: string): DiscoveryError {
   return new DiscoveryError('ERR_DISCOVERY_INVALID_MEMBER', `"${member}" ${message}`, { member });
@@ -145,7 +148,7 @@ export function parseDiscoveryDocument(
   }
 
   checkEndpoints(raw, authority, policy);
-  document.raw = raw;
+  document.raw = deepFreeze(raw);
   return document as DiscoveryDocument;
 }
 
@@ -192,6 +195,14 @@ function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDisc
   for (const [name, , kind] of DISCOVERY_MEMBERS) {
     if (kind !== 'url' || !Object.hasOwn(raw, name)) continue;
     check(name, raw[name] as string, name, true);
+  }
+  // Endpoints the library does not type (extensions, newer specs) are still endpoints: an
+  // unchecked `raw.custom_endpoint` must not point anywhere the known ones may not.
+  for (const [name, value] of Object.entries(raw)) {
+    if (!name.endsWith('_endpoint') || KNOWN_MEMBERS.has(name) || typeof value !== 'string')
+      continue;
+    if (!tryParseUrl(value)) throw invalid(name, 'must be an absolute URL');
+    check(name, value, name, true);
   }
   // mTLS aliases live on another host by design (RFC 8705 §5): https is still required.
   const aliases = raw.mtls_endpoint_aliases as Record<string, string> | undefined;

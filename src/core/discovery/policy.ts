@@ -5,6 +5,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
+import { tryParseUrl } from '../lib/url.js';
 
 /**
  * How strictly a discovery document (and the address it came from) is checked. Every member is
@@ -81,8 +82,11 @@ export function resolveDiscoveryPolicy(policy: DiscoveryPolicy = {}): ResolvedDi
   if (typeof policy !== 'object' || policy === null) {
     throw new ConfigurationError('"policy" must be an object');
   }
-  if (policy.authority !== undefined && typeof policy.authority !== 'string') {
-    throw new ConfigurationError('"policy.authority" must be a string');
+  if (
+    policy.authority !== undefined &&
+    (typeof policy.authority !== 'string' || !tryParseUrl(policy.authority))
+  ) {
+    throw new ConfigurationError('"policy.authority" must be an absolute URL');
   }
   return {
     authority: policy.authority,

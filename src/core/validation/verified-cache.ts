@@ -5,13 +5,8 @@
  */
 
 import { ValidationConfigurationError } from '../errors.js';
+import { deepFreeze } from '../lib/freeze.js';
 import type { DecodedJws } from './decode.js';
-
-function deepFreeze(value: unknown): void {
-  if (typeof value !== 'object' || value === null || Object.isFrozen(value)) return;
-  Object.freeze(value);
-  for (const member of Object.values(value)) deepFreeze(member);
-}
 
 /** Options of the verified-token cache (`config.verifiedTokenCache`). */
 export interface VerifiedTokenCacheOptions {

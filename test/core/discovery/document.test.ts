@@ -381,9 +381,10 @@ describe('endpoint validation', () => {
 
   it('an unparsable authority matches nothing (it does not promote the first additional base)', () => {
     // Before the fix the first additional base address stood in for the authority and allowed
-    // its whole origin, not only the given path.
+    // its whole origin, not only the given path. A policy cannot name such an authority any more
+    // (ConfigurationError); parseDiscoveryDocument still refuses to widen the hosts for one.
+    expect(() => resolveDiscoveryPolicy({ authority: 'not a url' })).toThrow(ConfigurationError);
     const policy = {
-      authority: 'not a url',
       validateIssuer: false,
       additionalEndpointBaseAddresses: ['https://keys.example/tenant'],
     };
@@ -535,5 +536,32 @@ describe('resolveDiscoveryPolicy', () => {
       ConfigurationError,
     );
     expect(() => resolveDiscoveryPolicy(policy as unknown as DiscoveryPolicy)).toThrow(`"${path}"`);
+  });
+});
+
+describe('members the library does not type', () => {
+  it('an unknown *_endpoint member is endpoint-checked like the known ones', () => {
+    const foreign = discoveryError(() =>
+      parse(buildDocument(OP, { custom_endpoint: 'https://evil.example/steal' })),
+    );
+    expect(foreign.code).toBe('ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED');
+    expect(foreign.member).toBe('custom_endpoint');
+    const insecure = discoveryError(() =>
+      parse(buildDocument(OP, { custom_endpoint: 'http://op.example.com/x' })),
+    );
+    expect(insecure.code).toBe('ERR_DISCOVERY_HTTPS_REQUIRED');
+    const relative = discoveryError(() => parse(buildDocument(OP, { custom_endpoint: '/x' })));
+    expect(relative.code).toBe('ERR_DISCOVERY_INVALID_MEMBER');
+    const doc = parse(buildDocument(OP, { custom_endpoint: `${OP}/custom`, custom_flag: 3 }));
+    expect(doc.raw.custom_endpoint).toBe(`${OP}/custom`);
+  });
+
+  it('raw is frozen: one caller cannot change the cached document another caller reads', () => {
+    const doc = parse(buildDocument(OP, { custom: { nested: ['a'] } }));
+    expect(Object.isFrozen(doc.raw)).toBe(true);
+    expect(Object.isFrozen((doc.raw.custom as { nested: string[] }).nested)).toBe(true);
+    expect(() => {
+      (doc.raw as Record<string, unknown>).token_endpoint = 'https://evil.example/token';
+    }).toThrow(TypeError);
   });
 });

@@ -152,6 +152,20 @@ describe('issuer, algorithms and keys from discovery', () => {
     expect(error).toBeInstanceOf(HttpError);
   });
 
+  it('a bad discovery address is a library error, and nothing is fetched', async () => {
+    const { config } = setup();
+    const jwt = await tokenAt(key1);
+    // An argument error (ERR_CONFIGURATION), like every other core function's bad address.
+    await expectCode(validateToken(jwt, config, 'not a url'), 'ERR_CONFIGURATION');
+    await expectCode(validateToken(jwt, config, 'ftp://op.example'), 'ERR_CONFIGURATION');
+    // https is required off loopback (config.requireHttps, default true).
+    await expectCode(
+      validateToken(jwt, config, 'http://op.example'),
+      'ERR_DISCOVERY_HTTPS_REQUIRED',
+    );
+    expect(op().server.requests).toHaveLength(0);
+  });
+
   it('a broken key set gives a JwksError', async () => {
     op().setJwks({ keys: [{ ...key1.jwk, use: 'enc' }] });
     const { validate } = setup();

@@ -535,6 +535,20 @@ describe('robustness', () => {
     expect(op().jwksFetches()).toBe(1);
   });
 
+  it('deeply nested claims (depth 5000) validate without exhausting the stack', async () => {
+    op().setJwks(jwks(esA!));
+    const depth = 5000;
+    const text = JSON.stringify(payload()).replace(
+      '{',
+      `{"deep":${'['.repeat(depth)}${']'.repeat(depth)},`,
+    );
+    const jwt = await sign(esA!, text);
+    await expect(validate(jwt)).resolves.toHaveProperty('deep');
+    await expect(validate(jwt, config({ verifiedTokenCache: true }))).resolves.toHaveProperty(
+      'deep',
+    );
+  });
+
   it('time is read from the injected clock only', async () => {
     op().setJwks(jwks(good));
     const jwt = await sign(good, claimsAt(op().issuer, {}, NOW / 1000 - 7200));

@@ -6,6 +6,7 @@
 
 import { JwksError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
+import { deepFreeze } from '../lib/freeze.js';
 import { checkJwk, type VerificationKey } from './key.js';
 
 /** Most keys accepted in one set; a larger set is refused (`ERR_JWKS_TOO_MANY_KEYS`). */
@@ -66,5 +67,6 @@ export function parseKeySet(raw: JsonObject, source = 'the JWK Set'): KeySet {
       `${source} has no usable signature key${why.length ? ` (${why.join('; ')})` : ' (it is empty)'}`,
     );
   }
-  return { keys, skipped, raw };
+  // Shared by every caller of the cache: frozen so no caller can change what another verifies with.
+  return deepFreeze({ keys, skipped, raw });
 }

@@ -10,8 +10,8 @@ import { normaliseTyp } from './config.js';
 import type { JwtHeader } from './types.js';
 
 /**
- * Checks `crit` (no extension is understood, so any `crit` is refused), the required `typ`,
- * and that `alg` is in `allowed`. `none` is refused whatever the allowlist says. `jku`, `x5u`,
+ * Checks, in order: `alg` is not `none` (refused whatever the allowlist says); `crit` (no
+ * extension is understood, so any `crit` is refused); the required `typ`; `alg` is in `allowed`. `jku`, `x5u`,
  * `jwk` and `x5c` are never read: keys come only from the configuration or discovery.
  */
 export function checkHeader(
@@ -19,6 +19,11 @@ export function checkHeader(
   allowed: readonly string[],
   typ: readonly string[] | undefined,
 ): JwsAlgorithm {
+  const { alg } = header;
+  // An unsigned token is named as such first, whatever else its header says.
+  if (alg.toLowerCase() === 'none') {
+    throw new AlgorithmNotAllowedError('JWT "alg" none is never accepted: the token is unsigned');
+  }
   if (header.crit !== undefined) {
     throw new CriticalHeaderError(
       `JWT header "crit" names extensions this library does not process (${JSON.stringify(header.crit)})`,
@@ -31,10 +36,6 @@ export function checkHeader(
         `JWT "typ" ${header.typ === undefined ? 'is missing' : `"${header.typ}"`}; expected ${typ.join(' or ')}`,
       );
     }
-  }
-  const { alg } = header;
-  if (alg.toLowerCase() === 'none') {
-    throw new AlgorithmNotAllowedError('JWT "alg" none is never accepted: the token is unsigned');
   }
   if (!isKnownAlgorithm(alg) || !allowed.includes(alg)) {
     throw new AlgorithmNotAllowedError(

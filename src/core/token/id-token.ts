@@ -1,0 +1,387 @@
+/**
+ * ID Token validation (OpenID Connect Core 1.0 §3.1.3.7, §3.2.2.11, §3.3.2.12) on top of
+ * `validateJwt`: the signature, header and registered claims are checked there; this module
+ * adds what makes a JWT an ID Token for this client.
+ *
+ * @module
+ */
+
+import { getDefaultCache } from '../cache/default.js';
+import type { MetadataCache } from '../cache/metadata-cache.js';
+import type { DiscoveryPolicy } from '../discovery/policy.js';
+import {
+  InvalidAudienceError,
+  InvalidClaimError,
+  InvalidTypeError,
+  MissingClaimError,
+  ValidationConfigurationError,
+} from '../errors.js';
+import type { HttpOptions } from '../http/defaults.js';
+import { ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
+import type { ClaimsValidator, TokenValidationConfig } from '../validation/config.js';
+import { normaliseTyp, resolveConfig } from '../validation/config.js';
+import type { JwtClaims, JwtHeader } from '../validation/types.js';
+import { validateJwt } from '../validation/validate.js';
+
+/**
+ * The claims of a validated ID Token (OpenID Connect Core §2). The members typed here have been
+ * checked; other claims are `unknown` until you check them.
+ */
+export interface IdTokenClaims extends JwtClaims {
+  readonly iss: string;
+  readonly sub: string;
+  readonly aud: string | readonly string[];
+  readonly exp: number;
+  readonly iat: number;
+  /** Time of the end-user authentication, in seconds since the epoch (checked when present). */
+  readonly auth_time?: number;
+  readonly nonce?: string;
+  readonly azp?: string;
+  readonly at_hash?: string;
+  readonly c_hash?: string;
+}
+
+/**
+ * What an ID Token must satisfy. Give `authority` (issuer and keys from discovery, the usual
+ * case) or `issuer` with `key`.
+ *
+ * @example
+ * ```ts
+ * const expectations: IdTokenExpectations = {
+ *   clientId: 'spa',
+ *   authority: 'https://op.example',
+ *   nonce: savedNonce,
+ *   maxAge: 300,
+ * };
+ * ```
+ */
+export interface IdTokenExpectations {
+  /** The client's `client_id`: `aud` must contain it, and `azp`, when present, must equal it. */
+  clientId: string;
+  /**
+   * The provider's issuer (or its discovery URL). The expected `iss` and the keys (`jwks_uri`)
+   * come from its discovery document, with caching and key rotation.
+   */
+  authority?: string;
+  /**
+   * The expected `iss`, exact string match. Required with `key`; with `authority` it replaces
+   * the discovery document's `issuer` (both normally agree).
+   */
+  issuer?: string;
+  /**
+   * The verification key, instead of discovery: a public JWK or `CryptoKey`, or the client
+   * secret as an `oct` JWK for HS256/384/512 ID Tokens (OpenID Connect Core §10.1).
+   */
+  key?: JsonWebKey | CryptoKey;
+  /**
+   * Allowed `alg` values, e.g. the client's registered `id_token_signed_response_alg`. Default:
+   * discovery's `id_token_signing_alg_values_supported` (asymmetric ones), or what fits `key`.
+   * `none` is never accepted.
+   */
+  algorithms?: readonly string[];
+  /** The `nonce` sent in the authentication request: the ID Token must carry it, equal. */
+  nonce?: string;
+  /**
+   * The access token issued with the ID Token: `at_hash`, when present, must be its hash
+   * (OpenID Connect Core §3.1.3.8, §3.2.2.9).
+   */
+  accessToken?: string;
+  /**
+   * Require `at_hash` when `accessToken` is given (an ID Token from the authorization endpoint
+   * with `response_type=id_token token`, §3.2.2.10). Default `false`: in a token response
+   * `at_hash` is optional.
+   */
+  requireAtHash?: boolean;
+  /**
+   * The authorization code returned with an ID Token from the authorization endpoint (hybrid
+   * flow, §3.3.2.11): `c_hash` is then required and must be the code's hash.
+   */
+  code?: string;
+  /**
+   * The `max_age` sent in the authentication request, in seconds: `auth_time` is then required,
+   * and `now - auth_time` may exceed `maxAge` by at most `leeway` (§3.1.2.1).
+   */
+  maxAge?: number;
+  /** Require `auth_time` (the client registered `require_auth_time`, or asked for it). Default `false`. */
+  requireAuthTime?: boolean;
+  /** The expected `sub`, e.g. the user already signed in (re-authentication). */
+  expectedSubject?: string;
+  /**
+   * Audiences the client trusts besides itself. Every `aud` value must be `clientId` or one of
+   * these (§3.1.3.7 step 3: reject "additional audiences not trusted by the Client"). Default:
+   * none, so an ID Token for several audiences is refused unless they are listed.
+   */
+  trustedAudiences?: readonly string[];
+  /** Allowed clock skew for `exp`, `iat` and `auth_time`, in seconds, 0..300. Default `60`. */
+  leeway?: number;
+  /** Clock in milliseconds since the epoch. Default: the cache's clock, else `Date.now`. */
+  now?: () => number;
+  /** Cache of discovery and keys. Default: the shared cache. */
+  cache?: MetadataCache;
+  /** Transport options for discovery and JWKS requests. */
+  http?: HttpOptions;
+  /** Require https for discovery (loopback http stays allowed). Default `true`. */
+  requireHttps?: boolean;
+  /** Discovery policy used with `authority`. */
+  discoveryPolicy?: DiscoveryPolicy;
+  /** Largest ID Token accepted, in bytes. Default `16384`. */
+  maxTokenSize?: number;
+  /** A custom check run after every built-in one; throw to reject the token. */
+  claimsValidator?: ClaimsValidator;
+}
+
+/** `typ` values of other JWTs that must never be taken for an ID Token (normalised). */
+const OTHER_JWT_TYPES = new Set([
+  'at+jwt', // RFC 9068 access token
+  'logout+jwt', // OpenID Connect Back-Channel Logout token
+  'secevent+jwt', // RFC 8417 security event token
+  'dpop+jwt', // RFC 9449 proof
+  'token-introspection+jwt', // RFC 9701
+]);
+
+const fail = (message: string) => new ValidationConfigurationError(message);
+
+function optionalString(value: unknown, path: string): void {
+  if (value !== undefined && (typeof value !== 'string' || value === '')) {
+    throw fail(`"${path}" must be a non-empty string`);
+  }
+}
+
+function optionalBoolean(value: unknown, path: string): void {
+  if (value !== undefined && typeof value !== 'boolean') throw fail(`"${path}" must be a boolean`);
+}
+
+/** A prepared ID Token check: the expectations checked once, the token and its companions per call. */
+export type IdTokenCheck = (
+  idToken: string,
+  companions?: { accessToken?: string | undefined; code?: string | undefined },
+) => Promise<IdTokenClaims>;
+
+/**
+ * Checks `expectations` (throwing `ValidationConfigurationError` with the path of a bad member)
+ * and returns the check to run on tokens. Request functions call it before sending anything,
+ * so a bad configuration never costs a one-time authorization code.
+ */
+export function prepareIdTokenCheck(
+  expectations: IdTokenExpectations,
+  path = 'expectations',
+): IdTokenCheck {
+  if (typeof expectations !== 'object' || expectations === null) {
+    throw fail(`"${path}" must be an object`);
+  }
+  const e = expectations;
+  if (typeof e.clientId !== 'string' || e.clientId === '') {
+    throw fail(`"${path}.clientId" must be a non-empty string`);
+  }
+  for (const name of [
+    'authority',
+    'issuer',
+    'nonce',
+    'accessToken',
+    'code',
+    'expectedSubject',
+  ] as const) {
+    optionalString(e[name], `${path}.${name}`);
+  }
+  optionalBoolean(e.requireAtHash, `${path}.requireAtHash`);
+  optionalBoolean(e.requireAuthTime, `${path}.requireAuthTime`);
+  if (e.authority === undefined && e.key === undefined) {
+    throw fail(`Give "${path}.authority" (discovery) or "${path}.key" with "${path}.issuer"`);
+  }
+  if (e.authority === undefined && e.issuer === undefined) {
+    throw fail(`"${path}.issuer" is required with "${path}.key"`);
+  }
+  if (
+    e.maxAge !== undefined &&
+    (typeof e.maxAge !== 'number' || !Number.isInteger(e.maxAge) || e.maxAge < 0)
+  ) {
+    throw fail(`"${path}.maxAge" must be a non-negative integer number of seconds`);
+  }
+  if (
+    e.trustedAudiences !== undefined &&
+    (!Array.isArray(e.trustedAudiences) ||
+      e.trustedAudiences.some((item) => typeof item !== 'string' || item === ''))
+  ) {
+    throw fail(`"${path}.trustedAudiences" must be an array of non-empty strings`);
+  }
+  if (e.claimsValidator !== undefined && typeof e.claimsValidator !== 'function') {
+    throw fail(`"${path}.claimsValidator" must be a function`);
+  }
+  if (e.now !== undefined && typeof e.now !== 'function') {
+    throw fail(`"${path}.now" must be a function returning milliseconds`);
+  }
+
+  const base: TokenValidationConfig = {
+    performDisco: e.key === undefined,
+    audience: e.clientId,
+    authorizedParty: e.clientId,
+    options: { requireAud: true, requireIss: true, requireSub: true },
+    ...(e.key === undefined ? {} : { key: e.key }),
+    ...(e.issuer === undefined ? {} : { issuer: e.issuer }),
+    ...(e.algorithms === undefined ? {} : { algorithms: e.algorithms }),
+    ...(e.expectedSubject === undefined ? {} : { subject: e.expectedSubject }),
+    ...(e.leeway === undefined ? {} : { leeway: e.leeway }),
+    ...(e.now === undefined ? {} : { now: e.now }),
+    ...(e.cache === undefined ? {} : { cache: e.cache }),
+    ...(e.http === undefined ? {} : { http: e.http }),
+    ...(e.requireHttps === undefined ? {} : { requireHttps: e.requireHttps }),
+    ...(e.discoveryPolicy === undefined ? {} : { discoveryPolicy: e.discoveryPolicy }),
+    ...(e.maxTokenSize === undefined ? {} : { maxTokenSize: e.maxTokenSize }),
+  };
+  // Checks the shared members (leeway, algorithms, key, …) now, before any request.
+  const { leeway } = resolveConfig(base);
+  const clock = e.now ?? e.cache?.now ?? (() => getDefaultCache().now());
+  const trusted = new Set([e.clientId, ...(e.trustedAudiences ?? [])]);
+  const { nonce, maxAge, claimsValidator } = e;
+  const requireAuthTime = e.requireAuthTime === true || maxAge !== undefined;
+
+  return async (idToken, companions = {}) => {
+    if (typeof idToken !== 'string') throw fail('"idToken" must be a string');
+    const accessToken = companions.accessToken ?? e.accessToken;
+    const code = companions.code ?? e.code;
+    const config: TokenValidationConfig = {
+      ...base,
+      ...(nonce === undefined ? {} : { nonce }),
+      claimsValidator: async (claims, header) => {
+        checkType(header);
+        checkAudiences(claims, trusted);
+        checkAuthTime(claims, requireAuthTime, maxAge, leeway, clock() / 1000);
+        await checkHash(claims, header, 'at_hash', accessToken, e.requireAtHash === true);
+        await checkHash(claims, header, 'c_hash', code, true);
+        await claimsValidator?.(claims, header);
+      },
+    };
+    const { claims } = await validateJwt(idToken, config, e.authority);
+    return claims as IdTokenClaims;
+  };
+}
+
+/**
+ * Validates an ID Token and returns its claims: OpenID Connect Core §3.1.3.7 in full.
+ *
+ * Checks, in order: size and shape; `crit`, `alg` (allowlist, never `none`) and the signature
+ * against the provider's keys (discovery of `authority`, unknown `kid` refetched behind a
+ * cooldown) or `key`; `exp` and `iat` (required, with `leeway`; `iat` in the future is refused);
+ * `iss` equal to the issuer; `aud` containing `clientId`; `azp` equal to `clientId` when present
+ * and required with several audiences; `sub` present (and equal to `expectedSubject`); `nonce`
+ * equal when expected; then `typ` (an access token, logout token or other typed JWT is refused),
+ * every audience trusted, `auth_time` (required with `maxAge` or `requireAuthTime`, and not older
+ * than `maxAge + leeway`), `at_hash` (checked when present and `accessToken` is given), `c_hash`
+ * (required and checked when `code` is given), and last `claimsValidator`.
+ *
+ * `at_hash` / `c_hash` are the base64url of the left-most half of the hash of the token (ASCII)
+ * with the hash of the ID Token's `alg`: SHA-256 for RS256/PS256/ES256, SHA-384, SHA-512 for
+ * EdDSA/Ed25519 (§3.1.3.6).
+ *
+ * Throws a {@link TokenValidationError} subclass with a stable code: `ERR_JWT_SIGNATURE_INVALID`,
+ * `ERR_JWT_ALG_NOT_ALLOWED`, `ERR_JWT_EXPIRED`, `ERR_JWT_NOT_YET_VALID` (`iat` in the future),
+ * `ERR_JWT_ISSUER_INVALID`, `ERR_JWT_AUDIENCE_INVALID` (`aud`, `azp`), `ERR_JWT_TYPE_INVALID`,
+ * `ERR_JWT_CLAIM_MISSING` (with `claim`), `ERR_JWT_CLAIM_INVALID` (`nonce`, `sub`, `at_hash`,
+ * `c_hash`, `auth_time` mismatches, with `claim`), `ERR_JWT_CONFIGURATION` for bad expectations;
+ * and the `HttpError` / `DiscoveryError` / `JwksError` when discovery or the keys cannot be had.
+ *
+ * @example
+ * ```ts
+ * const claims = await validateIdToken(tokens.idToken, {
+ *   clientId: 'spa',
+ *   authority: 'https://op.example',
+ *   nonce: savedNonce,
+ *   accessToken: tokens.accessToken,
+ * });
+ * console.log(claims.sub, claims.auth_time);
+ * ```
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#IDTokenValidation
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#CodeIDToken
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#HybridIDToken2
+ */
+export async function validateIdToken(
+  idToken: string,
+  expectations: IdTokenExpectations,
+): Promise<IdTokenClaims> {
+  return prepareIdTokenCheck(expectations)(idToken);
+}
+
+function checkType(header: JwtHeader): void {
+  if (typeof header.typ === 'string' && OTHER_JWT_TYPES.has(normaliseTyp(header.typ))) {
+    throw new InvalidTypeError(`A JWT of type "${header.typ}" is not an ID Token`);
+  }
+}
+
+function checkAudiences(claims: JwtClaims, trusted: ReadonlySet<string>): void {
+  // validateJwt has checked that `aud` is a string or a non-empty array of strings.
+  const list = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
+  const untrusted = list.find((aud) => !trusted.has(aud));
+  if (untrusted !== undefined) {
+    throw new InvalidAudienceError(
+      `ID Token audience ${JSON.stringify(untrusted)} is not trusted by the client`,
+    );
+  }
+}
+
+function checkAuthTime(
+  claims: JwtClaims,
+  required: boolean,
+  maxAge: number | undefined,
+  leeway: number,
+  nowSeconds: number,
+): void {
+  if (!Object.hasOwn(claims, 'auth_time')) {
+    if (required) {
+      throw new MissingClaimError('ID Token has no "auth_time" claim', { claim: 'auth_time' });
+    }
+    return;
+  }
+  const authTime = claims.auth_time;
+  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
+    throw new InvalidClaimError('ID Token "auth_time" must be a NumericDate (a JSON number)', {
+      claim: 'auth_time',
+    });
+  }
+  if (maxAge !== undefined && nowSeconds - authTime > maxAge + leeway) {
+    throw new InvalidClaimError(
+      `The end-user authenticated too long ago (auth_time ${authTime}, now ${Math.floor(nowSeconds)}, max_age ${maxAge} s, leeway ${leeway} s)`,
+      { claim: 'auth_time' },
+    );
+  }
+}
+
+async function checkHash(
+  claims: JwtClaims,
+  header: JwtHeader,
+  claim: 'at_hash' | 'c_hash',
+  value: string | undefined,
+  required: boolean,
+): Promise<void> {
+  if (!Object.hasOwn(claims, claim)) {
+    if (value !== undefined && required) {
+      throw new MissingClaimError(`ID Token has no "${claim}" claim`, { claim });
+    }
+    return;
+  }
+  const actual = claims[claim];
+  if (typeof actual !== 'string') {
+    throw new InvalidClaimError(`ID Token "${claim}" must be a string`, { claim });
+  }
+  if (value === undefined) return;
+  // validateJwt has accepted the header's alg, so it is a known algorithm.
+  const expected = await leftHalfHash(value, ALGORITHMS[header.alg as JwsAlgorithm].hashBits);
+  if (actual !== expected) {
+    throw new InvalidClaimError(
+      `ID Token "${claim}" does not match the ${claim === 'at_hash' ? 'access token' : 'authorization code'}`,
+      { claim },
+    );
+  }
+}
+
+/**
+ * `at_hash` / `c_hash` of `value`: base64url of the left-most half of its hash (OpenID Connect
+ * Core §3.1.3.6, §3.3.2.11).
+ */
+export async function leftHalfHash(value: string, bits: 256 | 384 | 512): Promise<string> {
+  const digest = await crypto.subtle.digest(`SHA-${bits}`, new TextEncoder().encode(value));
+  const half = new Uint8Array(digest, 0, bits / 16);
+  let binary = '';
+  for (const byte of half) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -1,0 +1,108 @@
+/**
+ * PKCE (RFC 7636) and the random `state` and `nonce` values of an authorization request, all
+ * from oauth4webapi's generators (32 bytes from `crypto.getRandomValues`, base64url: 43
+ * characters, 256 bits).
+ *
+ * @module
+ */
+
+import * as oauth from 'oauth4webapi';
+import { ConfigurationError } from '../errors.js';
+
+/** A PKCE pair: keep `codeVerifier` secret until the code exchange; send `codeChallenge`. */
+export interface Pkce {
+  /** 43 characters from [A-Za-z0-9-_] (256 random bits). Sent only to the token endpoint. */
+  readonly codeVerifier: string;
+  /** `BASE64URL(SHA-256(codeVerifier))`, sent in the authorization request. */
+  readonly codeChallenge: string;
+  /** Always `S256`: `plain` is never used (RFC 9700 §2.1.1). */
+  readonly codeChallengeMethod: 'S256';
+}
+
+/** RFC 7636 §4.1: `code-verifier = 43*128unreserved`. */
+const VERIFIER = /^[A-Za-z0-9._~-]{43,128}$/;
+
+/**
+ * Checks an RFC 7636 §4.1 code verifier: 43 to 128 characters, each from the unreserved set
+ * `[A-Za-z0-9-._~]`. Throws `ConfigurationError` otherwise.
+ */
+export function assertCodeVerifier(
+  verifier: unknown,
+  path = 'codeVerifier',
+): asserts verifier is string {
+  if (typeof verifier !== 'string' || !VERIFIER.test(verifier)) {
+    throw new ConfigurationError(
+      `"${path}" must be 43 to 128 characters from [A-Za-z0-9-._~] (RFC 7636 §4.1)`,
+    );
+  }
+}
+
+/**
+ * Computes the S256 code challenge of a verifier: `BASE64URL(SHA-256(ASCII(verifier)))`.
+ * Throws `ConfigurationError` unless `verifier` is 43–128 unreserved characters.
+ *
+ * @example
+ * ```ts
+ * await createCodeChallenge('dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk');
+ * // 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM' (RFC 7636 Appendix B)
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.2
+ */
+export async function createCodeChallenge(verifier: string): Promise<string> {
+  assertCodeVerifier(verifier, 'verifier');
+  return oauth.calculatePKCECodeChallenge(verifier);
+}
+
+/**
+ * Makes a fresh PKCE pair with method `S256`: a 43-character verifier from a CSPRNG and its
+ * challenge. Use one pair per authorization request, and keep the verifier where page script
+ * cannot read it (the service worker's memory, or the transaction store).
+ *
+ * @example
+ * ```ts
+ * const { codeVerifier, codeChallenge } = await createPkce();
+ * const url = createAuthorizeUrl({ ...request, codeChallenge });
+ * // later: exchange the code with codeVerifier
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.1
+ */
+export async function createPkce(): Promise<Pkce> {
+  const codeVerifier = oauth.generateRandomCodeVerifier();
+  return {
+    codeVerifier,
+    codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    codeChallengeMethod: 'S256',
+  };
+}
+
+/**
+ * Makes a fresh `state` (43 base64url characters, 256 random bits). Store it with the
+ * transaction, compare it in {@link validateAuthorizeCallback}, and use it once.
+ *
+ * @example
+ * ```ts
+ * const state = createState();
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-10.12
+ */
+export function createState(): string {
+  return oauth.generateRandomState();
+}
+
+/**
+ * Makes a fresh `nonce` (43 base64url characters, 256 random bits), to bind the ID token to
+ * this request: the ID token's `nonce` claim must equal it.
+ *
+ * @example
+ * ```ts
+ * const nonce = createNonce();
+ * ```
+ *
+ * @see https://openid.net/specs/openid-connect-core-1_0.html#NonceNotes OIDC Core §15.5.2
+ */
+export function createNonce(): string {
+  return oauth.generateRandomNonce();
+}

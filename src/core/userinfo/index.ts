@@ -1,0 +1,9 @@
+export type { AddressClaim, UserInfoClaims } from './claims.js';
+export {
+  getUserInfo,
+  type UserInfoRequest,
+  type UserInfoResponse,
+  type UserInfoSuccess,
+} from './get.js';
+export type { ResourceFailure } from './protected-resource.js';
+export type { SignedUserInfoValidation } from './signed.js';

@@ -144,3 +144,82 @@ function decodeEntities(text: string): string {
     .replace(/&gt;/g, '>')
     .replace(/&amp;/g, '&');
 }
+
+export interface DeviceVerificationOptions {
+  /** The provider's issuer (all pages stay on its origin). */
+  issuer: string;
+  /** `verification_uri`, or `verification_uri_complete` (then `userCode` may be left out). */
+  verificationUri: string;
+  /** The user code to type into the input page. */
+  userCode?: string;
+  /** Login name, which becomes the `sub`. Default `alice`. */
+  login?: string;
+  /** Any password works. */
+  password?: string;
+  /** Press "Abort" on the confirmation page instead of "Continue" (the device gets `access_denied`). */
+  abort?: boolean;
+  jar?: CookieJar;
+}
+
+/**
+ * Plays the user's part of the device flow (RFC 8628 §3.3) on oidc-provider's pages with plain
+ * HTTP: the user code input page, the confirmation page, then login and consent. Resolves with
+ * the last page's HTML: the "Sign-in Success" page, or (with `abort`) the input page again.
+ */
+export async function completeDeviceVerification(
+  options: DeviceVerificationOptions,
+): Promise<string> {
+  const { issuer, login = 'alice', password = 'secret', jar = new CookieJar() } = options;
+  const origin = new URL(issuer).origin;
+  let url = new URL(options.verificationUri);
+  let init: RequestInit = { method: 'GET' };
+  let confirmed = false;
+
+  for (let step = 0; step < MAX_STEPS; step++) {
+    if (url.origin !== origin) throw new Error(`device verification: left the provider for ${url}`);
+    const headers = new Headers(init.headers);
+    const cookie = jar.header(url);
+    if (cookie) headers.set('cookie', cookie);
+    const response = await fetch(url, { ...init, headers, redirect: 'manual' });
+    jar.store(response, url);
+
+    const location = response.headers.get('location');
+    if (response.status >= 300 && response.status < 400 && location) {
+      await response.body?.cancel();
+      url = new URL(location, url);
+      init = { method: 'GET' };
+      continue;
+    }
+    const html = await response.text();
+    if (response.status !== 200) {
+      throw new Error(
+        `device verification: ${response.status} at ${url.href}: ${html.slice(0, 500)}`,
+      );
+    }
+    const form = parseForm(html);
+    // The success page has no form; after an abort the input page comes back.
+    if (!form || (confirmed && options.abort)) return html;
+    if (form.fields.has('user_code') && form.fields.get('user_code') === '') {
+      if (options.userCode === undefined) throw new Error('device verification: no user code');
+      form.fields.set('user_code', options.userCode);
+    }
+    if (form.fields.has('confirm')) {
+      confirmed = true;
+      if (options.abort) {
+        form.fields.delete('confirm');
+        form.fields.set('abort', 'yes');
+      }
+    }
+    if (form.fields.get('prompt') === 'login') {
+      form.fields.set('login', login);
+      form.fields.set('password', password);
+    }
+    url = new URL(form.action, url);
+    init = {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams([...form.fields]).toString(),
+    };
+  }
+  throw new Error(`device verification: not finished after ${MAX_STEPS} requests`);
+}

@@ -1,0 +1,57 @@
+/**
+ * The device access token request (RFC 8628 §3.4, §3.5): one poll of the token endpoint.
+ *
+ * @module
+ */
+
+import { ConfigurationError } from '../errors.js';
+import { requestGrant, type TokenEndpointRequest } from './grant.js';
+import type { TokenResponse } from './response.js';
+
+/** `grant_type` of the device flow (RFC 8628 §3.4). */
+export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
+
+/** Arguments of {@link requestDeviceToken}. */
+export interface DeviceTokenRequest extends TokenEndpointRequest {
+  /** `device_code` from {@link requestDeviceAuthorization}. */
+  deviceCode: string;
+}
+
+/** Throws `ConfigurationError` unless `deviceCode` is a non-empty string. */
+export function checkDeviceCode(deviceCode: unknown): void {
+  if (typeof deviceCode !== 'string' || deviceCode === '') {
+    throw new ConfigurationError('"deviceCode" must be a non-empty string');
+  }
+}
+
+/**
+ * Polls the token endpoint once with a device code. While the user has not finished, the result
+ * is a failed response with `errorType: 'protocol'` and `error` `authorization_pending` (keep
+ * polling) or `slow_down` (keep polling, 5 seconds slower); `expired_token` and `access_denied`
+ * end the flow. {@link pollDeviceToken} does all of that for you.
+ *
+ * On success: `accessToken`, `tokenType`, `expiresIn`, `refreshToken`, `scope`, `raw`. An
+ * `idToken` is returned as received and is not validated here: validate it (e.g. with
+ * `validateToken`) before trusting its claims.
+ *
+ * @example
+ * ```ts
+ * const token = await requestDeviceToken({
+ *   address: disco.tokenEndpoint,
+ *   clientId: 'tv-app',
+ *   deviceCode: auth.deviceCode,
+ * });
+ * if (!token.isSuccessful && token.error === 'authorization_pending') retryLater();
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
+ * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
+ */
+export async function requestDeviceToken(request: DeviceTokenRequest): Promise<TokenResponse> {
+  checkDeviceCode(request.deviceCode);
+  return requestGrant(request, {
+    grantType: DEVICE_CODE_GRANT_TYPE,
+    own: { device_code: request.deviceCode },
+    retry: 'unprocessed',
+  });
+}

@@ -1,0 +1,117 @@
+/**
+ * What the OpenID grants share after the token endpoint answered: the ID Token in the response
+ * validated (or the response refused), and the access token's expiry as a time.
+ *
+ * @module
+ */
+
+import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
+import {
+  type IdTokenCheck,
+  type IdTokenClaims,
+  type IdTokenExpectations,
+  prepareIdTokenCheck,
+} from './id-token.js';
+import { TOKEN_FIELDS, type TokenFields } from './response.js';
+
+/**
+ * ID Token expectations as a token request takes them: the client id comes from the request,
+ * the access token from the response.
+ */
+export type IdTokenRequestExpectations = Omit<
+  IdTokenExpectations,
+  'clientId' | 'accessToken' | 'code'
+>;
+
+/** Token fields plus what the library derived from them. */
+export interface CheckedTokenFields extends TokenFields {
+  /** The validated ID Token's claims, when the response carried an ID Token. */
+  readonly idTokenClaims: IdTokenClaims | undefined;
+  /**
+   * When the access token expires, in milliseconds since the epoch: the request's send time
+   * (on the request's clock) plus `expires_in`, so it errs early. `undefined` without
+   * `expires_in`.
+   */
+  readonly expiresAt: number | undefined;
+}
+
+/** Success-only fields of responses with {@link CheckedTokenFields}. */
+export const CHECKED_TOKEN_FIELDS: readonly string[] = [
+  ...TOKEN_FIELDS,
+  'idTokenClaims',
+  'expiresAt',
+];
+
+/**
+ * Prepares the ID Token check of a request before anything is sent; a bad member throws a
+ * `ConfigurationError` quoting `idToken.<member>`.
+ */
+export function prepareRequestIdTokenCheck(
+  expectations: IdTokenRequestExpectations | undefined,
+  clientId: string,
+  now: (() => number) | undefined,
+): IdTokenCheck | undefined {
+  if (expectations === undefined) return undefined;
+  if (typeof expectations !== 'object' || expectations === null) {
+    throw new ConfigurationError('"idToken" must be an object');
+  }
+  const { accessToken: _a, code: _c, clientId: _id, ...rest } = expectations as IdTokenExpectations;
+  try {
+    return prepareIdTokenCheck(
+      { ...rest, clientId, ...(rest.now === undefined && now ? { now } : {}) },
+      'idToken',
+    );
+  } catch (error) {
+    if (error instanceof ValidationConfigurationError) {
+      throw new ConfigurationError(error.message, { cause: error });
+    }
+    throw error;
+  }
+}
+
+/**
+ * Validates the response's ID Token with `check` (the access token bound through `at_hash`).
+ * An ID Token with no `check` is refused (`ERR_JWT_CONFIGURATION`): a library that cannot
+ * validate it must not hand it out. A missing ID Token when `required` is `ERR_INVALID_RESPONSE`.
+ */
+export async function checkResponseIdToken(
+  fields: TokenFields,
+  url: string,
+  check: IdTokenCheck | undefined,
+  required: boolean,
+): Promise<IdTokenClaims | undefined> {
+  if (fields.idToken === undefined) {
+    if (required) {
+      throw new HttpError(
+        'ERR_INVALID_RESPONSE',
+        `Invalid token response from ${url}: an OpenID Connect response must carry "id_token"`,
+        { url, status: fields.httpStatus },
+      );
+    }
+    return undefined;
+  }
+  if (!check) {
+    throw new ValidationConfigurationError(
+      'The token response carries an ID Token but no "idToken" expectations were given to validate it with',
+    );
+  }
+  return check(fields.idToken, { accessToken: fields.accessToken });
+}
+
+/** True when a space-delimited scope string contains `openid`. */
+export function hasOpenIdScope(scope: string | undefined): boolean {
+  return scope?.split(' ').includes('openid') === true;
+}
+
+/** `expires_in` as a time on `sentAt`'s clock. */
+export function expiryTime(sentAt: number, expiresIn: number | undefined): number | undefined {
+  return expiresIn === undefined ? undefined : sentAt + expiresIn * 1000;
+}
+
+/** Checks an optional clock option. */
+export function clockOption(now: unknown): (() => number) | undefined {
+  if (now !== undefined && typeof now !== 'function') {
+    throw new ConfigurationError('"now" must be a function returning milliseconds');
+  }
+  return now as (() => number) | undefined;
+}

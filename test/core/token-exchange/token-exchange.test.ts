@@ -254,7 +254,7 @@ describe('EXCH-006 error responses', () => {
     ['exchange-error-invalid-grant', 'invalid_grant'],
     ['exchange-error-invalid-request', 'invalid_request'],
   ])('EXCH-006 surfaces %s as a typed OAuth error', async (name, error) => {
-    const body = { ...fixture(name), error_uri: 'https://as.example/errors' };
+    const body: Json = { ...fixture(name), error_uri: 'https://as.example/errors' };
     const route = tokenRoute(server, { status: 400, body });
     const failure = expectFailure(
       await requestTokenExchangeToken({

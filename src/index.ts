@@ -1,8 +1,26 @@
 /**
- * identity-model-web: the main-thread client (placeholder until the service-worker issue lands).
+ * identity-model-web: the main-thread client. It registers the service worker, which holds the
+ * tokens, and talks to it by typed messages.
  *
  * @module
  */
 
-/** Version of the page ⇄ worker message protocol. */
-export const PROTOCOL_VERSION = 1;
+export {
+  createIdentityClient,
+  type IdentityClient,
+  type IdentityClientOptions,
+} from './client/client.js';
+export {
+  type ErrorCode,
+  IdentityModelError,
+  WorkerError,
+} from './core/errors.js';
+export {
+  type LoginOptions,
+  type LogoutOptions,
+  PROTOCOL_VERSION,
+  type SessionState,
+  type User,
+  type UserState,
+  type WorkerEvent,
+} from './protocol/messages.js';

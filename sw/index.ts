@@ -1,9 +1,11 @@
 /**
- * identity-model-web/sw: what an app imports into its service worker (placeholder until the
- * service-worker issue lands).
+ * identity-model-web/sw: the token handler for an app's service worker.
  *
  * @module
  */
 
-/** Version of the page ⇄ worker message protocol. */
-export const PROTOCOL_VERSION = 1;
+export { MESSAGE_TAG, PROTOCOL_VERSION } from '../src/protocol/messages.js';
+export type { ApiEntry } from './allowlist.js';
+export { compileAllowlist, matchAllowlist } from './allowlist.js';
+export type { ResolvedConfig, TokenHandlerConfig } from './config.js';
+export { createTokenHandler, type ListenOptions, type TokenHandler } from './handler.js';

@@ -61,8 +61,20 @@ export type ErrorCode =
   | 'ERR_JWT_CONFIGURATION'
   // ProtocolError: the server answered with an OAuth 2.0 error response
   | 'ERR_OAUTH_ERROR'
+  // AuthorizationResponseError: the redirect back from the authorization endpoint is refused
+  | 'ERR_STATE_MISMATCH'
+  | 'ERR_STATE_REUSED'
+  | 'ERR_ISSUER_MISMATCH'
+  | 'ERR_CALLBACK_INVALID'
   // ResponseAccessError: a success field was read on a failed response object
-  | 'ERR_RESPONSE_NOT_SUCCESSFUL';
+  | 'ERR_RESPONSE_NOT_SUCCESSFUL'
+  // WorkerError: the page ⇄ service worker channel and the worker's session rules
+  | 'ERR_PROTOCOL_VERSION'
+  | 'ERR_WORKER_UNAVAILABLE'
+  | 'ERR_WORKER_TIMEOUT'
+  | 'ERR_INVALID_MESSAGE'
+  | 'ERR_LOGIN_REQUIRED'
+  | 'ERR_TOKEN_NOT_ALLOWED';
 
 /** Options accepted by every error constructor. */
 export interface IdentityModelErrorOptions {
@@ -387,6 +399,33 @@ export class ResponseAccessError extends IdentityModelError {
   override name = 'ResponseAccessError';
   constructor(message: string, options?: IdentityModelErrorOptions) {
     super('ERR_RESPONSE_NOT_SUCCESSFUL', message, options);
+  }
+}
+
+/** Codes of the {@link WorkerError} family. */
+export type WorkerErrorCode = Extract<
+  ErrorCode,
+  | 'ERR_PROTOCOL_VERSION'
+  | 'ERR_WORKER_UNAVAILABLE'
+  | 'ERR_WORKER_TIMEOUT'
+  | 'ERR_INVALID_MESSAGE'
+  | 'ERR_LOGIN_REQUIRED'
+  | 'ERR_TOKEN_NOT_ALLOWED'
+>;
+
+/**
+ * The page ⇄ service worker channel failed, or the worker refused a request by its rules:
+ * `ERR_PROTOCOL_VERSION` (page and worker of different versions), `ERR_WORKER_UNAVAILABLE` (no
+ * service worker, or none controls the page), `ERR_WORKER_TIMEOUT` (no reply in time),
+ * `ERR_INVALID_MESSAGE` (a malformed request), `ERR_LOGIN_REQUIRED` (no session, or it
+ * expired), `ERR_TOKEN_NOT_ALLOWED` (the page asked for a token the worker configuration does
+ * not let it have).
+ */
+export class WorkerError extends IdentityModelError {
+  override name = 'WorkerError';
+  declare readonly code: WorkerErrorCode;
+  constructor(code: WorkerErrorCode, message: string, options?: IdentityModelErrorOptions) {
+    super(code, message, options);
   }
 }
 

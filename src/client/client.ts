@@ -1,0 +1,185 @@
+/**
+ * `createIdentityClient`: the page's side. It registers the worker (workbox-window), makes sure
+ * the page is controlled, and talks to the worker by typed messages. It never sees a refresh
+ * token, and an access token only for URLs the worker configuration names.
+ *
+ * @module
+ */
+
+import { Workbox } from 'workbox-window';
+import { WorkerError } from '../core/errors.js';
+import {
+  type EventEnvelope,
+  isTagged,
+  type LoginOptions,
+  type LogoutOptions,
+  PROTOCOL_VERSION,
+  type RequestMap,
+  type RequestType,
+  type UserState,
+  type WorkerEvent,
+} from '../protocol/messages.js';
+import { request } from './channel.js';
+
+/** Options of {@link createIdentityClient}. */
+export interface IdentityClientOptions {
+  /**
+   * The worker script URL to register (with workbox-window), or a registration the app made
+   * itself.
+   */
+  serviceWorker: string | URL | ServiceWorkerRegistration;
+  /** Registration scope. Default: the script's directory. */
+  scope?: string;
+  /** `module` for a worker written as an ES module. Default `classic`. */
+  type?: WorkerType;
+  /** How long to wait for the worker's reply to any request, in milliseconds. Default `10000`. */
+  timeout?: number;
+  /** Navigates the page (to the provider, or to its end-session URL). Default `location.assign`. */
+  navigate?: (url: string) => void;
+}
+
+/** The page's API. Every method waits for {@link IdentityClient.ready} first. */
+export interface IdentityClient {
+  /** Resolves once the worker controls the page and speaks this protocol version. */
+  ready(): Promise<UserState>;
+  /** Starts a sign-in: the worker prepares it, then the page navigates to the provider. */
+  login(options?: LoginOptions): Promise<void>;
+  /**
+   * Completes a sign-in from a callback URL the worker did not handle itself (by default the
+   * worker answers the redirect-URI navigation and this is not needed). Cleans the URL.
+   */
+  handleCallback(url?: string): Promise<UserState & { returnTo: string }>;
+  /** Signs out (tokens revoked and cleared in the worker), then goes to the provider's end-session page if it has one. */
+  logout(options?: LogoutOptions): Promise<void>;
+  /** The signed-in user's claims and expiry (no tokens), and the session state. */
+  getUser(): Promise<UserState>;
+  /** Validates a token (e.g. received over a WebSocket) with the worker's cached provider keys. */
+  validateToken(
+    jwt: string,
+    options?: { audience?: string | readonly string[]; typ?: string },
+  ): Promise<Record<string, unknown>>;
+  /** The access token for `url`, only when the worker configuration lists it in `pageTokenUrls`. */
+  getAccessToken(url: string): Promise<string>;
+  /** Calls `listener` for `userchanged`, `sessionexpired` and `error` events. Returns the unsubscribe function. */
+  subscribe(listener: (event: WorkerEvent) => void): () => void;
+}
+
+/**
+ * Creates the page client.
+ *
+ * @example
+ * ```ts
+ * import { createIdentityClient } from 'identity-model-web';
+ *
+ * const identity = createIdentityClient({ serviceWorker: '/sw.js' });
+ * identity.subscribe((event) => render(event));
+ * const { state, user } = await identity.getUser();
+ * if (state !== 'authenticated') await identity.login();
+ * const orders = await fetch('https://api.example.com/v1/orders'); // the worker adds the token
+ * ```
+ */
+export function createIdentityClient(options: IdentityClientOptions): IdentityClient {
+  const timeout = options.timeout ?? 10_000;
+  const navigate = options.navigate ?? ((url: string) => location.assign(url));
+  const listeners = new Set<(event: WorkerEvent) => void>();
+  let readyPromise: Promise<UserState> | undefined;
+
+  if (!('serviceWorker' in navigator)) {
+    throw new WorkerError(
+      'ERR_WORKER_UNAVAILABLE',
+      'Service workers are not available in this browser or context (https or localhost is required)',
+    );
+  }
+  const container = navigator.serviceWorker;
+  container.addEventListener('message', (event: MessageEvent<unknown>) => {
+    const data = event.data as EventEnvelope;
+    if (!isTagged(data) || data.v !== PROTOCOL_VERSION || typeof data.event !== 'object') return;
+    for (const listener of listeners) listener(data.event);
+  });
+  container.startMessages();
+
+  async function registration(): Promise<ServiceWorkerRegistration> {
+    const given = options.serviceWorker;
+    if (typeof given === 'object' && !(given instanceof URL)) return given;
+    const workbox = new Workbox(String(given), {
+      ...(options.scope === undefined ? {} : { scope: options.scope }),
+      ...(options.type === undefined ? {} : { type: options.type }),
+    });
+    const registered = await workbox.register();
+    if (!registered)
+      throw new WorkerError('ERR_WORKER_UNAVAILABLE', 'The service worker could not be registered');
+    return registered;
+  }
+
+  /** Waits until a worker controls the page; a hard reload leaves it uncontrolled, so ask the active worker to claim it. */
+  async function controller(): Promise<ServiceWorker> {
+    const reg = await registration();
+    if (container.controller) return container.controller;
+    const controlled = new Promise<ServiceWorker>((resolve) => {
+      container.addEventListener('controllerchange', () => resolve(container.controller!), {
+        once: true,
+      });
+    });
+    const active = reg.active ?? (await container.ready).active;
+    if (container.controller) return container.controller;
+    if (!active) throw new WorkerError('ERR_WORKER_UNAVAILABLE', 'No active service worker');
+    await request(active, 'claim', {}, timeout);
+    const worker = await Promise.race([
+      controlled,
+      new Promise<undefined>((resolve) => setTimeout(resolve, timeout)),
+    ]);
+    if (!worker)
+      throw new WorkerError(
+        'ERR_WORKER_UNAVAILABLE',
+        'The service worker did not take control of this page',
+      );
+    return worker;
+  }
+
+  const ready = () => {
+    readyPromise ??= controller().then((worker) => request(worker, 'hello', {}, timeout));
+    // A failed start may succeed later (e.g. after the worker is updated): do not cache failure.
+    readyPromise.catch(() => {
+      readyPromise = undefined;
+    });
+    return readyPromise;
+  };
+
+  const send = async <T extends RequestType>(type: T, payload: RequestMap[T]['request']) => {
+    await ready();
+    const worker = container.controller;
+    if (!worker)
+      throw new WorkerError('ERR_WORKER_UNAVAILABLE', 'No service worker controls this page');
+    return request(worker, type, payload, timeout);
+  };
+
+  return {
+    ready,
+    async login(loginOptions = {}) {
+      const { url } = await send('login', { ...loginOptions, currentUrl: location.href });
+      navigate(url);
+    },
+    async handleCallback(url = location.href) {
+      const result = await send('callback', { url });
+      if (url === location.href) history.replaceState(history.state, '', result.returnTo);
+      return result;
+    },
+    async logout(logoutOptions = {}) {
+      const { endSessionUrl } = await send('logout', logoutOptions);
+      if (endSessionUrl) navigate(endSessionUrl);
+    },
+    getUser: () => send('getUser', {}),
+    async validateToken(jwt, validation = {}) {
+      return (await send('validateToken', { token: jwt, ...validation })).claims;
+    },
+    async getAccessToken(url) {
+      return (await send('getAccessToken', { url })).accessToken;
+    },
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
+  };
+}

@@ -1,0 +1,178 @@
+/**
+ * The page ⇄ worker message protocol: one module shared by the main-thread client (src/client)
+ * and the service worker (sw/). Every request carries {@link PROTOCOL_VERSION}; a page and a
+ * worker of different versions refuse each other with `ERR_PROTOCOL_VERSION`.
+ *
+ * Requests travel as `postMessage(envelope, [port])` to the worker; the reply comes back on the
+ * `MessagePort`. Events (the user changed, the session expired) go from the worker to every
+ * window client.
+ *
+ * @module
+ */
+
+/** Version of this protocol. Bumped on any incompatible change to the messages below. */
+export const PROTOCOL_VERSION = 1;
+
+/** Marks the library's messages among whatever else an app's worker receives. */
+export const MESSAGE_TAG = 'identity-model-web';
+
+/** What the page may know about the signed-in user: claims and timing, never tokens. */
+export interface User {
+  /** The ID token's `sub`. */
+  readonly sub: string;
+  /** The ID token's claims (verified), merged with nothing else. */
+  readonly claims: Readonly<Record<string, unknown>>;
+  /** When the session's access token expires, in milliseconds since the epoch. */
+  readonly expiresAt: number;
+  /** Scopes granted, as the token endpoint returned them. */
+  readonly scope: string | undefined;
+}
+
+/**
+ * The session as the worker sees it:
+ * - `authenticated`: tokens in worker memory;
+ * - `unauthenticated`: nobody signed in (or signed out);
+ * - `expired`: a session existed but its tokens are gone (the browser stopped the worker, which
+ *   keeps tokens in memory only, or the refresh token was refused): sign in again.
+ */
+export type SessionState = 'authenticated' | 'unauthenticated' | 'expired';
+
+/** The user and the session state together. */
+export interface UserState {
+  readonly state: SessionState;
+  readonly user: User | null;
+}
+
+/** An error crossing the page ⇄ worker boundary (Error objects do not survive structured clone). */
+export interface SerializedError {
+  readonly name: string;
+  readonly code: string;
+  readonly message: string;
+  /** OAuth error code, for protocol errors. */
+  readonly error?: string | undefined;
+  readonly errorDescription?: string | undefined;
+  readonly status?: number | undefined;
+  /** The claim at fault, for token validation errors. */
+  readonly claim?: string | undefined;
+}
+
+/** Options of a sign-in, chosen by the page. The issuer, client and redirect URI are the worker's. */
+export interface LoginOptions {
+  /** Where to land after the callback, a path or URL of this origin. Default: the current page. */
+  readonly returnTo?: string;
+  /** OpenID Connect `prompt` (e.g. `login`, `consent`, `select_account`). */
+  readonly prompt?: string;
+  /** `login_hint`. */
+  readonly loginHint?: string;
+  /** `ui_locales`. */
+  readonly uiLocales?: string;
+  /** `acr_values`. */
+  readonly acrValues?: string;
+  /** `max_age`, in seconds. */
+  readonly maxAge?: number;
+}
+
+/** Options of a sign-out. */
+export interface LogoutOptions {
+  /** Where the provider sends the user back after logout; must be the worker's configured post-logout URI (the default). */
+  readonly postLogoutRedirectUri?: string;
+}
+
+/** Every request the page can make, with its reply. */
+export interface RequestMap {
+  /** Protocol handshake; also tells the page the current user. */
+  hello: { request: Record<string, never>; reply: UserState & { protocolVersion: number } };
+  /** Asks the worker to take control of uncontrolled pages (after a hard reload). */
+  claim: { request: Record<string, never>; reply: { claimed: boolean } };
+  /** Starts a sign-in; the page navigates to `url`. */
+  login: { request: LoginOptions & { currentUrl: string }; reply: { url: string } };
+  /** Completes a sign-in from the callback URL (when the page, not the worker, handles it). */
+  callback: { request: { url: string }; reply: UserState & { returnTo: string } };
+  /** Signs out: revokes, clears, and gives the provider's end-session URL (if any). */
+  logout: { request: LogoutOptions; reply: { endSessionUrl: string | null } };
+  /** The current user and session state. */
+  getUser: { request: Record<string, never>; reply: UserState };
+  /** Validates a token (e.g. from a WebSocket) with the worker's cached provider keys. */
+  validateToken: {
+    request: { token: string; audience?: string | readonly string[]; typ?: string };
+    reply: { claims: Record<string, unknown> };
+  };
+  /** The access token for a URL the worker configuration lets the page use directly. */
+  getAccessToken: { request: { url: string }; reply: { accessToken: string; expiresAt: number } };
+}
+
+/** A request type. */
+export type RequestType = keyof RequestMap;
+
+/** A request as sent. */
+export interface RequestEnvelope<T extends RequestType = RequestType> {
+  readonly tag: typeof MESSAGE_TAG;
+  readonly v: number;
+  readonly type: T;
+  readonly payload: RequestMap[T]['request'];
+}
+
+/** A reply as sent back on the request's port. */
+export type ReplyEnvelope<T extends RequestType = RequestType> =
+  | {
+      readonly tag: typeof MESSAGE_TAG;
+      readonly v: number;
+      readonly ok: true;
+      readonly result: RequestMap[T]['reply'];
+    }
+  | {
+      readonly tag: typeof MESSAGE_TAG;
+      readonly v: number;
+      readonly ok: false;
+      readonly error: SerializedError;
+    };
+
+/** Events the worker sends to every window. */
+export type WorkerEvent =
+  | { readonly type: 'userchanged'; readonly state: SessionState; readonly user: User | null }
+  | { readonly type: 'sessionexpired'; readonly state: 'expired'; readonly user: null }
+  | { readonly type: 'error'; readonly error: SerializedError };
+
+/** An event as sent. */
+export interface EventEnvelope {
+  readonly tag: typeof MESSAGE_TAG;
+  readonly v: number;
+  readonly event: WorkerEvent;
+}
+
+/** Every request type, for run-time checks. */
+export const REQUEST_TYPES: readonly RequestType[] = [
+  'hello',
+  'claim',
+  'login',
+  'callback',
+  'logout',
+  'getUser',
+  'validateToken',
+  'getAccessToken',
+];
+
+/** True when `value` is one of the library's envelopes (any version). */
+export function isTagged(value: unknown): value is { tag: typeof MESSAGE_TAG; v: unknown } {
+  return (
+    typeof value === 'object' && value !== null && (value as { tag?: unknown }).tag === MESSAGE_TAG
+  );
+}
+
+/** Turns any thrown value into a {@link SerializedError}, keeping the library's fields. */
+export function serializeError(error: unknown): SerializedError {
+  if (typeof error !== 'object' || error === null) {
+    return { name: 'Error', code: 'ERR_UNKNOWN', message: String(error) };
+  }
+  const e = error as Record<string, unknown>;
+  const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
+  return {
+    name: text(e.name) ?? 'Error',
+    code: text(e.code) ?? 'ERR_UNKNOWN',
+    message: text(e.message) ?? 'Unknown error',
+    error: text(e.error),
+    errorDescription: text(e.errorDescription),
+    status: typeof e.status === 'number' ? e.status : undefined,
+    claim: text(e.claim),
+  };
+}

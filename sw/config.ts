@@ -1,0 +1,138 @@
+/**
+ * The worker's configuration: fixed when the worker script is built or imported. No page
+ * message can change it.
+ *
+ * @module
+ */
+
+import type { DiscoveryPolicy } from '../src/core/discovery/policy.js';
+import { ConfigurationError } from '../src/core/errors.js';
+import type { HttpOptions } from '../src/core/http/defaults.js';
+import { type ApiEntry, type CompiledEntry, compileAllowlist } from './allowlist.js';
+
+/** Configuration of the token handler. */
+export interface TokenHandlerConfig {
+  /** The issuer (or its discovery URL). */
+  issuer: string;
+  /** The client id: a public client (PKCE, no secret: a browser cannot keep one). */
+  clientId: string;
+  /** The redirect URI registered at the provider, on this worker's origin and scope. */
+  redirectUri: string;
+  /** Where the provider sends the user after logout (RP-Initiated Logout). */
+  postLogoutRedirectUri?: string;
+  /** Scopes asked at sign-in. Default `openid profile`. Add `offline_access` if your provider needs it for refresh tokens. */
+  scope?: string | readonly string[];
+  /** The APIs whose requests get an access token. */
+  apis?: readonly ApiEntry[];
+  /**
+   * URLs (same matching rules as `apis`, e.g. a `wss://` API) for which a page may ask for the
+   * access token itself (`client.getAccessToken(url)`). Empty by default: pages get no token.
+   */
+  pageTokenUrls?: readonly ApiEntry[];
+  /** Refresh an access token this many seconds before it expires. Default `30`. */
+  refreshSkew?: number;
+  /** How long a sign-in may take at the provider, in seconds. Default `600`. */
+  loginTimeout?: number;
+  /**
+   * Use Pushed Authorization Requests (RFC 9126): `auto` (the default) when discovery
+   * advertises a PAR endpoint, `true` always, `false` never.
+   */
+  par?: boolean | 'auto';
+  /** The path the worker answers with after a callback error. Default: `/` with `?login_error=CODE`. */
+  errorRedirect?: string;
+  /** Discovery policy (strict by default). */
+  discoveryPolicy?: DiscoveryPolicy;
+  /** Transport options for calls to the provider. */
+  http?: HttpOptions;
+  /** Leeway for ID token time checks, in seconds (0..300). Default `60`. */
+  leeway?: number;
+  /** Default audience(s) the validation service checks when the page gives none. */
+  validationAudience?: string | readonly string[];
+  /** IndexedDB database names (metadata cache; login transactions). */
+  databases?: { metadata?: string; transactions?: string };
+}
+
+/** The checked configuration. */
+export interface ResolvedConfig {
+  readonly issuer: string;
+  readonly clientId: string;
+  readonly redirectUri: URL;
+  readonly postLogoutRedirectUri: string | undefined;
+  readonly scope: string;
+  readonly apis: readonly CompiledEntry[];
+  readonly pageTokenUrls: readonly CompiledEntry[];
+  readonly refreshSkew: number;
+  readonly loginTimeout: number;
+  readonly par: boolean | 'auto';
+  readonly errorRedirect: string;
+  readonly discoveryPolicy: DiscoveryPolicy;
+  readonly http: HttpOptions;
+  readonly leeway: number;
+  readonly validationAudience: string | readonly string[] | undefined;
+  readonly databases: { readonly metadata: string; readonly transactions: string };
+}
+
+function text(value: unknown, path: string, required = true): string | undefined {
+  if (value === undefined && !required) return undefined;
+  if (typeof value !== 'string' || value === '') {
+    throw new ConfigurationError(`"${path}" must be a non-empty string`);
+  }
+  return value;
+}
+
+function seconds(value: unknown, path: string, fallback: number, max: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
+    throw new ConfigurationError(`"${path}" must be a number of seconds between 0 and ${max}`);
+  }
+  return value;
+}
+
+/** Checks and freezes the configuration, quoting the path of a bad member. */
+export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
+  if (typeof config !== 'object' || config === null) {
+    throw new ConfigurationError('"config" must be an object');
+  }
+  const issuer = text(config.issuer, 'config.issuer')!;
+  const clientId = text(config.clientId, 'config.clientId')!;
+  let redirectUri: URL;
+  try {
+    redirectUri = new URL(text(config.redirectUri, 'config.redirectUri')!);
+  } catch {
+    throw new ConfigurationError('"config.redirectUri" must be an absolute URL');
+  }
+  const scope = config.scope ?? 'openid profile';
+  const scopeText = typeof scope === 'string' ? scope : scope.join(' ');
+  if (typeof scopeText !== 'string' || !scopeText.split(' ').includes('openid')) {
+    throw new ConfigurationError('"config.scope" must include "openid"');
+  }
+  const par = config.par ?? 'auto';
+  if (par !== 'auto' && typeof par !== 'boolean') {
+    throw new ConfigurationError('"config.par" must be true, false or "auto"');
+  }
+  return Object.freeze({
+    issuer,
+    clientId,
+    redirectUri,
+    postLogoutRedirectUri: text(
+      config.postLogoutRedirectUri,
+      'config.postLogoutRedirectUri',
+      false,
+    ),
+    scope: scopeText,
+    apis: compileAllowlist(config.apis ?? [], 'config.apis'),
+    pageTokenUrls: compileAllowlist(config.pageTokenUrls ?? [], 'config.pageTokenUrls'),
+    refreshSkew: seconds(config.refreshSkew, 'config.refreshSkew', 30, 3600),
+    loginTimeout: seconds(config.loginTimeout, 'config.loginTimeout', 600, 3600),
+    par,
+    errorRedirect: text(config.errorRedirect, 'config.errorRedirect', false) ?? '/',
+    discoveryPolicy: config.discoveryPolicy ?? {},
+    http: config.http ?? {},
+    leeway: seconds(config.leeway, 'config.leeway', 60, 300),
+    validationAudience: config.validationAudience,
+    databases: Object.freeze({
+      metadata: config.databases?.metadata ?? 'identity-model-web-metadata',
+      transactions: config.databases?.transactions ?? 'identity-model-web-login',
+    }),
+  });
+}

@@ -1,0 +1,119 @@
+/**
+ * The worker's shared state: configuration, metadata cache (IndexedDB), the session in memory,
+ * and telling pages when the user changes.
+ *
+ * @module
+ */
+
+import { createIndexedDbStore } from '../src/core/cache/idb-store.js';
+import { createMetadataCache, type MetadataCache } from '../src/core/cache/metadata-cache.js';
+import type { DiscoveryDocument } from '../src/core/discovery/document.js';
+import { type DiscoveryHandle, discoveryHandle } from '../src/core/discovery/get.js';
+import {
+  type EventEnvelope,
+  MESSAGE_TAG,
+  PROTOCOL_VERSION,
+  type SessionState,
+  type UserState,
+  type WorkerEvent,
+} from '../src/protocol/messages.js';
+import type { ResolvedConfig } from './config.js';
+import { publicUser, type Session } from './session.js';
+import { createTransactionStore, type TransactionStore } from './transactions.js';
+
+/** What every part of the worker shares. */
+export interface WorkerContext {
+  readonly config: ResolvedConfig;
+  readonly cache: MetadataCache;
+  readonly transactions: TransactionStore;
+  readonly now: () => number;
+  /** The provider's discovery document (memory, then IndexedDB, then network). */
+  discovery(): Promise<DiscoveryDocument>;
+  /** The discovery document when it is in memory, without I/O. */
+  peekDiscovery(): DiscoveryDocument | undefined;
+  /** The current session, if any (memory only). */
+  readonly session: Session | undefined;
+  /** The session state (after {@link restore} has run once). */
+  userState(): Promise<UserState>;
+  /** Starts a session (after a callback) and tells every page. */
+  startSession(session: Session): Promise<void>;
+  /** Ends the session: `unauthenticated` (sign-out) or `expired` (refresh refused). */
+  endSession(state: 'unauthenticated' | 'expired'): Promise<void>;
+  /** Sends an event to every window of this origin. */
+  broadcast(event: WorkerEvent): Promise<void>;
+}
+
+/** Where events go: the worker's clients (replaceable in tests of the composable handler). */
+export type ClientsLike = Pick<Clients, 'matchAll'>;
+
+/** Creates the context. Nothing is read from IndexedDB until first needed. */
+export function createContext(
+  config: ResolvedConfig,
+  clients: ClientsLike,
+  now: () => number = Date.now,
+): WorkerContext {
+  const cache = createMetadataCache({
+    store: createIndexedDbStore(config.databases.metadata, 'metadata'),
+    now,
+  });
+  const transactions = createTransactionStore(config.databases.transactions);
+  const disco: DiscoveryHandle = discoveryHandle({
+    ...config.http,
+    address: config.issuer,
+    policy: config.discoveryPolicy,
+    cache,
+  });
+  let session: Session | undefined;
+  let state: SessionState | undefined;
+  // The marker survives a stopped worker (tokens do not): a restarted worker that finds it
+  // knows the session it had is gone and tells the pages once.
+  let restoring: Promise<void> | undefined;
+  const restore = () => {
+    restoring ??= (async () => {
+      if (state !== undefined) return;
+      const had = await transactions.hadSession().catch(() => false);
+      if (state !== undefined) return;
+      state = had ? 'expired' : 'unauthenticated';
+      if (had) await broadcast({ type: 'sessionexpired', state: 'expired', user: null });
+    })();
+    return restoring;
+  };
+
+  async function broadcast(event: WorkerEvent): Promise<void> {
+    const envelope: EventEnvelope = { tag: MESSAGE_TAG, v: PROTOCOL_VERSION, event };
+    const windows = await clients.matchAll({ type: 'window', includeUncontrolled: true });
+    for (const client of windows) client.postMessage(envelope);
+  }
+
+  return {
+    config,
+    cache,
+    transactions,
+    now,
+    discovery: () => disco.get(),
+    peekDiscovery: () => disco.peek(),
+    get session() {
+      return session;
+    },
+    async userState() {
+      await restore();
+      return { state: state ?? 'unauthenticated', user: session ? publicUser(session) : null };
+    },
+    async startSession(next) {
+      session = next;
+      state = 'authenticated';
+      await transactions.markSession(true).catch(() => {});
+      await broadcast({ type: 'userchanged', state: 'authenticated', user: publicUser(next) });
+    },
+    async endSession(next) {
+      const had = session !== undefined || state === 'expired';
+      session = undefined;
+      state = next;
+      await transactions.markSession(false).catch(() => {});
+      if (next === 'expired')
+        await broadcast({ type: 'sessionexpired', state: 'expired', user: null });
+      else if (had) await broadcast({ type: 'userchanged', state: 'unauthenticated', user: null });
+    },
+    broadcast,
+  };
+}

@@ -1,0 +1,204 @@
+/**
+ * Sign-in: the authorization request (PKCE S256, state, nonce, resource indicators, PAR when the
+ * provider offers it) and its callback (state, iss, code exchange, ID token validated in full).
+ *
+ * @module
+ */
+
+import { validateAuthorizeCallback } from '../src/core/authorize/callback.js';
+import { AuthorizationResponseError } from '../src/core/authorize/errors.js';
+import { pushAuthorizationRequest } from '../src/core/authorize/par.js';
+import type { AuthorizeParameters } from '../src/core/authorize/parameters.js';
+import { createNonce, createPkce, createState } from '../src/core/authorize/pkce.js';
+import { createAuthorizeUrl } from '../src/core/authorize/url.js';
+import { WorkerError } from '../src/core/errors.js';
+import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
+import type { LoginOptions } from '../src/protocol/messages.js';
+import type { WorkerContext } from './context.js';
+import { resourceKey, type Session } from './session.js';
+import { accessTokenExpiry } from './tokens.js';
+
+/** The resource indicators of every configured API, deduplicated, in order. */
+function resources(context: WorkerContext): string[] {
+  const all = [...context.config.apis, ...context.config.pageTokenUrls]
+    .map((api) => api.entry.resource)
+    .filter((resource): resource is string => resource !== undefined);
+  return [...new Set(all)];
+}
+
+/** `candidate` when it is a URL of the app's origin, else the origin's root. */
+export function sameOrigin(candidate: string | undefined, origin: string): string {
+  if (candidate !== undefined) {
+    try {
+      const url = new URL(candidate, origin);
+      if (url.origin === origin) return url.href;
+    } catch {
+      // not a URL: fall through
+    }
+  }
+  return `${origin}/`;
+}
+
+function optionalText(value: unknown, name: string): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string' || value.length > 2048) {
+    throw new WorkerError('ERR_INVALID_MESSAGE', `"${name}" must be a string`);
+  }
+  return value;
+}
+
+/** Builds the authorization URL and keeps the transaction; the page navigates to the URL. */
+export async function startLogin(
+  context: WorkerContext,
+  options: LoginOptions & { currentUrl?: string },
+): Promise<{ url: string }> {
+  const { config } = context;
+  const maxAge = options.maxAge;
+  if (
+    maxAge !== undefined &&
+    (typeof maxAge !== 'number' || !Number.isInteger(maxAge) || maxAge < 0)
+  ) {
+    throw new WorkerError('ERR_INVALID_MESSAGE', '"maxAge" must be a non-negative integer');
+  }
+  const prompt = optionalText(options.prompt, 'prompt');
+  const loginHint = optionalText(options.loginHint, 'loginHint');
+  const uiLocales = optionalText(options.uiLocales, 'uiLocales');
+  const acrValues = optionalText(options.acrValues, 'acrValues');
+  const origin = config.redirectUri.origin;
+  const returnTo = sameOrigin(
+    optionalText(options.returnTo, 'returnTo') ?? optionalText(options.currentUrl, 'currentUrl'),
+    origin,
+  );
+
+  const disco = await context.discovery();
+  const pkce = await createPkce();
+  const state = createState();
+  const nonce = createNonce();
+  const indicators = resources(context);
+  const parameters: AuthorizeParameters = {
+    clientId: config.clientId,
+    redirectUri: config.redirectUri.href,
+    scope: config.scope,
+    state,
+    nonce,
+    codeChallenge: pkce.codeChallenge,
+    codeChallengeMethod: 'S256',
+    ...(indicators.length > 0 ? { resource: indicators } : {}),
+    ...(prompt === undefined ? {} : { prompt }),
+    ...(loginHint === undefined ? {} : { loginHint }),
+    ...(uiLocales === undefined ? {} : { uiLocales }),
+    ...(acrValues === undefined ? {} : { acrValues }),
+    ...(maxAge === undefined ? {} : { maxAge }),
+  };
+  const parEndpoint = disco.pushedAuthorizationRequestEndpoint;
+  const usePar = config.par === true || (config.par === 'auto' && parEndpoint !== undefined);
+  let url: string;
+  if (usePar) {
+    if (!parEndpoint) {
+      throw new WorkerError(
+        'ERR_INVALID_MESSAGE',
+        'The provider has no PAR endpoint (config.par is true)',
+      );
+    }
+    const pushed = await pushAuthorizationRequest({
+      ...config.http,
+      ...parameters,
+      address: parEndpoint,
+      authorizationEndpoint: disco.authorizationEndpoint,
+      issuer: disco.issuer,
+    });
+    if (!pushed.isSuccessful) throw pushed.exception;
+    url = pushed.url;
+  } else {
+    url = createAuthorizeUrl({ ...parameters, address: disco.authorizationEndpoint });
+  }
+  const now = context.now();
+  await context.transactions.prune(now).catch(() => {});
+  await context.transactions.save({
+    state,
+    nonce,
+    codeVerifier: pkce.codeVerifier,
+    redirectUri: config.redirectUri.href,
+    returnTo,
+    maxAge,
+    expiresAt: now + config.loginTimeout * 1000,
+  });
+  return { url };
+}
+
+/** True when `url` is the configured redirect URI (scheme, host, port and path). */
+export function isCallbackUrl(context: WorkerContext, url: URL): boolean {
+  const redirect = context.config.redirectUri;
+  return url.origin === redirect.origin && url.pathname === redirect.pathname;
+}
+
+/**
+ * Completes a sign-in from the callback URL: finds (and deletes) the transaction by `state`,
+ * checks the response, exchanges the code once, validates the ID token, starts the session.
+ * Returns where to land. A replayed callback finds no transaction and sends nothing.
+ */
+export async function completeLogin(context: WorkerContext, callbackUrl: string): Promise<string> {
+  const { config } = context;
+  const url = new URL(callbackUrl);
+  const states = (url.search ? url.searchParams : new URLSearchParams(url.hash.slice(1))).getAll(
+    'state',
+  );
+  const transaction =
+    states.length === 1 ? await context.transactions.take(states[0]!, context.now()) : undefined;
+  if (!transaction) {
+    throw new AuthorizationResponseError(
+      'ERR_STATE_MISMATCH',
+      'No sign-in is waiting for this callback: it was already used, it expired, or it was not started here',
+      { parameter: 'state' },
+    );
+  }
+  const disco = await context.discovery();
+  const result = validateAuthorizeCallback(url, {
+    state: transaction.state,
+    issuer: disco.issuer,
+    issParameterSupported: disco.authorizationResponseIssParameterSupported ?? false,
+    redirectUri: transaction.redirectUri,
+  });
+  const first = resources(context)[0];
+  const tokens = await requestAuthorizationCodeToken({
+    ...config.http,
+    address: disco.tokenEndpoint,
+    clientId: config.clientId,
+    code: result.code,
+    redirectUri: transaction.redirectUri,
+    codeVerifier: transaction.codeVerifier,
+    ...(first === undefined ? {} : { resource: first }),
+    idToken: {
+      authority: config.issuer,
+      nonce: transaction.nonce,
+      ...(transaction.maxAge === undefined ? {} : { maxAge: transaction.maxAge }),
+      cache: context.cache,
+      leeway: config.leeway,
+      discoveryPolicy: config.discoveryPolicy,
+    },
+    now: context.now,
+  });
+  if (!tokens.isSuccessful) throw tokens.exception;
+  if (tokens.idToken === undefined || tokens.idTokenClaims === undefined) {
+    throw new WorkerError('ERR_LOGIN_REQUIRED', 'The provider returned no ID token');
+  }
+  const session: Session = {
+    idToken: tokens.idToken,
+    idTokenClaims: tokens.idTokenClaims as Session['idTokenClaims'],
+    refreshToken: tokens.refreshToken,
+    accessTokens: new Map([
+      [
+        resourceKey(first),
+        {
+          token: tokens.accessToken,
+          tokenType: tokens.tokenType,
+          expiresAt: accessTokenExpiry(tokens.accessToken, tokens.expiresAt, context.now()),
+          scope: tokens.scope,
+        },
+      ],
+    ]),
+    scope: tokens.scope,
+  };
+  await context.startSession(session);
+  return transaction.returnTo;
+}

@@ -1,0 +1,66 @@
+/**
+ * Sign-out: revoke, clear, tell every page, and hand back the provider's end-session URL.
+ *
+ * @module
+ */
+
+import { WorkerError } from '../src/core/errors.js';
+import { createEndSessionUrl } from '../src/core/logout/end-session.js';
+import { revokeToken } from '../src/core/revocation/revoke.js';
+import type { LogoutOptions } from '../src/protocol/messages.js';
+import type { WorkerContext } from './context.js';
+import type { TokenSource } from './tokens.js';
+
+/**
+ * Revokes the refresh token (RFC 7009; its grant goes with it at most providers) and the access
+ * tokens when the provider has a revocation endpoint, clears the session and tells every page.
+ * Revocation failures do not stop the sign-out. Returns the end-session URL (RP-Initiated
+ * Logout) for the page to navigate to, or `null` when the provider has none.
+ */
+export async function logout(
+  context: WorkerContext,
+  tokens: TokenSource,
+  options: LogoutOptions,
+): Promise<{ endSessionUrl: string | null }> {
+  const { config } = context;
+  const requested = options.postLogoutRedirectUri;
+  if (requested !== undefined && requested !== config.postLogoutRedirectUri) {
+    throw new WorkerError(
+      'ERR_INVALID_MESSAGE',
+      '"postLogoutRedirectUri" must be the one in the worker configuration',
+    );
+  }
+  // Let a refresh in flight finish first, so the refresh token revoked is the current one.
+  await tokens.idle();
+  const session = context.session;
+  await context.endSession('unauthenticated');
+  const disco = await context.discovery().catch(() => undefined);
+  if (session && disco?.revocationEndpoint) {
+    const revoke = (token: string, tokenTypeHint: string) =>
+      revokeToken({
+        ...config.http,
+        address: disco.revocationEndpoint!,
+        clientId: config.clientId,
+        token,
+        tokenTypeHint,
+      }).catch(() => undefined);
+    const revocations: Promise<unknown>[] = [];
+    if (session.refreshToken) revocations.push(revoke(session.refreshToken, 'refresh_token'));
+    for (const accessToken of session.accessTokens.values()) {
+      revocations.push(revoke(accessToken.token, 'access_token'));
+    }
+    await Promise.all(revocations);
+  }
+  const endSessionEndpoint = disco?.endSessionEndpoint;
+  if (!endSessionEndpoint) return { endSessionUrl: null };
+  return {
+    endSessionUrl: createEndSessionUrl({
+      address: endSessionEndpoint,
+      clientId: config.clientId,
+      ...(session ? { idTokenHint: session.idToken } : {}),
+      ...(config.postLogoutRedirectUri === undefined
+        ? {}
+        : { postLogoutRedirectUri: config.postLogoutRedirectUri }),
+    }),
+  };
+}

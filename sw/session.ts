@@ -1,0 +1,45 @@
+/**
+ * The signed-in session, in worker memory only: the refresh token and access tokens never
+ * leave this module except in outbound requests to the provider and the allowlisted APIs.
+ *
+ * @module
+ */
+
+import type { User } from '../src/protocol/messages.js';
+
+/** An access token for one API (one resource indicator, or the default). */
+export interface AccessToken {
+  readonly token: string;
+  readonly tokenType: string;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+  readonly scope: string | undefined;
+}
+
+/** Everything the worker holds for a signed-in user. */
+export interface Session {
+  readonly idToken: string;
+  readonly idTokenClaims: Readonly<Record<string, unknown>> & { sub: string };
+  refreshToken: string | undefined;
+  /** Access tokens by resource key (`''` for the token without a resource indicator). */
+  readonly accessTokens: Map<string, AccessToken>;
+  readonly scope: string | undefined;
+}
+
+/** The resource key of an API entry: its resource indicator, or `''`. */
+export function resourceKey(resource: string | undefined): string {
+  return resource ?? '';
+}
+
+/** What a page may see of a session: claims and timing, never a token. */
+export function publicUser(session: Session): User {
+  let expiresAt = 0;
+  for (const token of session.accessTokens.values())
+    expiresAt = Math.max(expiresAt, token.expiresAt);
+  return Object.freeze({
+    sub: session.idTokenClaims.sub,
+    claims: session.idTokenClaims,
+    expiresAt,
+    scope: session.scope,
+  });
+}

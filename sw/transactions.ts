@@ -1,0 +1,84 @@
+/**
+ * Sign-in transactions (state, nonce, PKCE verifier, where to return), kept in IndexedDB so a
+ * sign-in survives the browser stopping the worker while the user is at the provider. Each is
+ * deleted when its callback arrives (single use) or when it expires.
+ *
+ * IndexedDB is readable by page script; a transaction lives only while the user is at the
+ * provider and holds no token (see the README's security notes).
+ *
+ * @module
+ */
+
+import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+
+/** One pending sign-in. */
+export interface LoginTransaction {
+  readonly state: string;
+  readonly nonce: string;
+  readonly codeVerifier: string;
+  readonly redirectUri: string;
+  /** Same-origin URL to land on afterwards. */
+  readonly returnTo: string;
+  /** `max_age` sent, in seconds (the ID token's `auth_time` is then checked). */
+  readonly maxAge: number | undefined;
+  /** Milliseconds since the epoch. */
+  readonly expiresAt: number;
+}
+
+/** The transaction store. */
+export interface TransactionStore {
+  save(transaction: LoginTransaction): Promise<void>;
+  /** Returns and deletes the transaction for `state` (undefined when absent or expired). */
+  take(state: string, now: number): Promise<LoginTransaction | undefined>;
+  /** Deletes expired transactions. */
+  prune(now: number): Promise<void>;
+  /** A small non-secret marker: a session existed (to tell pages it expired after a restart). */
+  markSession(active: boolean): Promise<void>;
+  hadSession(): Promise<boolean>;
+}
+
+const KEY_PREFIX = 'login:';
+const MARKER = 'session-marker';
+
+function isTransaction(value: unknown): value is LoginTransaction {
+  const t = value as LoginTransaction | null;
+  return (
+    typeof t === 'object' &&
+    t !== null &&
+    typeof t.state === 'string' &&
+    typeof t.nonce === 'string' &&
+    typeof t.codeVerifier === 'string' &&
+    typeof t.redirectUri === 'string' &&
+    typeof t.returnTo === 'string' &&
+    typeof t.expiresAt === 'number'
+  );
+}
+
+/** Creates the store in its own IndexedDB database. */
+export function createTransactionStore(databaseName: string): TransactionStore {
+  let store: UseStore | undefined;
+  const db = () => {
+    store ??= createStore(databaseName, 'transactions');
+    return store;
+  };
+  return {
+    save: (transaction) => set(KEY_PREFIX + transaction.state, transaction, db()),
+    async take(state, now) {
+      const key = KEY_PREFIX + state;
+      const value = await get(key, db());
+      if (value === undefined) return undefined;
+      await del(key, db());
+      return isTransaction(value) && value.state === state && value.expiresAt > now
+        ? value
+        : undefined;
+    },
+    async prune(now) {
+      for (const [key, value] of await entries(db())) {
+        if (typeof key !== 'string' || !key.startsWith(KEY_PREFIX)) continue;
+        if (!isTransaction(value) || value.expiresAt <= now) await del(key, db());
+      }
+    },
+    markSession: (active) => (active ? set(MARKER, true, db()) : del(MARKER, db())),
+    hadSession: async () => (await get(MARKER, db())) === true,
+  };
+}

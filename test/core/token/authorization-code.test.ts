@@ -19,6 +19,7 @@ import {
 import type { EndpointFailure } from '../../../src/core/token/response.js';
 import {
   cacheAt,
+  flipSignatureBit,
   jwks,
   makeKey,
   NOW,
@@ -26,6 +27,7 @@ import {
   rejectionOf,
   sign,
   testClock,
+  unsigned,
   useHostileOp,
 } from '../../support/hostile-op.js';
 import { refusedUrl } from '../../support/server.js';
@@ -302,6 +304,49 @@ describe('the ID Token of the response', () => {
       await requestAuthorizationCodeToken(request(r.url, { now: () => later, ...oidc() })),
     );
     expect(token.errorCode).toBe('ERR_JWT_EXPIRED');
+  });
+
+  it.each([
+    [
+      'a bad signature',
+      async () => flipSignatureBit(await idToken()),
+      'ERR_JWT_SIGNATURE_INVALID',
+      undefined,
+    ],
+    [
+      'alg none',
+      async () => unsigned({ iss: op().issuer, sub: 'alice', aud: CLIENT_ID }),
+      'ERR_JWT_ALG_NOT_ALLOWED',
+      'alg',
+    ],
+    ["another client's azp", () => idToken({ azp: 'other' }), 'ERR_JWT_AUDIENCE_INVALID', 'azp'],
+    ['another aud', () => idToken({ aud: 'other' }), 'ERR_JWT_AUDIENCE_INVALID', 'aud'],
+    [
+      'another iss',
+      () => idToken({ iss: 'https://evil.example' }),
+      'ERR_JWT_ISSUER_INVALID',
+      'iss',
+    ],
+    ['expired', () => idToken({ exp: NOW_S - 61 }), 'ERR_JWT_EXPIRED', 'exp'],
+    ['iat in the future', () => idToken({ iat: NOW_S + 61 }), 'ERR_JWT_NOT_YET_VALID', 'iat'],
+    ['no sub', () => idToken({ sub: undefined }), 'ERR_JWT_CLAIM_MISSING', 'sub'],
+    ['no nonce', () => idToken({ nonce: undefined }), 'ERR_JWT_CLAIM_MISSING', 'nonce'],
+  ] as const)('%s: failure %s', async (_, make, code, claim) => {
+    const r = route({ body: { ...TOKEN_BODY, id_token: await make() } });
+    const token = failure(await requestAuthorizationCodeToken(request(r.url, oidc())));
+    expect(token.errorCode).toBe(code);
+    expect(token.errorType).toBe('invalid_response');
+    expect((token.exception as TokenValidationError).claim).toBe(claim);
+    expect(r.seen()).toHaveLength(1);
+  });
+
+  it('no auth_time when max_age was sent: failure ERR_JWT_CLAIM_MISSING (auth_time)', async () => {
+    const r = route({ body: { ...TOKEN_BODY, id_token: await idToken({ auth_time: undefined }) } });
+    const token = failure(
+      await requestAuthorizationCodeToken(request(r.url, oidc({ maxAge: 600 }))),
+    );
+    expect(token.errorCode).toBe('ERR_JWT_CLAIM_MISSING');
+    expect((token.exception as TokenValidationError).claim).toBe('auth_time');
   });
 
   it('an at_hash of another access token: failure ERR_JWT_CLAIM_INVALID (at_hash)', async () => {

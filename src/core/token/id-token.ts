@@ -9,19 +9,21 @@
 import { getDefaultCache } from '../cache/default.js';
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
-import {
-  InvalidAudienceError,
-  InvalidClaimError,
-  InvalidTypeError,
-  MissingClaimError,
-  ValidationConfigurationError,
-} from '../errors.js';
+import { ValidationConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
-import { ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
-import type { ClaimsValidator, TokenValidationConfig } from '../validation/config.js';
-import { normaliseTyp, resolveConfig } from '../validation/config.js';
-import type { JwtClaims, JwtHeader } from '../validation/types.js';
+import {
+  type ClaimsValidator,
+  resolveConfig,
+  type TokenValidationConfig,
+} from '../validation/config.js';
+import type { JwtClaims } from '../validation/types.js';
 import { validateJwt } from '../validation/validate.js';
+import {
+  checkAuthTime,
+  checkIdTokenType,
+  checkTokenHash,
+  checkTrustedAudiences,
+} from './id-token-claims.js';
 
 /**
  * The claims of a validated ID Token (OpenID Connect Core §2). The members typed here have been
@@ -130,15 +132,6 @@ export interface IdTokenExpectations {
   claimsValidator?: ClaimsValidator;
 }
 
-/** `typ` values of other JWTs that must never be taken for an ID Token (normalised). */
-const OTHER_JWT_TYPES = new Set([
-  'at+jwt', // RFC 9068 access token
-  'logout+jwt', // OpenID Connect Back-Channel Logout token
-  'secevent+jwt', // RFC 8417 security event token
-  'dpop+jwt', // RFC 9449 proof
-  'token-introspection+jwt', // RFC 9701
-]);
-
 const fail = (message: string) => new ValidationConfigurationError(message);
 
 function optionalString(value: unknown, path: string): void {
@@ -235,23 +228,26 @@ export function prepareIdTokenCheck(
   const { nonce, maxAge, claimsValidator } = e;
   const requireAuthTime = e.requireAuthTime === true || maxAge !== undefined;
 
+  const requireAtHash = e.requireAtHash === true;
+  const { authority, accessToken: givenAccessToken, code: givenCode } = e;
+
   return async (idToken, companions = {}) => {
     if (typeof idToken !== 'string') throw fail('"idToken" must be a string');
-    const accessToken = companions.accessToken ?? e.accessToken;
-    const code = companions.code ?? e.code;
+    const accessToken = companions.accessToken ?? givenAccessToken;
+    const code = companions.code ?? givenCode;
     const config: TokenValidationConfig = {
       ...base,
       ...(nonce === undefined ? {} : { nonce }),
       claimsValidator: async (claims, header) => {
-        checkType(header);
-        checkAudiences(claims, trusted);
+        checkIdTokenType(header);
+        checkTrustedAudiences(claims, trusted);
         checkAuthTime(claims, requireAuthTime, maxAge, leeway, clock() / 1000);
-        await checkHash(claims, header, 'at_hash', accessToken, e.requireAtHash === true);
-        await checkHash(claims, header, 'c_hash', code, true);
+        await checkTokenHash(claims, header, 'at_hash', accessToken, requireAtHash);
+        await checkTokenHash(claims, header, 'c_hash', code, true);
         await claimsValidator?.(claims, header);
       },
     };
-    const { claims } = await validateJwt(idToken, config, e.authority);
+    const { claims } = await validateJwt(idToken, config, authority);
     return claims as IdTokenClaims;
   };
 }
@@ -302,86 +298,4 @@ export async function validateIdToken(
   return prepareIdTokenCheck(expectations)(idToken);
 }
 
-function checkType(header: JwtHeader): void {
-  if (typeof header.typ === 'string' && OTHER_JWT_TYPES.has(normaliseTyp(header.typ))) {
-    throw new InvalidTypeError(`A JWT of type "${header.typ}" is not an ID Token`);
-  }
-}
-
-function checkAudiences(claims: JwtClaims, trusted: ReadonlySet<string>): void {
-  // validateJwt has checked that `aud` is a string or a non-empty array of strings.
-  const list = typeof claims.aud === 'string' ? [claims.aud] : (claims.aud ?? []);
-  const untrusted = list.find((aud) => !trusted.has(aud));
-  if (untrusted !== undefined) {
-    throw new InvalidAudienceError(
-      `ID Token audience ${JSON.stringify(untrusted)} is not trusted by the client`,
-    );
-  }
-}
-
-function checkAuthTime(
-  claims: JwtClaims,
-  required: boolean,
-  maxAge: number | undefined,
-  leeway: number,
-  nowSeconds: number,
-): void {
-  if (!Object.hasOwn(claims, 'auth_time')) {
-    if (required) {
-      throw new MissingClaimError('ID Token has no "auth_time" claim', { claim: 'auth_time' });
-    }
-    return;
-  }
-  const authTime = claims.auth_time;
-  if (typeof authTime !== 'number' || !Number.isFinite(authTime)) {
-    throw new InvalidClaimError('ID Token "auth_time" must be a NumericDate (a JSON number)', {
-      claim: 'auth_time',
-    });
-  }
-  if (maxAge !== undefined && nowSeconds - authTime > maxAge + leeway) {
-    throw new InvalidClaimError(
-      `The end-user authenticated too long ago (auth_time ${authTime}, now ${Math.floor(nowSeconds)}, max_age ${maxAge} s, leeway ${leeway} s)`,
-      { claim: 'auth_time' },
-    );
-  }
-}
-
-async function checkHash(
-  claims: JwtClaims,
-  header: JwtHeader,
-  claim: 'at_hash' | 'c_hash',
-  value: string | undefined,
-  required: boolean,
-): Promise<void> {
-  if (!Object.hasOwn(claims, claim)) {
-    if (value !== undefined && required) {
-      throw new MissingClaimError(`ID Token has no "${claim}" claim`, { claim });
-    }
-    return;
-  }
-  const actual = claims[claim];
-  if (typeof actual !== 'string') {
-    throw new InvalidClaimError(`ID Token "${claim}" must be a string`, { claim });
-  }
-  if (value === undefined) return;
-  // validateJwt has accepted the header's alg, so it is a known algorithm.
-  const expected = await leftHalfHash(value, ALGORITHMS[header.alg as JwsAlgorithm].hashBits);
-  if (actual !== expected) {
-    throw new InvalidClaimError(
-      `ID Token "${claim}" does not match the ${claim === 'at_hash' ? 'access token' : 'authorization code'}`,
-      { claim },
-    );
-  }
-}
-
-/**
- * `at_hash` / `c_hash` of `value`: base64url of the left-most half of its hash (OpenID Connect
- * Core §3.1.3.6, §3.3.2.11).
- */
-export async function leftHalfHash(value: string, bits: 256 | 384 | 512): Promise<string> {
-  const digest = await crypto.subtle.digest(`SHA-${bits}`, new TextEncoder().encode(value));
-  const half = new Uint8Array(digest, 0, bits / 16);
-  let binary = '';
-  for (const byte of half) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
+export { leftHalfHash } from './id-token-claims.js';

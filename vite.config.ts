@@ -1,34 +1,54 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 
-// `vite build` builds the library entries (the package's `exports`), ESM only, dependencies
-// external. `vitest` (the `test` block) runs the Node tests under test/; the browser tests under
+// `vite build` builds the library entries (the package's `exports`): ESM, dependencies external.
+// `vite build --mode standalone` builds the prebuilt stand-alone service worker: one classic
+// script with every dependency inside, minified (dist/identity-model-web-sw.js).
+// `vitest` (the `test` block) runs the Node tests under test/; the browser tests under
 // test/browser/ run in real Chromium through Playwright (playwright.config.ts).
-export default defineConfig({
-  build: {
-    target: 'es2022',
-    outDir: 'dist',
-    emptyOutDir: true,
-    sourcemap: true,
-    minify: false,
-    lib: {
-      entry: {
-        index: 'src/index.ts',
-        sw: 'sw/index.ts',
-        core: 'src/core/index.ts',
+export default defineConfig(({ mode }) =>
+  mode === 'standalone'
+    ? {
+        build: {
+          target: 'es2022',
+          outDir: 'dist',
+          emptyOutDir: false,
+          sourcemap: true,
+          minify: true,
+          lib: {
+            entry: 'sw/standalone.ts',
+            formats: ['iife'],
+            name: 'identityModelWebWorker',
+            fileName: () => 'identity-model-web-sw.js',
+          },
+        },
+      }
+    : {
+        build: {
+          target: 'es2022',
+          outDir: 'dist',
+          emptyOutDir: true,
+          sourcemap: true,
+          minify: false,
+          lib: {
+            entry: {
+              index: 'src/index.ts',
+              sw: 'sw/index.ts',
+              core: 'src/core/index.ts',
+            },
+            formats: ['es'],
+          },
+          rolldownOptions: {
+            external: [/^jose/, /^oauth4webapi/, /^idb-keyval/, /^workbox-window/],
+          },
+        },
+        test: {
+          include: ['test/**/*.test.ts'],
+          exclude: ['test/browser/**', 'node_modules/**'],
+          environment: 'node',
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+          pool: 'forks',
+        },
       },
-      formats: ['es'],
-    },
-    rolldownOptions: {
-      external: [/^jose/, /^oauth4webapi/, /^idb-keyval/, /^workbox-window/],
-    },
-  },
-  test: {
-    include: ['test/**/*.test.ts'],
-    exclude: ['test/browser/**', 'node_modules/**'],
-    environment: 'node',
-    testTimeout: 20_000,
-    hookTimeout: 30_000,
-    pool: 'forks',
-  },
-});
+);

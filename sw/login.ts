@@ -6,12 +6,12 @@
  */
 
 import { validateAuthorizeCallback } from '../src/core/authorize/callback.js';
-import { AuthorizationResponseError } from '../src/core/authorize/errors.js';
+import { AuthorizationResponseError, WorkerError } from '../src/core/errors.js';
 import { pushAuthorizationRequest } from '../src/core/authorize/par.js';
 import type { AuthorizeParameters } from '../src/core/authorize/parameters.js';
 import { createNonce, createPkce, createState } from '../src/core/authorize/pkce.js';
 import { createAuthorizeUrl } from '../src/core/authorize/url.js';
-import { WorkerError } from '../src/core/errors.js';
+
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
 import type { LoginOptions } from '../src/protocol/messages.js';
 import type { WorkerContext } from './context.js';

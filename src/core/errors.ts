@@ -392,6 +392,44 @@ export class ProtocolError extends IdentityModelError {
   }
 }
 
+/** Codes of the {@link AuthorizationResponseError} family. */
+export type AuthorizationResponseErrorCode = Extract<
+  ErrorCode,
+  'ERR_STATE_MISMATCH' | 'ERR_STATE_REUSED' | 'ERR_ISSUER_MISMATCH' | 'ERR_CALLBACK_INVALID'
+>;
+
+/** Extra facts carried by an {@link AuthorizationResponseError}. */
+export interface AuthorizationResponseErrorOptions extends IdentityModelErrorOptions {
+  /** The response parameter at fault (`state`, `iss`, `code`, …), when there is one. */
+  parameter?: string | undefined;
+}
+
+/**
+ * The authorization response (the callback URL or `form_post` body) cannot be accepted:
+ * `ERR_STATE_MISMATCH` (`state` missing or not the one sent, or no sign-in waiting for it),
+ * `ERR_STATE_REUSED` (the expectation was already used), `ERR_ISSUER_MISMATCH` (`iss` wrong, or
+ * missing although advertised, RFC 9207 §2.4), `ERR_CALLBACK_INVALID` (`error` with `code`, no
+ * `code`, the wrong response mode, a duplicated parameter, another redirect URI, an implicit or
+ * hybrid response). An OAuth error sent by the server (`?error=access_denied`) is a
+ * {@link ProtocolError} instead.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
+ */
+export class AuthorizationResponseError extends IdentityModelError {
+  override name = 'AuthorizationResponseError';
+  declare readonly code: AuthorizationResponseErrorCode;
+  /** The response parameter at fault, when there is one. */
+  readonly parameter: string | undefined;
+  constructor(
+    code: AuthorizationResponseErrorCode,
+    message: string,
+    options?: AuthorizationResponseErrorOptions,
+  ) {
+    super(code, message, options);
+    this.parameter = options?.parameter;
+  }
+}
+
 /**
  * A success-only field was read on a failed response object (check `isSuccessful` first).
  */

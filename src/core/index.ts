@@ -5,6 +5,7 @@
  * @module
  */
 
+export * from './authorize/index.js';
 export * from './cache/index.js';
 export * from './constants/index.js';
 export * from './discovery/index.js';
@@ -30,6 +31,7 @@ export {
   type SkippedKey,
 } from './jwks/index.js';
 export type { FailedResponse, ResponseErrorType } from './lib/response.js';
+export { createEndSessionUrl, type EndSessionUrlRequest } from './logout/end-session.js';
 export * from './principal/index.js';
 export * from './token/index.js';
 export * from './validation/index.js';

@@ -60,7 +60,8 @@ await check(
 
 await check('the page and worker entries import', async () => {
   await import('identity-model-web');
-  await import('identity-model-web/sw');
+  const worker = 'identity-model-web/sw';
+  await import(worker);
 });
 
 await check('publint: no errors or warnings', async () => {

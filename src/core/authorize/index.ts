@@ -4,11 +4,6 @@ export {
   validateAuthorizeCallback,
 } from './callback.js';
 export {
-  AuthorizationResponseError,
-  type AuthorizationResponseErrorCode,
-  type AuthorizationResponseErrorOptions,
-} from './errors.js';
-export {
   type PushedAuthorizationRequest,
   type PushedAuthorizationResponse,
   type PushedAuthorizationSuccess,

@@ -9,22 +9,21 @@ import type { JsonObject } from '../http/json.js';
 import { deepFreeze } from '../lib/freeze.js';
 import { isSecureEnough, isUnder, trimTrailingSlashes, tryParseUrl } from '../lib/url.js';
 import {
+  type BOOLEAN_MEMBERS,
+  type CamelCase,
   DISCOVERY_MEMBERS,
   type MemberKind,
+  type OBJECT_MEMBERS,
   REQUIRED_MEMBERS,
   RESPONSE_TYPE_PARTS,
+  type STRING_MEMBERS,
+  type STRINGS_MEMBERS,
   SUBJECT_TYPES,
+  type URL_MEMBERS,
 } from './members.js';
 import type { ResolvedDiscoveryPolicy } from './policy.js';
 
-type Member = (typeof DISCOVERY_MEMBERS)[number];
-type KindType<K extends MemberKind> = K extends 'url' | 'string'
-  ? string
-  : K extends 'strings'
-    ? readonly string[]
-    : K extends 'boolean'
-      ? boolean
-      : Readonly<Record<string, string>>;
+type Names<T extends readonly string[]> = T[number];
 
 /**
  * Provider metadata with camelCase names: every member of OpenID Connect Discovery 1.0,
@@ -34,7 +33,13 @@ type KindType<K extends MemberKind> = K extends 'url' | 'string'
  * members the library does not know.
  */
 export type DiscoveryDocument = {
-  readonly [M in Member as M[1]]?: KindType<M[2]>;
+  readonly [N in Names<typeof URL_MEMBERS | typeof STRING_MEMBERS> as CamelCase<N>]?: string;
+} & {
+  readonly [N in Names<typeof STRINGS_MEMBERS> as CamelCase<N>]?: readonly string[];
+} & {
+  readonly [N in Names<typeof BOOLEAN_MEMBERS> as CamelCase<N>]?: boolean;
+} & {
+  readonly [N in Names<typeof OBJECT_MEMBERS> as CamelCase<N>]?: Readonly<Record<string, string>>;
 } & {
   readonly issuer: string;
   readonly authorizationEndpoint: string;

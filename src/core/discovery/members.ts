@@ -1,5 +1,6 @@
 /**
- * Every provider metadata member the library types, with its JSON kind and camelCase name.
+ * Every provider metadata member the library types, grouped by JSON kind. The camelCase name of
+ * each is derived (`jwks_uri` → `jwksUri`), in the types as at run time.
  *
  * @module
  */
@@ -7,151 +8,139 @@
 /** The JSON kind a member must have; `url` members are also endpoint-checked by the policy. */
 export type MemberKind = 'url' | 'string' | 'strings' | 'boolean' | 'object';
 
-/** `[wire name, camelCase name, kind]`. */
-export const DISCOVERY_MEMBERS = [
+/** `snake_case` → `camelCase`, as a type. */
+export type CamelCase<S extends string> = S extends `${infer Head}_${infer Tail}`
+  ? `${Head}${Capitalize<CamelCase<Tail>>}`
+  : S;
+
+/** `snake_case` → `camelCase`. */
+export function camelCase<S extends string>(name: S): CamelCase<S> {
+  return name.replace(/_([a-z0-9])/g, (_, letter: string) => letter.toUpperCase()) as CamelCase<S>;
+}
+
+/** Members holding a URL (endpoints, `jwks_uri`, `check_session_iframe`): endpoint-checked by the policy. */
+export const URL_MEMBERS = [
   // OpenID Connect Discovery 1.0 §3
-  ['issuer', 'issuer', 'string'],
-  ['authorization_endpoint', 'authorizationEndpoint', 'url'],
-  ['token_endpoint', 'tokenEndpoint', 'url'],
-  ['userinfo_endpoint', 'userinfoEndpoint', 'url'],
-  ['jwks_uri', 'jwksUri', 'url'],
-  ['registration_endpoint', 'registrationEndpoint', 'url'],
-  ['scopes_supported', 'scopesSupported', 'strings'],
-  ['response_types_supported', 'responseTypesSupported', 'strings'],
-  ['response_modes_supported', 'responseModesSupported', 'strings'],
-  ['grant_types_supported', 'grantTypesSupported', 'strings'],
-  ['acr_values_supported', 'acrValuesSupported', 'strings'],
-  ['subject_types_supported', 'subjectTypesSupported', 'strings'],
-  ['id_token_signing_alg_values_supported', 'idTokenSigningAlgValuesSupported', 'strings'],
-  ['id_token_encryption_alg_values_supported', 'idTokenEncryptionAlgValuesSupported', 'strings'],
-  ['id_token_encryption_enc_values_supported', 'idTokenEncryptionEncValuesSupported', 'strings'],
-  ['userinfo_signing_alg_values_supported', 'userinfoSigningAlgValuesSupported', 'strings'],
-  ['userinfo_encryption_alg_values_supported', 'userinfoEncryptionAlgValuesSupported', 'strings'],
-  ['userinfo_encryption_enc_values_supported', 'userinfoEncryptionEncValuesSupported', 'strings'],
-  [
-    'request_object_signing_alg_values_supported',
-    'requestObjectSigningAlgValuesSupported',
-    'strings',
-  ],
-  [
-    'request_object_encryption_alg_values_supported',
-    'requestObjectEncryptionAlgValuesSupported',
-    'strings',
-  ],
-  [
-    'request_object_encryption_enc_values_supported',
-    'requestObjectEncryptionEncValuesSupported',
-    'strings',
-  ],
-  ['token_endpoint_auth_methods_supported', 'tokenEndpointAuthMethodsSupported', 'strings'],
-  [
-    'token_endpoint_auth_signing_alg_values_supported',
-    'tokenEndpointAuthSigningAlgValuesSupported',
-    'strings',
-  ],
-  ['display_values_supported', 'displayValuesSupported', 'strings'],
-  ['claim_types_supported', 'claimTypesSupported', 'strings'],
-  ['claims_supported', 'claimsSupported', 'strings'],
-  ['service_documentation', 'serviceDocumentation', 'string'],
-  ['claims_locales_supported', 'claimsLocalesSupported', 'strings'],
-  ['ui_locales_supported', 'uiLocalesSupported', 'strings'],
-  ['claims_parameter_supported', 'claimsParameterSupported', 'boolean'],
-  ['request_parameter_supported', 'requestParameterSupported', 'boolean'],
-  ['request_uri_parameter_supported', 'requestUriParameterSupported', 'boolean'],
-  ['require_request_uri_registration', 'requireRequestUriRegistration', 'boolean'],
-  ['op_policy_uri', 'opPolicyUri', 'string'],
-  ['op_tos_uri', 'opTosUri', 'string'],
+  'authorization_endpoint',
+  'token_endpoint',
+  'userinfo_endpoint',
+  'jwks_uri',
+  'registration_endpoint',
   // RFC 8414 §2
-  ['revocation_endpoint', 'revocationEndpoint', 'url'],
-  [
-    'revocation_endpoint_auth_methods_supported',
-    'revocationEndpointAuthMethodsSupported',
-    'strings',
-  ],
-  [
-    'revocation_endpoint_auth_signing_alg_values_supported',
-    'revocationEndpointAuthSigningAlgValuesSupported',
-    'strings',
-  ],
-  ['introspection_endpoint', 'introspectionEndpoint', 'url'],
-  [
-    'introspection_endpoint_auth_methods_supported',
-    'introspectionEndpointAuthMethodsSupported',
-    'strings',
-  ],
-  [
-    'introspection_endpoint_auth_signing_alg_values_supported',
-    'introspectionEndpointAuthSigningAlgValuesSupported',
-    'strings',
-  ],
-  ['code_challenge_methods_supported', 'codeChallengeMethodsSupported', 'strings'],
-  ['signed_metadata', 'signedMetadata', 'string'],
+  'revocation_endpoint',
+  'introspection_endpoint',
   // RFC 8628 §4
-  ['device_authorization_endpoint', 'deviceAuthorizationEndpoint', 'url'],
+  'device_authorization_endpoint',
   // RFC 9126 §5
-  ['pushed_authorization_request_endpoint', 'pushedAuthorizationRequestEndpoint', 'url'],
-  ['require_pushed_authorization_requests', 'requirePushedAuthorizationRequests', 'boolean'],
-  // RFC 9207 §3
-  [
-    'authorization_response_iss_parameter_supported',
-    'authorizationResponseIssParameterSupported',
-    'boolean',
-  ],
-  // RFC 9449 §5.1
-  ['dpop_signing_alg_values_supported', 'dpopSigningAlgValuesSupported', 'strings'],
-  // RFC 8705 §3.3, §5
-  [
-    'tls_client_certificate_bound_access_tokens',
-    'tlsClientCertificateBoundAccessTokens',
-    'boolean',
-  ],
-  ['mtls_endpoint_aliases', 'mtlsEndpointAliases', 'object'],
-  // RFC 9101 §10.5
-  ['require_signed_request_object', 'requireSignedRequestObject', 'boolean'],
-  // RFC 9396 §10
-  ['authorization_details_types_supported', 'authorizationDetailsTypesSupported', 'strings'],
-  // JARM §4
-  [
-    'authorization_signing_alg_values_supported',
-    'authorizationSigningAlgValuesSupported',
-    'strings',
-  ],
-  [
-    'authorization_encryption_alg_values_supported',
-    'authorizationEncryptionAlgValuesSupported',
-    'strings',
-  ],
-  [
-    'authorization_encryption_enc_values_supported',
-    'authorizationEncryptionEncValuesSupported',
-    'strings',
-  ],
+  'pushed_authorization_request_endpoint',
   // OpenID Connect Session Management 1.0 §3.3
-  ['check_session_iframe', 'checkSessionIframe', 'url'],
+  'check_session_iframe',
   // OpenID Connect RP-Initiated Logout 1.0 §2.1
-  ['end_session_endpoint', 'endSessionEndpoint', 'url'],
-  // OpenID Connect Front-Channel Logout 1.0 §3
-  ['frontchannel_logout_supported', 'frontchannelLogoutSupported', 'boolean'],
-  ['frontchannel_logout_session_supported', 'frontchannelLogoutSessionSupported', 'boolean'],
-  // OpenID Connect Back-Channel Logout 1.0 §2.1
-  ['backchannel_logout_supported', 'backchannelLogoutSupported', 'boolean'],
-  ['backchannel_logout_session_supported', 'backchannelLogoutSessionSupported', 'boolean'],
+  'end_session_endpoint',
   // OpenID Connect CIBA Core 1.0 §4
-  ['backchannel_authentication_endpoint', 'backchannelAuthenticationEndpoint', 'url'],
-  [
-    'backchannel_token_delivery_modes_supported',
-    'backchannelTokenDeliveryModesSupported',
-    'strings',
-  ],
-  [
-    'backchannel_authentication_request_signing_alg_values_supported',
-    'backchannelAuthenticationRequestSigningAlgValuesSupported',
-    'strings',
-  ],
-  ['backchannel_user_code_parameter_supported', 'backchannelUserCodeParameterSupported', 'boolean'],
+  'backchannel_authentication_endpoint',
+] as const;
+
+/** Members holding any string. */
+export const STRING_MEMBERS = [
+  // OpenID Connect Discovery 1.0 §3
+  'issuer',
+  'service_documentation',
+  'op_policy_uri',
+  'op_tos_uri',
+  // RFC 8414 §2
+  'signed_metadata',
+] as const;
+
+/** Members holding an array of strings. */
+export const STRINGS_MEMBERS = [
+  // OpenID Connect Discovery 1.0 §3
+  'scopes_supported',
+  'response_types_supported',
+  'response_modes_supported',
+  'grant_types_supported',
+  'acr_values_supported',
+  'subject_types_supported',
+  'id_token_signing_alg_values_supported',
+  'id_token_encryption_alg_values_supported',
+  'id_token_encryption_enc_values_supported',
+  'userinfo_signing_alg_values_supported',
+  'userinfo_encryption_alg_values_supported',
+  'userinfo_encryption_enc_values_supported',
+  'token_endpoint_auth_methods_supported',
+  'display_values_supported',
+  'claim_types_supported',
+  'claims_supported',
+  'claims_locales_supported',
+  'ui_locales_supported',
+  // RFC 8414 §2
+  'code_challenge_methods_supported',
+  // RFC 9449 §5.1
+  'dpop_signing_alg_values_supported',
+  // RFC 9396 §10
+  'authorization_details_types_supported',
   // Initiating User Registration via OpenID Connect 1.0 §4
-  ['prompt_values_supported', 'promptValuesSupported', 'strings'],
-] as const satisfies readonly (readonly [string, string, MemberKind])[];
+  'prompt_values_supported',
+  // OpenID Connect Discovery 1.0 §3
+  'request_object_signing_alg_values_supported',
+  'request_object_encryption_alg_values_supported',
+  'request_object_encryption_enc_values_supported',
+  'token_endpoint_auth_signing_alg_values_supported',
+  // RFC 8414 §2
+  'revocation_endpoint_auth_methods_supported',
+  'revocation_endpoint_auth_signing_alg_values_supported',
+  'introspection_endpoint_auth_methods_supported',
+  'introspection_endpoint_auth_signing_alg_values_supported',
+  // JARM §4
+  'authorization_signing_alg_values_supported',
+  'authorization_encryption_alg_values_supported',
+  'authorization_encryption_enc_values_supported',
+  // OpenID Connect CIBA Core 1.0 §4
+  'backchannel_token_delivery_modes_supported',
+  'backchannel_authentication_request_signing_alg_values_supported',
+] as const;
+
+/** Members holding a boolean. */
+export const BOOLEAN_MEMBERS = [
+  // OpenID Connect Discovery 1.0 §3
+  'claims_parameter_supported',
+  'request_parameter_supported',
+  'request_uri_parameter_supported',
+  'require_request_uri_registration',
+  // RFC 9126 §5
+  'require_pushed_authorization_requests',
+  // RFC 9101 §10.5
+  'require_signed_request_object',
+  // OpenID Connect Front-Channel Logout 1.0 §3
+  'frontchannel_logout_supported',
+  'frontchannel_logout_session_supported',
+  // OpenID Connect Back-Channel Logout 1.0 §2.1
+  'backchannel_logout_supported',
+  'backchannel_logout_session_supported',
+  // OpenID Connect CIBA Core 1.0 §4
+  'backchannel_user_code_parameter_supported',
+  // RFC 9207 §3
+  'authorization_response_iss_parameter_supported',
+  // RFC 8705 §3.3, §5
+  'tls_client_certificate_bound_access_tokens',
+] as const;
+
+/** Members holding a JSON object of URLs (RFC 8705 §5). */
+export const OBJECT_MEMBERS = [
+  // RFC 8705 §3.3, §5
+  'mtls_endpoint_aliases',
+] as const;
+
+/** `[wire name, camelCase name, kind]` for every typed member. */
+export const DISCOVERY_MEMBERS: readonly (readonly [string, string, MemberKind])[] = (
+  [
+    [URL_MEMBERS, 'url'],
+    [STRING_MEMBERS, 'string'],
+    [STRINGS_MEMBERS, 'strings'],
+    [BOOLEAN_MEMBERS, 'boolean'],
+    [OBJECT_MEMBERS, 'object'],
+  ] as const
+).flatMap(([names, kind]) => names.map((name) => [name, camelCase(name), kind] as const));
 
 /** Members required by OpenID Connect Discovery 1.0 §3 (`jwks_uri` per `requireKeySet`). */
 export const REQUIRED_MEMBERS = [

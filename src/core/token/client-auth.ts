@@ -4,9 +4,9 @@
  * @module
  */
 
-import { importJWK } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
+import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
 
 /** How the client authenticates. */
 export type ClientAuthMethod =
@@ -99,12 +99,15 @@ async function toPrivateKey(key: CryptoKey | JsonWebKey): Promise<CryptoKey> {
     return key;
   }
   const jwk = key as JsonWebKey;
-  if (typeof jwk.alg !== 'string' || typeof jwk.d !== 'string') {
-    throw new ConfigurationError('"privateKey" must be a CryptoKey or a private JWK with "alg"');
+  const alg = jwk.alg as JwsAlgorithm | undefined;
+  if (typeof jwk.d !== 'string' || alg === undefined || !ASYMMETRIC_ALGORITHMS.includes(alg)) {
+    throw new ConfigurationError(
+      '"privateKey" must be a CryptoKey or a private JWK with an asymmetric signature "alg"',
+    );
   }
   try {
-    return (await importJWK(jwk, jwk.alg)) as CryptoKey;
+    return await crypto.subtle.importKey('jwk', jwk, ALGORITHMS[alg].import, false, ['sign']);
   } catch (cause) {
-    throw new ConfigurationError(`"privateKey" cannot be imported for ${jwk.alg}`, { cause });
+    throw new ConfigurationError(`"privateKey" cannot be imported for ${alg}`, { cause });
   }
 }

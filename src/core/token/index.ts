@@ -1,7 +1,23 @@
+export {
+  type AuthorizationCodeTokenRequest,
+  type AuthorizationCodeTokenResponse,
+  type AuthorizationCodeTokenSuccess,
+  requestAuthorizationCodeToken,
+} from './authorization-code.js';
 export type { ClientAuthMethod, ClientCredentialsOptions } from './client-auth.js';
 export {
   type ClientCredentialsTokenRequest,
   requestClientCredentialsToken,
 } from './client-credentials.js';
+export type { GrantSpec, TokenEndpointRequest } from './grant.js';
+export { type IdTokenClaims, type IdTokenExpectations, validateIdToken } from './id-token.js';
+export type { CheckedTokenFields, IdTokenRequestExpectations } from './id-token-response.js';
+export {
+  type RefreshIdTokenExpectations,
+  type RefreshTokenRequest,
+  type RefreshTokenResponse,
+  type RefreshTokenSuccess,
+  requestRefreshToken,
+} from './refresh.js';
 export type { EndpointFailure, TokenFields, TokenResponse, TokenSuccess } from './response.js';
 export type { EndpointOptions } from './transport.js';

@@ -6,11 +6,15 @@
 import * as oauth from 'oauth4webapi';
 import { describe, expect, it } from 'vitest';
 import {
-  AuthorizationResponseError,
   type AuthorizeCallbackExpectation,
   validateAuthorizeCallback,
 } from '../../../src/core/authorize/index.js';
-import { ConfigurationError, IdentityModelError, ProtocolError } from '../../../src/core/errors.js';
+import {
+  AuthorizationResponseError,
+  ConfigurationError,
+  IdentityModelError,
+  ProtocolError,
+} from '../../../src/core/errors.js';
 
 const ISSUER = 'https://op.example';
 const REDIRECT = 'https://app.example/callback';

@@ -6,7 +6,6 @@
  */
 import { describe, expect, it } from 'vitest';
 import {
-  AuthorizationResponseError,
   createAuthorizeUrl,
   createNonce,
   createPkce,
@@ -16,7 +15,7 @@ import {
   validateAuthorizeCallback,
 } from '../../../src/core/authorize/index.js';
 import { getDiscoveryDocument } from '../../../src/core/discovery/index.js';
-import { ProtocolError } from '../../../src/core/errors.js';
+import { AuthorizationResponseError, ProtocolError } from '../../../src/core/errors.js';
 import { loginWithDevInteractions } from '../../support/login.js';
 import { DEMO_CLIENTS, useProvider } from '../../support/provider.js';
 

@@ -1,0 +1,164 @@
+/**
+ * OAuth 2.0 Token Introspection (RFC 7662), with optional JWT responses (RFC 9701).
+ *
+ * @module
+ */
+
+import * as oauth from 'oauth4webapi';
+import { ConfigurationError, HttpError } from '../errors.js';
+import type { HttpOptions } from '../http/defaults.js';
+import type { ClientCredentialsOptions } from '../token/client-auth.js';
+import { callEndpoint, grantForm } from '../token/grant.js';
+import { rawJson } from '../token/response.js';
+import type { EndpointOptions } from '../token/transport.js';
+import {
+  INTROSPECTION_FIELDS,
+  introspectionFields,
+  type TokenIntrospectionResponse,
+} from './response.js';
+import {
+  checkSignedOptions,
+  type SignedIntrospectionOptions,
+  TOKEN_INTROSPECTION_JWT,
+  verifyIntrospectionJwt,
+} from './signed.js';
+
+/** Arguments of {@link introspectToken}. */
+export interface TokenIntrospectionRequest extends ClientCredentialsOptions, EndpointOptions {
+  /** The introspection endpoint URL (e.g. `disco.introspectionEndpoint`). */
+  address: string;
+  /** The token to introspect. */
+  token: string;
+  /** `token_type_hint`, e.g. `access_token` or `refresh_token` (`TokenTypeHints`). */
+  tokenTypeHint?: string;
+  /**
+   * Ask for a signed response (RFC 9701, `Accept: application/token-introspection+jwt`) and
+   * verify it with the keys of `signedResponse.authority`. A plain JSON answer is then refused
+   * (`ERR_CONTENT_TYPE`): it could have been swapped in by whoever the signature guards against.
+   */
+  signedResponse?: SignedIntrospectionOptions;
+  /** Extra form parameters; they can never replace the ones the library sets. */
+  parameters?: Readonly<Record<string, string>>;
+}
+
+const HTTP_OPTION_NAMES = [
+  'fetch',
+  'signal',
+  'timeout',
+  'retries',
+  'retryBaseDelay',
+  'maxRetryAfter',
+  'maxBodySize',
+  'sleep',
+] as const satisfies readonly (keyof HttpOptions)[];
+
+/** The transport options of a request, without its credentials. */
+function httpOptionsOf(request: EndpointOptions): HttpOptions & { requireHttps?: boolean } {
+  const picked: Record<string, unknown> = {};
+  for (const name of HTTP_OPTION_NAMES) {
+    if (request[name] !== undefined) picked[name] = request[name];
+  }
+  if (request.requireHttps !== undefined) picked.requireHttps = request.requireHttps;
+  return picked as HttpOptions & { requireHttps?: boolean };
+}
+
+function isJwtResponse(response: Response): boolean {
+  const type = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
+  return type === TOKEN_INTROSPECTION_JWT;
+}
+
+/**
+ * Asks the authorization server whether a token is active and what it carries (RFC 7662), as a
+ * resource server does with opaque access tokens. The client authenticates as at the token
+ * endpoint (`client_secret_basic` by default with a secret, `client_secret_post`,
+ * `private_key_jwt`).
+ *
+ * Resolves to a response object. On success check `active`: for an active token the standard
+ * members are typed (`scope`, `clientId`, `username`, `tokenType`, `exp`, `iat`, `nbf`, `sub`,
+ * `aud`, `iss`, `jti`), every member is in `claims`, the whole body in `raw`; an inactive token
+ * gives `active: false` and nothing else. Members of the wrong JSON type (e.g. `active: "true"`,
+ * `exp: "1700000000"`) make a failed response (`ERR_INVALID_RESPONSE`), never a coerced value.
+ * Server errors (e.g. `invalid_client`, HTTP 401) are failed responses with `error`,
+ * `errorDescription`, `errorUri`, `httpStatus`. Bad arguments throw a `ConfigurationError`
+ * before any request. Retried only when the server cannot have processed the request.
+ *
+ * With `signedResponse`, the response must be a JWT (RFC 9701) signed by the provider: see
+ * {@link SignedIntrospectionOptions}; a failed check gives a failed response whose `exception`
+ * is the `TokenValidationError` (e.g. `ERR_JWT_SIGNATURE_INVALID`, `ERR_JWT_AUDIENCE_INVALID`).
+ *
+ * @example
+ * ```ts
+ * const result = await introspectToken({
+ *   address: disco.introspectionEndpoint,
+ *   clientId: 'api',
+ *   clientSecret: process.env.API_SECRET,
+ *   token: bearerToken,
+ *   tokenTypeHint: 'access_token',
+ * });
+ * if (!result.isSuccessful) throw result.exception;
+ * if (!result.active || !result.scope?.split(' ').includes('orders:read')) return deny();
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7662#section-2
+ * @see https://www.rfc-editor.org/rfc/rfc9701#section-5
+ */
+export async function introspectToken(
+  request: TokenIntrospectionRequest,
+): Promise<TokenIntrospectionResponse> {
+  const { token, tokenTypeHint, signedResponse } = request;
+  if (typeof token !== 'string' || token === '') {
+    throw new ConfigurationError('"token" must be a non-empty string');
+  }
+  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
+    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
+  }
+  if (signedResponse !== undefined) checkSignedOptions(signedResponse);
+  const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
+  const signed = signedResponse !== undefined;
+
+  return callEndpoint(request, {
+    retry: 'unprocessed',
+    endpoint: 'introspection_endpoint',
+    successFields: INTROSPECTION_FIELDS,
+    send: (as, client, auth, options) =>
+      oauth.introspectionRequest(as, client, auth, token, {
+        ...options,
+        additionalParameters: form,
+        requestJwtResponse: signed,
+      }),
+    process: async (as, client, response) => {
+      const jwt = isJwtResponse(response);
+      if (response.status === 200 && jwt !== signed) {
+        const url = as.introspection_endpoint;
+        throw new HttpError(
+          'ERR_CONTENT_TYPE',
+          signed
+            ? `Introspection response from ${url} is not ${TOKEN_INTROSPECTION_JWT}, though a signed response was requested`
+            : `Introspection response from ${url} is a JWT, though none was requested`,
+          { url, status: response.status },
+        );
+      }
+      // A JWT is verified in `finish` with the library's validation (typed errors): oauth4webapi
+      // decodes it but checks no signature.
+      if (!jwt || response.status !== 200) {
+        await oauth.processIntrospectionResponse(as, client, response);
+      }
+    },
+    finish: async (response, url) => {
+      if (!signedResponse) {
+        const raw = rawJson(response, url);
+        return introspectionFields(raw, raw, undefined, response.status, url);
+      }
+      const jwt = new TextDecoder().decode(response.body).trim();
+      const verified = await verifyIntrospectionJwt(
+        jwt,
+        request.clientId,
+        signedResponse,
+        httpOptionsOf(request),
+        url,
+        response.status,
+      );
+      return introspectionFields(verified.claims, verified.raw, jwt, response.status, url);
+    },
+  });
+}

@@ -1,0 +1,6 @@
+export {
+  revokeToken,
+  type TokenRevocationRequest,
+  type TokenRevocationResponse,
+  type TokenRevocationSuccess,
+} from './revoke.js';

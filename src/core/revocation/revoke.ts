@@ -1,0 +1,83 @@
+/**
+ * OAuth 2.0 Token Revocation (RFC 7009).
+ *
+ * @module
+ */
+
+import * as oauth from 'oauth4webapi';
+import { ConfigurationError } from '../errors.js';
+import type { ClientCredentialsOptions } from '../token/client-auth.js';
+import { callEndpoint, grantForm } from '../token/grant.js';
+import type { EndpointFailure } from '../token/response.js';
+import type { EndpointOptions } from '../token/transport.js';
+
+/** Arguments of {@link revokeToken}. */
+export interface TokenRevocationRequest extends ClientCredentialsOptions, EndpointOptions {
+  /** The revocation endpoint URL (e.g. `disco.revocationEndpoint`). */
+  address: string;
+  /** The token to revoke: a refresh token (revoking its grant) or an access token. */
+  token: string;
+  /** `token_type_hint`, e.g. `refresh_token` or `access_token` (`TokenTypeHints`). */
+  tokenTypeHint?: string;
+  /** Extra form parameters; they can never replace the ones the library sets. */
+  parameters?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The server accepted the request. That says nothing about the token: RFC 7009 §2.2 answers
+ * the same for a token that was valid, already revoked, expired or unknown.
+ */
+export interface TokenRevocationSuccess {
+  readonly isSuccessful: true;
+  readonly httpStatus: number;
+}
+
+/** What {@link revokeToken} resolves to: check `isSuccessful` first. */
+export type TokenRevocationResponse = TokenRevocationSuccess | EndpointFailure;
+
+/**
+ * Asks the authorization server to revoke a token (RFC 7009 §2.1), e.g. at logout. The client
+ * authenticates as at the token endpoint (`client_secret_basic` by default with a secret,
+ * `client_secret_post`, `private_key_jwt`, or `none` for a public client, which may revoke its
+ * own tokens).
+ *
+ * Any HTTP 200 is success, whatever its body (empty, `{}`, …), and success looks the same for
+ * valid and unknown tokens, so it cannot be used to probe tokens (RFC 7009 §2.2). Server errors
+ * are failed responses with `error` (e.g. `unsupported_token_type`, `invalid_client`),
+ * `errorDescription`, `errorUri`, `httpStatus`. Bad arguments throw a `ConfigurationError`
+ * before any request. Retried only when the server cannot have processed the request.
+ *
+ * @example
+ * ```ts
+ * const result = await revokeToken({
+ *   address: disco.revocationEndpoint,
+ *   clientId: 'spa',
+ *   token: refreshToken,
+ *   tokenTypeHint: 'refresh_token',
+ * });
+ * if (!result.isSuccessful) console.warn('revocation failed', result.error);
+ * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc7009#section-2
+ */
+export async function revokeToken(
+  request: TokenRevocationRequest,
+): Promise<TokenRevocationResponse> {
+  const { token, tokenTypeHint } = request;
+  if (typeof token !== 'string' || token === '') {
+    throw new ConfigurationError('"token" must be a non-empty string');
+  }
+  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
+    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
+  }
+  const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
+  return callEndpoint(request, {
+    retry: 'unprocessed',
+    endpoint: 'revocation_endpoint',
+    successFields: [],
+    send: (as, client, auth, options) =>
+      oauth.revocationRequest(as, client, auth, token, { ...options, additionalParameters: form }),
+    process: (_as, _client, response) => oauth.processRevocationResponse(response),
+    finish: (response) => ({ isSuccessful: true as const, httpStatus: response.status }),
+  });
+}

@@ -319,7 +319,16 @@ export async function startProvider(options = {}) {
       },
       registrationManagement: { enabled: true },
       pushedAuthorizationRequests: { enabled: true },
-      rpInitiatedLogout: { enabled: true },
+      rpInitiatedLogout: {
+        enabled: true,
+        // The default pages, without their "you should change this" notices.
+        logoutSource: async (/** @type {any} */ ctx, /** @type {string} */ form) => {
+          ctx.body = `<!DOCTYPE html><title>Logout Request</title><h1>Do you want to sign-out from ${escapeHtml(ctx.host)}?</h1>${form}<button autofocus type="submit" form="op.logoutForm" value="yes" name="logout">Yes, sign me out</button><button type="submit" form="op.logoutForm">No, stay signed in</button>`;
+        },
+        postLogoutSuccessSource: async (/** @type {any} */ ctx) => {
+          ctx.body = '<!DOCTYPE html><title>Sign-out Success</title><h1>Sign-out Success</h1>';
+        },
+      },
       backchannelLogout: { enabled: true },
       dPoP: { enabled: true },
       claimsParameter: { enabled: true },

@@ -108,6 +108,9 @@ describe('signed introspection responses (RFC 9701)', () => {
     expect(result.raw.iss).toBe(op().issuer);
     expect(result.raw.aud).toBe(CLIENT_ID);
     expect(result.jwt).toBe(jwt);
+    // Discovery and keys are fetched once, shared by the issuer lookup and the verification.
+    expect(op().discoveryFetches()).toBe(1);
+    expect(op().jwksFetches()).toBe(1);
   });
 
   it('accepts an ES256 response when the provider publishes ES256, and an aud array with the client', async () => {

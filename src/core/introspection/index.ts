@@ -8,5 +8,4 @@ export {
   DEFAULT_INTROSPECTION_ALGORITHM,
   type SignedIntrospectionOptions,
   TOKEN_INTROSPECTION_JWT,
-  TOKEN_INTROSPECTION_TYP,
 } from './signed.js';

@@ -57,7 +57,7 @@ export type IntrospectionSuccess = IntrospectionFields & { readonly isSuccessful
 /** What {@link introspectToken} resolves to: check `isSuccessful`, then `active`. */
 export type TokenIntrospectionResponse = IntrospectionSuccess | EndpointFailure;
 
-/** Success-only fields of introspection responses. */
+/** @internal Success-only fields of introspection responses. */
 export const INTROSPECTION_FIELDS = [
   'active',
   'scope',
@@ -98,7 +98,7 @@ function isAudience(value: JsonValue): boolean {
 }
 
 /**
- * Reads the members of an introspection response, never coercing: `active` must be a JSON
+ * @internal Reads the members of an introspection response, never coercing: `active` must be a JSON
  * boolean (`"true"` is refused), and for an active token the standard members must have their
  * RFC 7662 §2.2 types (strings; `exp`, `iat`, `nbf` finite numbers; `aud` a string or an array
  * of strings). Throws `HttpError` `ERR_INVALID_RESPONSE` otherwise.

@@ -5,6 +5,7 @@
  */
 
 import type { MetadataCache } from '../cache/metadata-cache.js';
+import { JwtTypes } from '../constants/jwt-types.js';
 import { fetchDiscoveryDocument } from '../discovery/get.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError, HttpError } from '../errors.js';
@@ -15,9 +16,6 @@ import { validateJwt } from '../validation/validate.js';
 
 /** Media type of a signed introspection response (RFC 9701 §4, §5). */
 export const TOKEN_INTROSPECTION_JWT = 'application/token-introspection+jwt';
-
-/** `typ` header of a signed introspection response (RFC 9701 §5). */
-export const TOKEN_INTROSPECTION_TYP = 'token-introspection+jwt';
 
 /** Algorithm of signed introspection responses when the provider publishes none: RS256 (RFC 9701 §6). */
 export const DEFAULT_INTROSPECTION_ALGORITHM = 'RS256';
@@ -48,7 +46,7 @@ function isAsymmetric(alg: unknown): alg is string {
   return (ASYMMETRIC_ALGORITHMS as readonly unknown[]).includes(alg);
 }
 
-/** Checks the options before any request, quoting the path of a bad member. */
+/** @internal Checks the options before any request, quoting the path of a bad member. */
 export function checkSignedOptions(
   options: unknown,
 ): asserts options is SignedIntrospectionOptions {
@@ -82,7 +80,7 @@ export function checkSignedOptions(
   }
 }
 
-/** What a verified signed response gives: the JWT claims and the introspection members. */
+/** @internal What a verified signed response gives: the JWT claims and the introspection members. */
 export interface VerifiedIntrospection {
   /** The JWT claims (`iss`, `aud`, `iat`, `token_introspection`, …). */
   readonly raw: JsonObject;
@@ -98,7 +96,7 @@ function publishedAlgorithms(raw: JsonObject): readonly string[] | undefined {
 }
 
 /**
- * Verifies a signed introspection response with RFC 9701 §5's rules: a JWS (never `none` or
+ * @internal Verifies a signed introspection response with RFC 9701 §5's rules: a JWS (never `none` or
  * HMAC) that verifies with a key from the provider's `jwks_uri`; `typ` `token-introspection+jwt`;
  * `iss` the provider's issuer; `aud` containing `clientId`; `iat` present and not in the
  * future; `exp` and `nbf` honoured when sent; a `token_introspection` claim that is a JSON object.
@@ -129,7 +127,7 @@ export async function verifyIntrospectionJwt(
     {
       performDisco: true,
       audience: clientId,
-      typ: TOKEN_INTROSPECTION_TYP,
+      typ: JwtTypes.introspectionResponse,
       algorithms: options.algorithms ??
         publishedAlgorithms(disco.raw) ?? [DEFAULT_INTROSPECTION_ALGORITHM],
       options: { requireExp: false, requireIat: true, requireAud: true, requireIss: true },

@@ -4,12 +4,10 @@
  * @module
  */
 
+import { GrantTypes } from '../constants/grant-types.js';
 import { ConfigurationError } from '../errors.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import type { TokenResponse } from './response.js';
-
-/** `grant_type` of the device flow (RFC 8628 §3.4). */
-export const DEVICE_CODE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:device_code';
 
 /** Arguments of {@link requestDeviceToken}. */
 export interface DeviceTokenRequest extends TokenEndpointRequest {
@@ -17,7 +15,7 @@ export interface DeviceTokenRequest extends TokenEndpointRequest {
   deviceCode: string;
 }
 
-/** Throws `ConfigurationError` unless `deviceCode` is a non-empty string. */
+/** @internal Throws `ConfigurationError` unless `deviceCode` is a non-empty string. */
 export function checkDeviceCode(deviceCode: unknown): void {
   if (typeof deviceCode !== 'string' || deviceCode === '') {
     throw new ConfigurationError('"deviceCode" must be a non-empty string');
@@ -50,7 +48,7 @@ export function checkDeviceCode(deviceCode: unknown): void {
 export async function requestDeviceToken(request: DeviceTokenRequest): Promise<TokenResponse> {
   checkDeviceCode(request.deviceCode);
   return requestGrant(request, {
-    grantType: DEVICE_CODE_GRANT_TYPE,
+    grantType: GrantTypes.deviceCode,
     own: { device_code: request.deviceCode },
     retry: 'unprocessed',
   });

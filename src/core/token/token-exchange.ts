@@ -5,12 +5,10 @@
  * @module
  */
 
+import { GrantTypes } from '../constants/grant-types.js';
 import { ConfigurationError, HttpError } from '../errors.js';
 import { requestGrant, scopeParameter, type TokenEndpointRequest } from './grant.js';
 import { type EndpointFailure, TOKEN_FIELDS, type TokenFields } from './response.js';
-
-/** `grant_type` of token exchange (RFC 8693 §2.1). */
-export const TOKEN_EXCHANGE_GRANT_TYPE = 'urn:ietf:params:oauth:grant-type:token-exchange';
 
 /** Arguments of {@link requestTokenExchangeToken}. */
 export interface TokenExchangeTokenRequest extends TokenEndpointRequest {
@@ -101,7 +99,7 @@ export async function requestTokenExchangeToken(
     throw new ConfigurationError('"actorTokenType" must not be given without "actorToken"');
   }
   return requestGrant<TokenExchangeSuccess>(request, {
-    grantType: TOKEN_EXCHANGE_GRANT_TYPE,
+    grantType: GrantTypes.tokenExchange,
     own: {
       subject_token: subjectToken,
       subject_token_type: subjectTokenType,

@@ -10,10 +10,7 @@ import {
   pollDeviceToken,
   SLOW_DOWN_INCREMENT,
 } from '../../../src/core/token/device-poll.js';
-import {
-  DEVICE_CODE_GRANT_TYPE,
-  requestDeviceToken,
-} from '../../../src/core/token/device-token.js';
+import { requestDeviceToken } from '../../../src/core/token/device-token.js';
 import { startServer, type TestServer } from '../../support/server.js';
 import {
   type Answer,
@@ -34,6 +31,7 @@ afterAll(async () => {
   await server.close();
 });
 
+const DEVICE_CODE = 'urn:ietf:params:oauth:grant-type:device_code';
 const oauthError = (error: string, status = 400): Answer => ({
   status,
   body: { error, error_description: `${error} (test)` },
@@ -67,8 +65,7 @@ describe('requestDeviceToken: one poll', () => {
       await requestDeviceToken({ address: route.url, clientId: 'tv-app', deviceCode: 'dc-1' }),
     );
     const request = onlyRequest(route);
-    expect(request.form.get('grant_type')).toBe(DEVICE_CODE_GRANT_TYPE);
-    expect(DEVICE_CODE_GRANT_TYPE).toBe('urn:ietf:params:oauth:grant-type:device_code');
+    expect(request.form.get('grant_type')).toBe(DEVICE_CODE);
     expect(request.form.get('device_code')).toBe('dc-1');
     expect(request.form.get('client_id')).toBe('tv-app');
     expect(token.accessToken).toBe('at-123');
@@ -113,7 +110,7 @@ describe('pollDeviceToken', () => {
     const seen = route.seen();
     expect(seen).toHaveLength(3);
     for (const request of seen) {
-      expect(request.form.get('grant_type')).toBe(DEVICE_CODE_GRANT_TYPE);
+      expect(request.form.get('grant_type')).toBe(DEVICE_CODE);
       expect(request.form.get('device_code')).toBe('dc-2');
     }
   });

@@ -6,10 +6,7 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenTypeIdentifiers } from '../../../src/core/constants/token-types.js';
-import {
-  requestTokenExchangeToken,
-  TOKEN_EXCHANGE_GRANT_TYPE,
-} from '../../../src/core/token/token-exchange.js';
+import { requestTokenExchangeToken } from '../../../src/core/token/token-exchange.js';
 import { startServer, type TestServer } from '../../support/server.js';
 import { expectConfigurationError, expectFailure, expectSuccess } from '../device/expect.js';
 import { basicCredentials, onlyRequest, tokenRoute } from '../token/token-server.js';
@@ -52,7 +49,6 @@ describe('EXCH-001 impersonation', () => {
     expect(request.method).toBe('POST');
     expect(request.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded\b/);
     expect(request.form.get('grant_type')).toBe('urn:ietf:params:oauth:grant-type:token-exchange');
-    expect(TOKEN_EXCHANGE_GRANT_TYPE).toBe('urn:ietf:params:oauth:grant-type:token-exchange');
     expect(request.form.get('subject_token')).toBe(SUBJECT);
     expect(request.form.get('subject_token_type')).toBe(
       'urn:ietf:params:oauth:token-type:access_token',

@@ -159,7 +159,9 @@ describe('hostile JWT access tokens', () => {
 });
 
 describe('configuration', () => {
-  it.each<[string, Partial<TokenValidationConfig>, RegExp]>([
+  it.each<
+    [string, { [K in keyof TokenValidationConfig]?: TokenValidationConfig[K] | undefined }, RegExp]
+  >([
     ['no audience', { audience: undefined }, /config\.audience/],
     ['requireJti: false', { options: { requireJti: false } }, /requireJti/],
     ['requireSub: false', { options: { requireSub: false } }, /requireSub/],
@@ -169,7 +171,11 @@ describe('configuration', () => {
     ['a key without an issuer', { performDisco: false, key: opKey.jwk }, /config\.issuer/],
   ])('refuses %s before any request', async (_, extra, message) => {
     const error = await expectCode(
-      validateAccessToken(await token(), config(extra), op().issuer),
+      validateAccessToken(
+        await token(),
+        config(extra as Partial<TokenValidationConfig>),
+        op().issuer,
+      ),
       'ERR_JWT_CONFIGURATION',
     );
     expect(error.message).toMatch(message);

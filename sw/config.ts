@@ -50,6 +50,8 @@ export interface TokenHandlerConfig {
   validationAudience?: string | readonly string[];
   /** IndexedDB database names (metadata cache; login transactions). */
   databases?: { metadata?: string; transactions?: string };
+  /** Clock in milliseconds since the epoch. Default `Date.now`. For tests. */
+  now?: () => number;
 }
 
 /** The checked configuration. */
@@ -70,6 +72,7 @@ export interface ResolvedConfig {
   readonly leeway: number;
   readonly validationAudience: string | readonly string[] | undefined;
   readonly databases: { readonly metadata: string; readonly transactions: string };
+  readonly now: () => number;
 }
 
 function text(value: unknown, path: string, required = true): string | undefined {
@@ -134,5 +137,6 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
       metadata: config.databases?.metadata ?? 'identity-model-web-metadata',
       transactions: config.databases?.transactions ?? 'identity-model-web-login',
     }),
+    now: typeof config.now === 'function' ? config.now : Date.now,
   });
 }

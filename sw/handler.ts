@@ -67,7 +67,7 @@ declare const self: ServiceWorkerGlobalScope;
  */
 export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
   const resolved = resolveConfig(config);
-  const context = createContext(resolved, self.clients);
+  const context = createContext(resolved, self.clients, resolved.now);
   const tokens = createTokenSource(context);
   const handleFetch = createFetchHandler(context, tokens);
   const handleMessage = createMessageHandler(context, tokens, () => self.clients.claim());

@@ -10,7 +10,7 @@ import {
   startProvider,
 } from '../../demo/provider.js';
 import { requestClientCredentialsToken } from '../../src/core/index.js';
-import { type PageServer, startPageServer } from './support.js';
+import { type PageServer, startPageServer } from './harness/page-server.js';
 
 let op: DemoProvider;
 let pages: PageServer;

@@ -32,14 +32,20 @@ export const CHROMIUM_ARGS = [
 ];
 
 /**
- * Launch options for Playwright's `chromium.launch()`.
- * @param {string[]} [extraArgs]
+ * Launch options for Playwright's `chromium.launch()`. `hosts` resolve to 127.0.0.1.
+ * @param {string[]} [hosts]
  */
-export function chromiumLaunchOptions(extraArgs = []) {
+export function chromiumLaunchOptions(hosts = []) {
   const executablePath = chromiumExecutable();
+  const mapped = hosts.map((host) => `MAP ${host} 127.0.0.1`).join(' , ');
+  const args = CHROMIUM_ARGS.map((arg) =>
+    mapped && arg.startsWith('--host-resolver-rules=')
+      ? arg.replace('--host-resolver-rules=', `--host-resolver-rules=${mapped} , `)
+      : arg,
+  );
   return {
     ...(executablePath ? { executablePath } : {}),
-    args: [...CHROMIUM_ARGS, ...extraArgs],
+    args,
     // Chromium's sandbox cannot start as root (CI containers).
     ...(process.getuid?.() === 0 ? { chromiumSandbox: false } : {}),
   };

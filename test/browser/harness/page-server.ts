@@ -15,7 +15,7 @@ export interface PageServer {
 export async function startPageServer(): Promise<PageServer> {
   const server: ViteDevServer = await createServer({
     configFile: false,
-    root: new URL('../../', import.meta.url).pathname,
+    root: new URL('../../../', import.meta.url).pathname,
     logLevel: 'error',
     server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false },
     optimizeDeps: { noDiscovery: true, include: [] },

@@ -53,19 +53,23 @@ export async function startAppServer(): Promise<AppServer> {
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
-    const script = (body: string) =>
-      res
-        .writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' })
-        .end(body);
-    if (path === '/client.js') return script(await readFile(`${BUILD_DIR}client.js`, 'utf8'));
-    if (path === '/sw.js') return script(await readFile(`${BUILD_DIR}sw.js`, 'utf8'));
-    if (path === '/identity-model-web.config.js') {
-      return script(
+    const send = (type: string, body: string, status = 200) => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    };
+    if (path === '/client.js') {
+      send('text/javascript', await readFile(`${BUILD_DIR}client.js`, 'utf8'));
+    } else if (path === '/sw.js') {
+      send('text/javascript', await readFile(`${BUILD_DIR}sw.js`, 'utf8'));
+    } else if (path === '/identity-model-web.config.js') {
+      send(
+        'text/javascript',
         `self.identityModelWebConfig = Object.assign(${JSON.stringify(app.config)}, { now: () => Date.now() + (self.__clockOffset || 0) });`,
       );
+    } else if (path === '/favicon.ico') {
+      send('text/plain', 'not found', 404);
+    } else {
+      send('text/html', PAGE);
     }
-    if (path === '/favicon.ico') return res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' }).end(PAGE);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -50,7 +50,8 @@ export interface LogoutTokenValidationOptions {
   maxAge?: number;
   /**
    * Require `exp`. Default `true`, as Back-Channel Logout 1.0 (final) requires it; set `false`
-   * only for a provider built on an earlier draft, which did not send it (`maxAge` still applies).
+   * only for a provider built on an earlier draft that omits it (Ory Hydra 2.2 and LemonLDAP::NG
+   * did, as of 2025); `maxAge` still bounds the token's age.
    */
   requireExp?: boolean;
   /** Clock in milliseconds since the epoch. Default: the cache's clock, else `Date.now`. */

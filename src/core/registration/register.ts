@@ -28,7 +28,7 @@ export interface ClientRegistrationRequest extends EndpointOptions {
   initialAccessToken?: string;
 }
 
-/** Throws `ConfigurationError` unless `metadata` is a plain JSON object. */
+/** @internal Throws `ConfigurationError` unless `metadata` is a plain JSON object. */
 export function checkMetadata(metadata: unknown, path: string): RegistrationMetadata {
   if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
     throw new ConfigurationError(`"${path}" must be an object of client metadata`);

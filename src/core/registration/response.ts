@@ -74,7 +74,7 @@ export interface ClientRegistrationSuccess {
 /** What registration, read and update resolve to: check `isSuccessful` first. */
 export type ClientRegistrationResponse = ClientRegistrationSuccess | ResourceFailure;
 
-/** Success-only fields of client information responses. */
+/** @internal Success-only fields of client information responses. */
 export const REGISTRATION_FIELDS = [
   'clientId',
   'clientSecret',
@@ -110,8 +110,9 @@ function optionalTime(raw: JsonObject, name: string, response: HttpResponse) {
 }
 
 /**
- * Reads a client information response: a JSON object (`application/json`) with a `client_id`,
- * and the RFC 7591 §3.2.1 / RFC 7592 §3 members with their JSON types (never coerced).
+ * @internal Reads a client information response: a JSON object (`application/json`) with a
+ * `client_id`, and the RFC 7591 §3.2.1 / RFC 7592 §3 members with their JSON types (never
+ * coerced).
  */
 export function clientInformation(response: HttpResponse): ClientRegistrationSuccess {
   const raw = readJsonObject(response);

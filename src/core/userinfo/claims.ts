@@ -69,7 +69,7 @@ export interface UserInfoClaims {
 
 type Kind = 'string' | 'boolean' | 'number' | 'address';
 
-/** The JSON type of each standard claim (OpenID Connect Core §5.1). */
+/** @internal The JSON type of each standard claim (OpenID Connect Core §5.1). */
 export const STANDARD_CLAIM_TYPES: Readonly<Record<string, Kind>> = Object.freeze({
   name: 'string',
   given_name: 'string',
@@ -122,16 +122,16 @@ function fits(kind: Kind, value: unknown): boolean {
   }
 }
 
-/** The typed claims and the standard claims left out of them. */
+/** @internal The typed claims and the standard claims left out of them. */
 export interface CheckedClaims {
   readonly claims: UserInfoClaims;
   readonly skipped: readonly string[];
 }
 
 /**
- * Types the claims of a UserInfo response whose `sub` has been checked to be a string. Standard
- * claims of the wrong JSON type are left out of `claims` and listed in `skipped`; `raw` itself is
- * returned unchanged when nothing is skipped.
+ * @internal Types the claims of a UserInfo response whose `sub` has been checked to be a
+ * string. Standard claims of the wrong JSON type are left out of `claims` and listed in
+ * `skipped`; `raw` itself is returned unchanged when nothing is skipped.
  */
 export function checkStandardClaims(raw: JsonObject): CheckedClaims {
   const skipped: string[] = [];

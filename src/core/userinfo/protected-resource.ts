@@ -27,7 +27,7 @@ import {
   parseEndpoint,
 } from '../token/transport.js';
 
-/** How one protected-resource call is sent and finished. */
+/** @internal How one protected-resource call is sent and finished. */
 export interface ResourceCallSpec<S extends object> {
   /** The endpoint URL, as given by the caller. */
   address: unknown;
@@ -57,7 +57,7 @@ export interface ResourceFailure extends EndpointFailure {
   readonly wwwAuthenticate: string | undefined;
 }
 
-/** Throws `ConfigurationError` unless `token` is a non-empty string of visible ASCII. */
+/** @internal Throws `ConfigurationError` unless `token` is non-empty visible ASCII. */
 export function checkBearerToken(token: unknown, path: string): string {
   // RFC 6750 §2.1 b64token is narrower; visible ASCII keeps odd-but-harmless tokens working while
   // refusing what would break the header (spaces, CR/LF, non-ASCII).
@@ -87,7 +87,7 @@ function errorBody(response: HttpResponse): Record<string, unknown> | undefined 
   }
 }
 
-/** The error for a response whose status is not a success one. */
+/** @internal The error for a response whose status is not a success one. */
 export function statusError(response: HttpResponse, url: string): IdentityModelError {
   const body = errorBody(response);
   if (body) {
@@ -112,9 +112,10 @@ export function statusError(response: HttpResponse, url: string): IdentityModelE
 }
 
 /**
- * Calls a protected resource. Bad arguments throw a `ConfigurationError` before any request;
- * everything else (the https rule, transport failures, `WWW-Authenticate` challenges, OAuth
- * error bodies, unexpected statuses, a failing `finish`) resolves to a failed response object.
+ * @internal Calls a protected resource. Bad arguments throw a `ConfigurationError` before any
+ * request; everything else (the https rule, transport failures, `WWW-Authenticate` challenges,
+ * OAuth error bodies, unexpected statuses, a failing `finish`) resolves to a failed response
+ * object, whose `wwwAuthenticate` is the challenge when there was one.
  */
 export async function resourceCall<S extends object>(
   http: EndpointOptions,
@@ -146,7 +147,10 @@ export async function resourceCall<S extends object>(
   }) as ResourceFailure;
 }
 
-/** `protectedResourceRequest` with the library's transport options. */
+/**
+ * @internal `protectedResourceRequest` with the library's transport options. A DPoP handle
+ * (oauth4webapi's `DPoP` option) added to `options` signs the request and switches the scheme.
+ */
 export function bearerRequest(
   token: string,
   method: string,

@@ -32,7 +32,7 @@ export interface SignedUserInfoValidation {
   discoveryPolicy?: DiscoveryPolicy;
 }
 
-/** What a signed response needs besides the token: who signed it, for whom, how to check. */
+/** @internal What a signed response needs: who signed it, for whom, how to check it. */
 export interface SignedUserInfoContext {
   authority: string | undefined;
   clientId: string | undefined;
@@ -42,9 +42,9 @@ export interface SignedUserInfoContext {
 }
 
 /**
- * Validates a signed UserInfo response and returns its claims. Unlike an ID token, `exp` and
- * `iat` are optional (checked when present); `iss`, `aud` and `sub` are required, since a signed
- * response without them could have been made for another client. Throws a
+ * @internal Validates a signed UserInfo response and returns its claims. Unlike an ID token,
+ * `exp` and `iat` are optional (checked when present); `iss`, `aud` and `sub` are required,
+ * since a signed response without them could have been made for another client. Throws a
  * `TokenValidationError` subclass, or the discovery / JWKS error.
  */
 export async function validateSignedUserInfo(

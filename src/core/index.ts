@@ -17,6 +17,7 @@ export {
   type HttpOptions,
   type SleepFn,
 } from './http/index.js';
+export * from './introspection/index.js';
 export type { JwsAlgorithm } from './jose/algorithms.js';
 export {
   DEFAULT_JWKS_TTL,
@@ -33,5 +34,6 @@ export {
 export type { FailedResponse, ResponseErrorType } from './lib/response.js';
 export { createEndSessionUrl, type EndSessionUrlRequest } from './logout/end-session.js';
 export * from './principal/index.js';
+export * from './revocation/index.js';
 export * from './token/index.js';
 export * from './validation/index.js';

@@ -9,6 +9,20 @@ export {
   type ClientCredentialsTokenRequest,
   requestClientCredentialsToken,
 } from './client-credentials.js';
+export {
+  DEFAULT_DEVICE_INTERVAL,
+  type DeviceAuthorizationRequest,
+  type DeviceAuthorizationResponse,
+  type DeviceAuthorizationSuccess,
+  requestDeviceAuthorization,
+} from './device-authorization.js';
+export {
+  type DeviceTokenPollRequest,
+  MIN_DEVICE_POLL_INTERVAL,
+  pollDeviceToken,
+  SLOW_DOWN_INCREMENT,
+} from './device-poll.js';
+export { type DeviceTokenRequest, requestDeviceToken } from './device-token.js';
 export type { GrantSpec, TokenEndpointRequest } from './grant.js';
 export { type IdTokenClaims, type IdTokenExpectations, validateIdToken } from './id-token.js';
 export type { CheckedTokenFields, IdTokenRequestExpectations } from './id-token-response.js';
@@ -20,4 +34,10 @@ export {
   requestRefreshToken,
 } from './refresh.js';
 export type { EndpointFailure, TokenFields, TokenResponse, TokenSuccess } from './response.js';
+export {
+  requestTokenExchangeToken,
+  type TokenExchangeSuccess,
+  type TokenExchangeTokenRequest,
+  type TokenExchangeTokenResponse,
+} from './token-exchange.js';
 export type { EndpointOptions } from './transport.js';

@@ -32,8 +32,16 @@ export {
   type SkippedKey,
 } from './jwks/index.js';
 export type { FailedResponse, ResponseErrorType } from './lib/response.js';
+export {
+  DEFAULT_LOGOUT_TOKEN_MAX_AGE,
+  type LogoutTokenClaims,
+  type LogoutTokenValidationOptions,
+  validateLogoutToken,
+} from './logout/backchannel.js';
 export { createEndSessionUrl, type EndSessionUrlRequest } from './logout/end-session.js';
 export * from './principal/index.js';
+export * from './registration/index.js';
 export * from './revocation/index.js';
 export * from './token/index.js';
+export * from './userinfo/index.js';
 export * from './validation/index.js';

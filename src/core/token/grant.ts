@@ -7,15 +7,15 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError, HttpError } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
 import { type ClientCredentialsOptions, prepareClient } from './client-auth.js';
 import { toLibraryError } from './errors.js';
+import { readOAuthJson } from './oauth-response.js';
 import {
   type EndpointFailure,
   endpointCall,
-  rawJson,
   TOKEN_FIELDS,
   type TokenFields,
   type TokenSuccess,
@@ -174,23 +174,23 @@ export async function requestGrant<S extends object = TokenSuccess>(
   spec: GrantSpec<S>,
 ): Promise<S | EndpointFailure> {
   const form = grantForm(spec.own, request.parameters);
-  const recognized = Object.fromEntries(
-    (spec.tokenTypes ?? []).map((type) => [type, () => {}] as const),
-  );
+  const tokenTypes = new Set(['bearer', 'dpop', ...(spec.tokenTypes ?? [])]);
   return callEndpoint(request, {
     retry: spec.retry,
     ...(spec.issuer === undefined ? {} : { issuer: spec.issuer }),
-    withholdIdToken: true,
     endpoint: 'token_endpoint',
     successFields: spec.successFields ?? TOKEN_FIELDS,
     send: (as, client, auth, options) =>
       oauth.genericTokenEndpointRequest(as, client, auth, spec.grantType, form, options),
-    process: (as, client, response) =>
-      oauth.processGenericTokenEndpointResponse(as, client, response, {
-        recognizedTokenTypes: recognized,
-      }),
     finish: (response, url) => {
-      const fields = tokenFields(rawJson(response, url), response.status, url);
+      const fields = tokenFields(readOAuthJson(response, url), response.status, url);
+      if (!tokenTypes.has(fields.tokenType.toLowerCase())) {
+        throw new HttpError(
+          'ERR_INVALID_RESPONSE',
+          `Invalid token response from ${url}: token_type "${fields.tokenType}" is not supported`,
+          { url, status: response.status },
+        );
+      }
       if (spec.finish) return spec.finish(fields, url);
       return { isSuccessful: true as const, ...fields } as unknown as S;
     },

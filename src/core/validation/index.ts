@@ -1,4 +1,10 @@
 export {
+  ACCESS_TOKEN_TYPES,
+  type AccessTokenClaims,
+  isAccessTokenJwt,
+  validateAccessToken,
+} from './access-token.js';
+export {
   type ClaimsValidator,
   DEFAULT_LEEWAY,
   DEFAULT_MAX_TOKEN_SIZE,

@@ -7,8 +7,13 @@
 import { ConfigurationError, HttpError, ProtocolError } from '../errors.js';
 import { resolveHttpOptions } from '../http/defaults.js';
 import { DEFAULT_DEVICE_INTERVAL } from './device-authorization.js';
-import { checkDeviceCode, type DeviceTokenRequest, requestDeviceToken } from './device-token.js';
-import { endpointFailure, TOKEN_FIELDS, type TokenResponse } from './response.js';
+import {
+  checkDeviceCode,
+  type DeviceTokenRequest,
+  type DeviceTokenResponse,
+  requestDeviceToken,
+} from './device-token.js';
+import { endpointFailure, TOKEN_FIELDS } from './response.js';
 import { parseEndpoint } from './transport.js';
 
 /** Shortest wait between polls, in seconds, whatever the server says: 1. */
@@ -77,7 +82,9 @@ function checkSeconds(value: unknown, path: string, min: number): void {
  *
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
-export async function pollDeviceToken(request: DeviceTokenPollRequest): Promise<TokenResponse> {
+export async function pollDeviceToken(
+  request: DeviceTokenPollRequest,
+): Promise<DeviceTokenResponse> {
   const { interval = DEFAULT_DEVICE_INTERVAL, expiresIn, now = Date.now, ...poll } = request;
   checkSeconds(interval, 'interval', 0);
   checkSeconds(expiresIn, 'expiresIn', 0);

@@ -7,13 +7,37 @@
 import { GrantTypes } from '../constants/grant-types.js';
 import { ConfigurationError } from '../errors.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
-import type { TokenResponse } from './response.js';
+import {
+  CHECKED_TOKEN_FIELDS,
+  type CheckedTokenFields,
+  checkResponseIdToken,
+  clockOption,
+  expiryTime,
+  hasOpenIdScope,
+  type IdTokenRequestExpectations,
+  prepareRequestIdTokenCheck,
+} from './id-token-response.js';
+import type { EndpointFailure } from './response.js';
 
 /** Arguments of {@link requestDeviceToken}. */
 export interface DeviceTokenRequest extends TokenEndpointRequest {
   /** `device_code` from {@link requestDeviceAuthorization}. */
   deviceCode: string;
+  /**
+   * How to validate the ID Token when `openid` was requested (as for the code exchange: no
+   * `nonce` exists in this flow). Without it, a response carrying an ID Token is refused
+   * (`ERR_JWT_CONFIGURATION`): an ID Token the library cannot validate is never handed out.
+   */
+  idToken?: Omit<IdTokenRequestExpectations, 'nonce'>;
+  /** Clock in milliseconds since the epoch (`expiresAt`, ID Token time checks). Default `Date.now`. */
+  now?: () => number;
 }
+
+/** A successful device token response: the token fields, `expiresAt` and the validated ID Token's claims. */
+export type DeviceTokenSuccess = CheckedTokenFields & { readonly isSuccessful: true };
+
+/** What {@link requestDeviceToken} resolves to: check `isSuccessful` first. */
+export type DeviceTokenResponse = DeviceTokenSuccess | EndpointFailure;
 
 /** @internal Throws `ConfigurationError` unless `deviceCode` is a non-empty string. */
 export function checkDeviceCode(deviceCode: unknown): void {
@@ -45,11 +69,27 @@ export function checkDeviceCode(deviceCode: unknown): void {
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.4
  * @see https://www.rfc-editor.org/rfc/rfc8628#section-3.5
  */
-export async function requestDeviceToken(request: DeviceTokenRequest): Promise<TokenResponse> {
+export async function requestDeviceToken(
+  request: DeviceTokenRequest,
+): Promise<DeviceTokenResponse> {
   checkDeviceCode(request.deviceCode);
-  return requestGrant(request, {
+  const now = clockOption(request.now);
+  const check = prepareRequestIdTokenCheck(request.idToken, request.clientId, now);
+  const sentAt = (now ?? Date.now)();
+  return requestGrant<DeviceTokenSuccess>(request, {
     grantType: GrantTypes.deviceCode,
     own: { device_code: request.deviceCode },
     retry: 'unprocessed',
+    successFields: CHECKED_TOKEN_FIELDS,
+    finish: async (fields, url) => {
+      const required = check !== undefined || hasOpenIdScope(fields.scope);
+      const idTokenClaims = await checkResponseIdToken(fields, url, check, required);
+      return {
+        isSuccessful: true as const,
+        ...fields,
+        idTokenClaims,
+        expiresAt: expiryTime(sentAt, fields.expiresIn),
+      };
+    },
   });
 }

@@ -22,7 +22,12 @@ export {
   pollDeviceToken,
   SLOW_DOWN_INCREMENT,
 } from './device-poll.js';
-export { type DeviceTokenRequest, requestDeviceToken } from './device-token.js';
+export {
+  type DeviceTokenRequest,
+  type DeviceTokenResponse,
+  type DeviceTokenSuccess,
+  requestDeviceToken,
+} from './device-token.js';
 export type { GrantSpec, TokenEndpointRequest } from './grant.js';
 export { type IdTokenClaims, type IdTokenExpectations, validateIdToken } from './id-token.js';
 export type { CheckedTokenFields, IdTokenRequestExpectations } from './id-token-response.js';

@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { requestDeviceAuthorization } from '../../../src/core/token/device-authorization.js';
 import { requestDeviceToken } from '../../../src/core/token/device-token.js';
+import { completeDeviceVerification } from '../../support/login.js';
 import { useProvider } from '../../support/provider.js';
 import { expectFailure, expectSuccess } from './expect.js';
 import { runDeviceFlow } from './provider-token.js';
@@ -57,6 +58,7 @@ describe('device flow against oidc-provider', () => {
     expect(token.accessToken.split('.')).toHaveLength(1);
     expect(token.refreshToken).toBeTypeOf('string');
     expect(token.scope).toBe('openid');
+    expect(token.idTokenClaims).toMatchObject({ sub: 'bob', iss: op().issuer, aud: 'demo-device' });
     expect(run.delays).toEqual([5000]);
     expect(op().counts['token:urn:ietf:params:oauth:grant-type:device_code']).toBe(1);
   });
@@ -65,6 +67,29 @@ describe('device flow against oidc-provider', () => {
     const run = await runDeviceFlow(op(), { complete: true });
     expect(run.page).toContain('Sign-in Success');
     expectSuccess(run.token);
+  });
+
+  it('refuses an ID Token it was given no expectations to validate (ERR_JWT_CONFIGURATION)', async () => {
+    const auth = expectSuccess(
+      await requestDeviceAuthorization({
+        address: `${op().issuer}/device/auth`,
+        clientId: op().clients.device.clientId,
+        scope: 'openid',
+      }),
+    );
+    await completeDeviceVerification({
+      issuer: op().issuer,
+      verificationUri: auth.verificationUri,
+      userCode: auth.userCode,
+    });
+    const refused = expectFailure(
+      await requestDeviceToken({
+        address: `${op().issuer}/token`,
+        clientId: op().clients.device.clientId,
+        deviceCode: auth.deviceCode,
+      }),
+    );
+    expect(refused.errorCode).toBe('ERR_JWT_CONFIGURATION');
   });
 
   it('stops with access_denied when the user aborts on the confirmation page', async () => {

@@ -6,13 +6,13 @@
  */
 import { requestDeviceAuthorization } from '../../../src/core/token/device-authorization.js';
 import { pollDeviceToken } from '../../../src/core/token/device-poll.js';
-import type { TokenResponse } from '../../../src/core/token/index.js';
+import type { DeviceTokenResponse } from '../../../src/core/token/device-token.js';
 import { completeDeviceVerification } from '../../support/login.js';
 import type { DemoProvider } from '../../support/provider.js';
 import { expectSuccess } from './expect.js';
 
 export interface DeviceFlowRun {
-  token: TokenResponse;
+  token: DeviceTokenResponse;
   /** The waits pollDeviceToken asked for, in milliseconds. */
   delays: number[];
   /** The HTML of the last verification page the "user" saw. */
@@ -42,6 +42,8 @@ export async function runDeviceFlow(
     deviceCode: auth.deviceCode,
     interval: auth.interval,
     expiresIn: auth.expiresIn,
+    // The device flow's ID Token is validated like any other (signature, iss, aud, exp, at_hash).
+    idToken: { authority: op.issuer },
     sleep: async (ms) => {
       delays.push(ms);
       if (delays.length > 1) return;

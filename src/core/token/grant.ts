@@ -109,8 +109,6 @@ export interface EndpointCallSpec<S extends object> {
   retry: RetryMode;
   /** The issuer, when known (oauth4webapi's default client-assertion audience and checks). */
   issuer?: string;
-  /** Withhold `id_token` from oauth4webapi (the library validates it). Default `false`. */
-  withholdIdToken?: boolean;
   /** Makes the request with oauth4webapi. */
   send: (
     as: oauth.AuthorizationServer,
@@ -146,9 +144,7 @@ export async function callEndpoint<S extends object>(
   const { client, auth } = await prepareClient(request, url.href);
   return endpointCall(url.href, spec.successFields, async () => {
     assertSecureEndpoint(url, path, request.requireHttps);
-    const transport = oauthTransport(request, spec.retry, {
-      withholdIdToken: spec.withholdIdToken ?? false,
-    });
+    const transport = oauthTransport(request, spec.retry);
     const as = {
       issuer: spec.issuer ?? url.origin,
       [spec.endpoint]: url.href,

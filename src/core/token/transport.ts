@@ -65,23 +65,8 @@ export function checkEndpoint(value: unknown, path: string, requireHttps = true)
   return url;
 }
 
-/** Options of {@link oauthTransport}. */
-export interface TransportOptions {
-  /**
-   * Hide `id_token` from oauth4webapi in successful JSON responses. The library validates ID
-   * tokens itself (signature against the JWKS, typed error codes), so oauth4webapi's own
-   * claim checks must not run first and turn a bad ID token into a generic error. `last()`
-   * still returns the response as received.
-   */
-  withholdIdToken?: boolean;
-}
-
 /** A transport for one call; `retry` says which failures may be retried (see {@link RetryMode}). */
-export function oauthTransport(
-  http: HttpOptions,
-  retry: RetryMode,
-  transportOptions: TransportOptions = {},
-): OAuthTransport {
+export function oauthTransport(http: HttpOptions, retry: RetryMode): OAuthTransport {
   const settings = resolveHttpOptions(http);
   let last: HttpResponse | undefined;
   return {
@@ -101,8 +86,7 @@ export function oauthTransport(
         );
         last = response;
         const empty = response.body.length === 0 || [204, 205, 304].includes(response.status);
-        const body = transportOptions.withholdIdToken ? withoutIdToken(response) : response.body;
-        return new Response(empty ? null : (body as Uint8Array<ArrayBuffer>), {
+        return new Response(empty ? null : (response.body as Uint8Array<ArrayBuffer>), {
           status: response.status,
           headers: response.headers,
         });
@@ -112,16 +96,4 @@ export function oauthTransport(
     },
     last: () => last,
   };
-}
-
-function withoutIdToken(response: HttpResponse): Uint8Array {
-  if (response.status !== 200) return response.body;
-  try {
-    const json: unknown = JSON.parse(new TextDecoder().decode(response.body));
-    if (typeof json !== 'object' || json === null || !('id_token' in json)) return response.body;
-    const { id_token: _withheld, ...rest } = json as Record<string, unknown>;
-    return new TextEncoder().encode(JSON.stringify(rest));
-  } catch {
-    return response.body; // not JSON: oauth4webapi reports it
-  }
 }

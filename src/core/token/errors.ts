@@ -6,25 +6,11 @@
 
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError, HttpError, IdentityModelError, ProtocolError } from '../errors.js';
-import { isJsonMediaType, isJsonObject, mediaType } from '../http/json.js';
 import type { HttpResponse } from '../http/request.js';
+import { oauthErrorBody } from './oauth-response.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
-}
-
-/** The RFC 6749 §5.2 error body of a 4xx JSON response: an object with a non-empty `error`. */
-function oauthErrorBody(response: HttpResponse | undefined): Record<string, unknown> | undefined {
-  if (!response || response.status < 400 || response.status > 499) return undefined;
-  if (!isJsonMediaType(mediaType(response))) return undefined;
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(response.body));
-    return isJsonObject(value) && typeof value.error === 'string' && value.error !== ''
-      ? value
-      : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

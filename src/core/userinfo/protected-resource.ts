@@ -8,16 +8,11 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import {
-  ConfigurationError,
-  HttpError,
-  type IdentityModelError,
-  ProtocolError,
-} from '../errors.js';
-import { isJsonMediaType, isJsonObject, mediaType } from '../http/json.js';
+import { ConfigurationError, type IdentityModelError, ProtocolError } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
 import { toLibraryError } from '../token/errors.js';
+import { failureOf } from '../token/oauth-response.js';
 import { type EndpointFailure, endpointCall } from '../token/response.js';
 import {
   assertSecureEndpoint,
@@ -69,47 +64,8 @@ export function checkBearerToken(token: unknown, path: string): string {
   return token;
 }
 
-/**
- * The RFC 6749 §5.2-style error body (`{"error": "..."}`) of a 4xx JSON response, if any. Some
- * servers send it without a `WWW-Authenticate` challenge.
- */
-function errorBody(response: HttpResponse): Record<string, unknown> | undefined {
-  if (response.status < 400 || response.status > 499 || !isJsonMediaType(mediaType(response))) {
-    return undefined;
-  }
-  try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(response.body));
-    return isJsonObject(value) && typeof value.error === 'string' && value.error !== ''
-      ? value
-      : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** @internal The error for a response whose status is not a success one. */
-export function statusError(response: HttpResponse, url: string): IdentityModelError {
-  const body = errorBody(response);
-  if (body) {
-    const description =
-      typeof body.error_description === 'string' ? body.error_description : undefined;
-    return new ProtocolError(
-      `${url} answered HTTP ${response.status} with error "${body.error}"${
-        description ? `: ${description}` : ''
-      }`,
-      {
-        error: body.error as string,
-        errorDescription: description,
-        errorUri: typeof body.error_uri === 'string' ? body.error_uri : undefined,
-        status: response.status,
-      },
-    );
-  }
-  return new HttpError('ERR_HTTP_STATUS', `${url} answered with HTTP ${response.status}`, {
-    url,
-    status: response.status,
-  });
-}
+/** @internal The error for a response whose status is not a success one (see `failureOf`). */
+export const statusError: (response: HttpResponse, url: string) => IdentityModelError = failureOf;
 
 /**
  * @internal Calls a protected resource. Bad arguments throw a `ConfigurationError` before any

@@ -11,10 +11,8 @@ import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
-  checkResponseIdToken,
+  checkedTokenFinish,
   clockOption,
-  expiryTime,
-  hasOpenIdScope,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
@@ -132,15 +130,6 @@ export async function requestAuthorizationCodeToken(
     },
     retry: 'never',
     successFields: CHECKED_TOKEN_FIELDS,
-    finish: async (fields, url) => {
-      const required = check !== undefined || hasOpenIdScope(fields.scope);
-      const idTokenClaims = await checkResponseIdToken(fields, url, check, required);
-      return {
-        isSuccessful: true as const,
-        ...fields,
-        idTokenClaims,
-        expiresAt: expiryTime(sentAt, fields.expiresIn),
-      };
-    },
+    finish: checkedTokenFinish(check, sentAt),
   });
 }

@@ -10,10 +10,8 @@ import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
-  checkResponseIdToken,
+  checkedTokenFinish,
   clockOption,
-  expiryTime,
-  hasOpenIdScope,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
@@ -81,15 +79,6 @@ export async function requestDeviceToken(
     own: { device_code: request.deviceCode },
     retry: 'unprocessed',
     successFields: CHECKED_TOKEN_FIELDS,
-    finish: async (fields, url) => {
-      const required = check !== undefined || hasOpenIdScope(fields.scope);
-      const idTokenClaims = await checkResponseIdToken(fields, url, check, required);
-      return {
-        isSuccessful: true as const,
-        ...fields,
-        idTokenClaims,
-        expiresAt: expiryTime(sentAt, fields.expiresIn),
-      };
-    },
+    finish: checkedTokenFinish(check, sentAt),
   });
 }

@@ -98,6 +98,27 @@ export async function checkResponseIdToken(
   return check(fields.idToken, { accessToken: fields.accessToken });
 }
 
+/**
+ * The `finish` of a grant whose response may carry an ID Token (code exchange, device code):
+ * validates it with `check` (required when `check` is given or `openid` was granted) and adds
+ * `idTokenClaims` and `expiresAt` (`sentAt` + `expires_in`).
+ */
+export function checkedTokenFinish(check: IdTokenCheck | undefined, sentAt: number) {
+  return async (
+    fields: TokenFields,
+    url: string,
+  ): Promise<CheckedTokenFields & { readonly isSuccessful: true }> => {
+    const required = check !== undefined || hasOpenIdScope(fields.scope);
+    const idTokenClaims = await checkResponseIdToken(fields, url, check, required);
+    return {
+      isSuccessful: true as const,
+      ...fields,
+      idTokenClaims,
+      expiresAt: expiryTime(sentAt, fields.expiresIn),
+    };
+  };
+}
+
 /** True when a space-delimited scope string contains `openid`. */
 export function hasOpenIdScope(scope: string | undefined): boolean {
   return scope?.split(' ').includes('openid') === true;

@@ -4,6 +4,11 @@
  * path or lies under it at a segment boundary (after the URL parser's normalisation of `.`,
  * `..` and their percent-encoded forms). User info in a request URL never matches.
  *
+ * Servers read paths more loosely than the URL parser: many decode `%2F` or `%5C` into a
+ * separator, some decode twice, Tomcat drops `;parameters` (so `/v1/..;/admin` is `/admin`).
+ * A request matches only when its path stays under the entry in that loose reading too
+ * ({@link lenientPath}); a request that would escape goes out without a token.
+ *
  * @module
  */
 
@@ -27,6 +32,46 @@ export interface CompiledEntry {
   readonly prefix: string;
   /** The path without its trailing slash, which also matches (e.g. `/v1` for `/v1/`). */
   readonly exact: string;
+  /** {@link prefix} and {@link exact} as {@link lenientPath} reads them. */
+  readonly lenientPrefix: string;
+  readonly lenientExact: string;
+}
+
+/** How many times a path is percent-decoded at most (servers that decode twice exist). */
+const DECODE_ROUNDS = 3;
+
+/**
+ * `pathname` (already normalised by the URL parser) as a lenient server may read it:
+ * percent-escapes decoded (up to three times), `\` as `/`, each segment cut at `;` (a path
+ * parameter) or NUL, then `.` and `..` segments resolved. Only separators and dot segments
+ * matter here, so escapes decode to single characters (no UTF-8), and nothing can throw.
+ */
+export function lenientPath(pathname: string): string {
+  let decoded = pathname;
+  for (let round = 0; round < DECODE_ROUNDS && decoded.includes('%'); round++) {
+    const next = decoded.replace(/%([0-9a-f]{2})/gi, (_, hex: string) =>
+      String.fromCharCode(Number.parseInt(hex, 16)),
+    );
+    if (next === decoded) break;
+    decoded = next;
+  }
+  const segments = decoded.replace(/\\/g, '/').split('/').slice(1);
+  const out: string[] = [];
+  segments.forEach((raw, index) => {
+    const segment = raw.replace(/[;\0][\s\S]*$/, '');
+    const last = index === segments.length - 1;
+    if (segment === '..') out.pop();
+    if (segment === '.' || segment === '..') {
+      if (last) out.push('');
+      return;
+    }
+    out.push(segment);
+  });
+  return `/${out.join('/')}`;
+}
+
+function under(path: string, prefix: string, exact: string): boolean {
+  return path === exact || path.startsWith(prefix);
 }
 
 /** Parses entries once; throws `ConfigurationError` quoting the bad one. */
@@ -58,11 +103,14 @@ export function compileAllowlist(
       }
     }
     const prefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
+    const lenientPrefix = lenientPath(prefix);
     return Object.freeze({
       entry: Object.freeze({ ...entry }),
       origin: url.origin,
       prefix,
       exact: prefix === '/' ? '/' : prefix.slice(0, -1),
+      lenientPrefix,
+      lenientExact: lenientPrefix === '/' ? '/' : lenientPrefix.slice(0, -1),
     });
   });
 }
@@ -84,9 +132,12 @@ export function matchAllowlist(
   }
   if (parsed.username !== '' || parsed.password !== '') return undefined;
   const { origin, pathname } = parsed;
+  let lenient: string | undefined;
   for (const compiled of allowlist) {
     if (compiled.origin !== origin) continue;
-    if (pathname === compiled.exact || pathname.startsWith(compiled.prefix)) return compiled;
+    if (!under(pathname, compiled.prefix, compiled.exact)) continue;
+    lenient ??= lenientPath(pathname);
+    if (under(lenient, compiled.lenientPrefix, compiled.lenientExact)) return compiled;
   }
   return undefined;
 }

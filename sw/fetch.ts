@@ -11,7 +11,7 @@
 import type { DiscoveryDocument } from '../src/core/discovery/document.js';
 import { DISCOVERY_MEMBERS } from '../src/core/discovery/members.js';
 import { OIDC_DISCOVERY_PATH, parseDiscoveryUrl } from '../src/core/discovery/url.js';
-import { type CompiledEntry, matchAllowlist } from './allowlist.js';
+import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
 import type { WorkerContext } from './context.js';
 import { completeLogin, isCallbackUrl } from './login.js';
 import type { AccessToken } from './session.js';
@@ -21,30 +21,54 @@ import type { TokenSource } from './tokens.js';
 const MAX_REPLAY_BODY = 1024 * 1024;
 
 // The provider's own endpoints never get an API token, even when an allowlist entry covers them.
-const providerUrls = new WeakMap<DiscoveryDocument, ReadonlySet<string>>();
+// Providers route loosely (oidc-provider serves `/TOKEN` and `/jwks/` as its endpoints), so
+// paths are compared in a loose form: lenient (see allowlist.ts), lowercase, no trailing `/`.
+/** Loose endpoint paths by origin, per discovery document. */
+type Endpoints = ReadonlyMap<string, ReadonlySet<string>>;
+const providerUrls = new WeakMap<DiscoveryDocument, Endpoints>();
 
-function providerEndpoints(disco: DiscoveryDocument, issuer: string): ReadonlySet<string> {
-  let urls = providerUrls.get(disco);
-  if (!urls) {
-    const set = new Set<string>([
-      parseDiscoveryUrl(issuer).url,
-      `${disco.issuer}${OIDC_DISCOVERY_PATH}`,
-    ]);
+function providerEndpoints(disco: DiscoveryDocument, issuer: string): Endpoints {
+  let endpoints = providerUrls.get(disco);
+  if (!endpoints) {
+    const map = new Map<string, Set<string>>();
+    const add = (href: string) => {
+      const url = new URL(href); // discovery checked these are absolute URLs
+      const paths = map.get(url.origin) ?? new Set<string>();
+      paths.add(loosePath(url));
+      map.set(url.origin, paths);
+    };
+    add(parseDiscoveryUrl(issuer).url);
+    add(`${disco.issuer}${OIDC_DISCOVERY_PATH}`);
     for (const [name, camel, kind] of DISCOVERY_MEMBERS) {
       const value = (disco as Record<string, unknown>)[camel];
-      if (kind === 'url' && name !== 'userinfo_endpoint' && typeof value === 'string') {
-        set.add(stripQuery(value));
-      }
+      if (kind === 'url' && name !== 'userinfo_endpoint' && typeof value === 'string') add(value);
     }
-    urls = set;
-    providerUrls.set(disco, urls);
+    endpoints = map;
+    providerUrls.set(disco, endpoints);
   }
-  return urls;
+  return endpoints;
 }
 
-function stripQuery(url: string): string {
-  const parsed = new URL(url);
-  return `${parsed.origin}${parsed.pathname}`;
+function loosePath(url: URL): string {
+  return lenientPath(url.pathname).toLowerCase().replace(/\/+$/, '');
+}
+
+/**
+ * True when `url` is one of the provider's endpoints, or any `.well-known` document on the
+ * issuer's origin (RFC 8414 metadata, WebFinger…). Without the discovery document the whole
+ * issuer origin counts: a failed discovery must not open the token endpoint.
+ */
+function isProviderUrl(
+  url: URL,
+  disco: DiscoveryDocument | undefined,
+  issuer: string,
+  issuerOrigin: string,
+): boolean {
+  if (url.origin === issuerOrigin) {
+    if (!disco || /(^|\/)\.well-known(\/|$)/.test(loosePath(url))) return true;
+  }
+  const paths = disco && providerEndpoints(disco, issuer).get(url.origin);
+  return paths?.has(loosePath(url)) === true;
 }
 
 function withToken(request: Request, token: AccessToken, body?: ArrayBuffer): Request {
@@ -73,10 +97,11 @@ export type FetchHandler = (event: FetchEvent) => boolean;
 /** Creates the fetch handler. */
 export function createFetchHandler(context: WorkerContext, tokens: TokenSource): FetchHandler {
   const { config } = context;
+  const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).authority).origin;
 
   async function authorized(request: Request, api: CompiledEntry): Promise<Response> {
     const disco = context.peekDiscovery() ?? (await context.discovery().catch(() => undefined));
-    if (disco && providerEndpoints(disco, config.issuer).has(stripQuery(request.url))) {
+    if (isProviderUrl(new URL(request.url), disco, config.issuer, issuerOrigin)) {
       return fetch(request);
     }
     // A body is read once so that the request can be replayed after a refresh.

@@ -43,16 +43,21 @@ export interface AppServer {
   config: Omit<TokenHandlerConfig, 'now'> | undefined;
   /** Requests per path (e.g. how often `/callback` reached the server, bypassing the worker). */
   readonly hits: Map<string, number>;
+  /** Every request, with its Authorization header and `Sec-Fetch-Mode` (e.g. `navigate`). */
+  readonly requests: { path: string; authorization: string | null; mode: string | null }[];
   close(): Promise<void>;
 }
 
 /** Starts the app server on a free port (configuration set later, before pages load). */
 export async function startAppServer(): Promise<AppServer> {
   const hits = new Map<string, number>();
+  const requests: AppServer['requests'] = [];
   const app: { config: AppServer['config'] } = { config: undefined };
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
+    const header = (name: string) => (req.headers[name] as string | undefined) ?? null;
+    requests.push({ path, authorization: header('authorization'), mode: header('sec-fetch-mode') });
     const send = (type: string, body: string, status = 200) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
     };
@@ -83,6 +88,7 @@ export async function startAppServer(): Promise<AppServer> {
       app.config = value;
     },
     hits,
+    requests,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

@@ -36,9 +36,12 @@ export function publicUser(session: Session): User {
   let expiresAt = 0;
   for (const token of session.accessTokens.values())
     expiresAt = Math.max(expiresAt, token.expiresAt);
+  // The ID token's protocol claims say nothing about the user; the nonce in particular stays in
+  // the worker (spent, but a page has no use for it).
+  const { nonce: _nonce, at_hash: _atHash, c_hash: _cHash, ...claims } = session.idTokenClaims;
   return Object.freeze({
     sub: session.idTokenClaims.sub,
-    claims: session.idTokenClaims,
+    claims: Object.freeze(claims),
     expiresAt,
     scope: session.scope,
   });

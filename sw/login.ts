@@ -6,11 +6,12 @@
  */
 
 import { validateAuthorizeCallback } from '../src/core/authorize/callback.js';
-import { AuthorizationResponseError, WorkerError } from '../src/core/errors.js';
 import { pushAuthorizationRequest } from '../src/core/authorize/par.js';
 import type { AuthorizeParameters } from '../src/core/authorize/parameters.js';
 import { createNonce, createPkce, createState } from '../src/core/authorize/pkce.js';
 import { createAuthorizeUrl } from '../src/core/authorize/url.js';
+import { AuthorizationResponseError, WorkerError } from '../src/core/errors.js';
+import { tryParseUrl } from '../src/core/lib/url.js';
 
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
 import type { LoginOptions } from '../src/protocol/messages.js';
@@ -133,18 +134,43 @@ export function isCallbackUrl(context: WorkerContext, url: URL): boolean {
 }
 
 /**
+ * States whose transaction is being taken right now. The store reads and deletes in two
+ * IndexedDB transactions: a second callback with the same state arriving in between (two tabs,
+ * or a page sending `callback` twice) would find it still there and exchange the code again, and
+ * a provider that sees a code twice revokes what it issued for it.
+ */
+const taking = new Set<string>();
+
+async function takeTransaction(context: WorkerContext, state: string) {
+  if (taking.has(state)) return undefined;
+  taking.add(state);
+  try {
+    return await context.transactions.take(state, context.now());
+  } finally {
+    taking.delete(state);
+  }
+}
+
+/**
  * Completes a sign-in from the callback URL: finds (and deletes) the transaction by `state`,
  * checks the response, exchanges the code once, validates the ID token, starts the session.
  * Returns where to land. A replayed callback finds no transaction and sends nothing.
  */
 export async function completeLogin(context: WorkerContext, callbackUrl: string): Promise<string> {
   const { config } = context;
-  const url = new URL(callbackUrl);
+  const url = tryParseUrl(callbackUrl);
+  // Checked before any transaction is taken: a URL that is not the redirect URI spends none.
+  if (!url || !isCallbackUrl(context, url)) {
+    throw new AuthorizationResponseError(
+      'ERR_CALLBACK_INVALID',
+      'The callback URL is not the redirect URI of this worker',
+      { parameter: 'redirect_uri' },
+    );
+  }
   const states = (url.search ? url.searchParams : new URLSearchParams(url.hash.slice(1))).getAll(
     'state',
   );
-  const transaction =
-    states.length === 1 ? await context.transactions.take(states[0]!, context.now()) : undefined;
+  const transaction = states.length === 1 ? await takeTransaction(context, states[0]!) : undefined;
   if (!transaction) {
     throw new AuthorizationResponseError(
       'ERR_STATE_MISMATCH',

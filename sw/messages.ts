@@ -7,6 +7,7 @@
  */
 
 import { WorkerError } from '../src/core/errors.js';
+import { tryParseUrl } from '../src/core/lib/url.js';
 import { validateToken } from '../src/core/validation/validate.js';
 import {
   isTagged,
@@ -62,14 +63,27 @@ export function createMessageHandler(
     },
     login: (payload) => startLogin(context, payload),
     callback: async (payload) => {
-      const returnTo = await completeLogin(context, requiredText(payload, 'url'));
+      const url = requiredText(payload, 'url', 8192);
+      if (!tryParseUrl(url)) {
+        throw new WorkerError('ERR_INVALID_MESSAGE', '"url" must be an absolute URL');
+      }
+      const returnTo = await completeLogin(context, url);
       return { ...(await context.userState()), returnTo };
     },
     logout: (payload) => logout(context, tokens, payload),
     getUser: () => context.userState(),
     validateToken: async (payload) => {
       const token = requiredText(payload, 'token');
-      const audience = payload.audience ?? config.validationAudience;
+      const given = payload.audience;
+      if (
+        given !== undefined &&
+        typeof given !== 'string' &&
+        !(Array.isArray(given) && given.every((item) => typeof item === 'string'))
+      ) {
+        throw new WorkerError('ERR_INVALID_MESSAGE', '"audience" must be a string or strings');
+      }
+      if (payload.typ !== undefined) requiredText(payload, 'typ', 256);
+      const audience = given ?? config.validationAudience;
       const claims = await validateToken(
         token,
         {

@@ -136,8 +136,23 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     return worker;
   }
 
+  // The worker this page last greeted. An updated worker takes over open pages (skipWaiting,
+  // clients.claim) holding none of the old one's tokens, and learns that a session was lost only
+  // when asked: greeting it makes it tell every page (`sessionexpired`).
+  let greeted: ServiceWorker | undefined;
+  container.addEventListener('controllerchange', () => {
+    const next = container.controller;
+    if (!greeted || !next || next === greeted) return;
+    readyPromise = undefined;
+    ready().catch(() => {});
+  });
+
   const ready = () => {
-    readyPromise ??= controller().then((worker) => request(worker, 'hello', {}, timeout));
+    readyPromise ??= controller().then(async (worker) => {
+      const state = await request(worker, 'hello', {}, timeout);
+      greeted = worker;
+      return state;
+    });
     // A failed start may succeed later (e.g. after the worker is updated): do not cache failure.
     readyPromise.catch(() => {
       readyPromise = undefined;

@@ -36,4 +36,22 @@ export default async function globalSetup(): Promise<void> {
       },
     },
   });
+  // An app's own worker importing the library's `./sw` entry (composable.spec.ts).
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    build: {
+      outDir: `${BUILD_DIR}apps/`,
+      emptyOutDir: false,
+      minify: false,
+      sourcemap: 'inline',
+      lib: {
+        entry: 'test/browser/apps/composed-sw.ts',
+        formats: ['iife'],
+        name: 'composedWorker',
+        fileName: () => 'composed-sw.js',
+      },
+    },
+  });
 }

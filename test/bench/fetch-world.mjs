@@ -1,0 +1,278 @@
+/**
+ * The world of the fetch benchmark, on loopback: the real provider (demo/provider.js), an API
+ * that answers at once and records who sent what, and one origin per contender (each origin has
+ * its own service-worker registration):
+ * - `ours`: the built stand-alone worker (dist/identity-model-web-sw.js) and page client
+ *   (dist/index.js), as an app ships them;
+ * - `pass`: a hand-written worker that sets a fixed `Authorization` header and nothing else;
+ * - `peer`: @axa-fr/oidc-client with its OidcServiceWorker.js and OidcTrustedDomains.js;
+ * - `none`: no worker (the page sets the same header itself).
+ * Pages are cross-origin isolated (COOP + COEP) so that `performance.now()` is precise to a few
+ * microseconds rather than 100 µs.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { DEFAULT_API_RESOURCE, startProvider } from '../../demo/provider.js';
+
+const require = createRequire(import.meta.url);
+const DIST = new URL('../../dist/', import.meta.url).pathname;
+const WORKBOX_WINDOW = join(
+  dirname(require.resolve('workbox-window/package.json')),
+  'build/workbox-window.prod.mjs',
+);
+const PEER_WORKER = require.resolve('@axa-fr/oidc-client-service-worker');
+const PEER_CLIENT = join(
+  dirname(require.resolve('@axa-fr/oidc-client/package.json')),
+  'dist/index.js',
+);
+
+/** The host the API answers on (mapped to 127.0.0.1 in Chromium). */
+export const API_HOST = 'api.test.com';
+
+/** @typedef {'ours' | 'pass' | 'peer' | 'none'} Contender */
+
+/**
+ * @typedef {object} ApiStats
+ * @property {number} requests
+ * @property {number} withToken Requests that carried an `Authorization` header.
+ * @property {Set<string>} tokens The distinct bearer tokens seen.
+ */
+
+/**
+ * @typedef {object} World
+ * @property {import('../../demo/provider.js').DemoProvider} op
+ * @property {string} api The allowlisted base URL, `http://api.test.com:PORT/v1/`.
+ * @property {(contender: string) => ApiStats} apiStats Requests tagged `?c=<contender>…`.
+ * @property {Record<Contender, string>} origins
+ * @property {(authorization: string) => void} setFixedHeader What `pass` and `none` send.
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * @param {import('node:http').RequestListener} listener
+ * @returns {Promise<{ port: number, server: import('node:http').Server }>}
+ */
+async function listen(listener) {
+  const server = createServer(listener);
+  // Connections stay open between rounds, as a browser keeps them between API calls.
+  server.keepAliveTimeout = 120_000;
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(undefined)));
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return { port, server };
+}
+
+const ISOLATED = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/** A page that sets `data-ready` once `setup` (module code, may `await`) has run. */
+const page = (/** @type {string} */ head, /** @type {string} */ setup) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>fetch benchmark</title>${head}</head>
+<body><script type="module">
+try {
+${setup}
+  document.body.dataset.ready = 'true';
+} catch (error) {
+  document.body.dataset.error = String(error?.code ?? error);
+}
+</script></body></html>`;
+
+const waitForController = `
+  await navigator.serviceWorker.ready;
+  if (!navigator.serviceWorker.controller) {
+    await new Promise((resolve) =>
+      navigator.serviceWorker.addEventListener('controllerchange', resolve, { once: true }),
+    );
+  }`;
+
+/** Starts the provider, the API and the contenders' origins. */
+export async function startWorld() {
+  /** @type {Map<string, ApiStats>} */
+  const stats = new Map();
+  const statsOf = (/** @type {string} */ contender) => {
+    let entry = stats.get(contender);
+    if (!entry) {
+      entry = { requests: 0, withToken: 0, tokens: new Set() };
+      stats.set(contender, entry);
+    }
+    return entry;
+  };
+  const api = await listen((req, res) => {
+    const origin = req.headers.origin;
+    if (origin) res.setHeader('access-control-allow-origin', origin);
+    res.setHeader('vary', 'origin');
+    if (req.method === 'OPTIONS') {
+      res.setHeader('access-control-allow-methods', 'GET');
+      res.setHeader('access-control-allow-headers', 'authorization');
+      // Preflights are cached for the whole run: every contender pays the same (nothing).
+      res.setHeader('access-control-max-age', '600');
+      res.writeHead(204).end();
+      return;
+    }
+    const url = new URL(req.url ?? '/', 'http://api');
+    const entry = statsOf(url.searchParams.get('c') ?? '');
+    entry.requests++;
+    const authorization = req.headers.authorization;
+    if (authorization) {
+      entry.withToken++;
+      entry.tokens.add(authorization.replace(/^Bearer /, ''));
+    }
+    res
+      .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
+      .end(JSON.stringify({ path: url.pathname, authorized: Boolean(authorization) }));
+  });
+  const apiBase = `http://${API_HOST}:${api.port}/v1/`;
+
+  let fixedHeader = '';
+  /** @type {Record<string, import('node:http').RequestListener>} */
+  const handlers = {};
+  /** @type {Record<string, { port: number, server: import('node:http').Server }>} */
+  const servers = {};
+  for (const name of ['ours', 'pass', 'peer', 'none']) {
+    servers[name] = await listen((req, res) => handlers[name]?.(req, res));
+  }
+  /** @type {Record<Contender, string>} */
+  const origins = {
+    ours: `http://localhost:${servers.ours?.port}`,
+    pass: `http://localhost:${servers.pass?.port}`,
+    peer: `http://localhost:${servers.peer?.port}`,
+    none: `http://localhost:${servers.none?.port}`,
+  };
+  const op = await startProvider({
+    redirectUris: [`${origins.ours}/callback`, `${origins.peer}/authentication/callback`],
+    postLogoutRedirectUris: [`${origins.ours}/`],
+  });
+
+  /**
+   * @param {import('node:http').ServerResponse} res
+   * @param {string} type
+   * @param {string | Buffer} body
+   */
+  const send = (res, type, body) =>
+    res
+      .writeHead(200, { 'content-type': type, 'cache-control': 'no-store', ...ISOLATED })
+      .end(body);
+  const js = 'text/javascript';
+  const html = 'text/html';
+
+  handlers.ours = async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://app').pathname;
+    const chunk = /^\/dist\/([\w-]+\.js)$/.exec(path)?.[1];
+    if (chunk) return void send(res, js, await readFile(join(DIST, chunk)));
+    if (path === '/workbox-window.mjs') return void send(res, js, await readFile(WORKBOX_WINDOW));
+    if (path === '/sw.js')
+      return void send(res, js, await readFile(join(DIST, 'identity-model-web-sw.js')));
+    if (path === '/identity-model-web.config.js') {
+      const config = {
+        issuer: op.issuer,
+        clientId: 'demo-spa',
+        redirectUri: `${origins.ours}/callback`,
+        postLogoutRedirectUri: `${origins.ours}/`,
+        scope: 'openid profile email api:read',
+        apis: [{ url: apiBase, resource: DEFAULT_API_RESOURCE }],
+      };
+      return void send(res, js, `self.identityModelWebConfig = ${JSON.stringify(config)};`);
+    }
+    send(
+      res,
+      html,
+      page(
+        '<script type="importmap">{"imports":{"workbox-window":"/workbox-window.mjs"}}</script>',
+        `
+  const { createIdentityClient } = await import('/dist/index.js');
+  const identity = createIdentityClient({ serviceWorker: '/sw.js', timeout: 15000 });
+  window.identity = identity;
+  document.body.dataset.state = (await identity.ready()).state;`,
+      ),
+    );
+  };
+
+  handlers.pass = (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://app').pathname;
+    if (path === '/pass-sw.js') {
+      // The least a token-attaching worker can do: copy the headers, set one, forward.
+      return void send(
+        res,
+        js,
+        `const API = ${JSON.stringify(apiBase)};
+const AUTHORIZATION = ${JSON.stringify(fixedHeader)};
+self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
+self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
+self.addEventListener('fetch', (event) => {
+  const req = event.request;
+  if (!req.url.startsWith(API)) return;
+  const headers = new Headers(req.headers);
+  headers.set('authorization', AUTHORIZATION);
+  event.respondWith(fetch(new Request(req, { headers })));
+});`,
+      );
+    }
+    send(
+      res,
+      html,
+      page('', `  await navigator.serviceWorker.register('/pass-sw.js');${waitForController}`),
+    );
+  };
+
+  handlers.peer = async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://app').pathname;
+    if (path === '/oidc-client.js') return void send(res, js, await readFile(PEER_CLIENT));
+    if (path === '/OidcServiceWorker.js') return void send(res, js, await readFile(PEER_WORKER));
+    if (path === '/OidcTrustedDomains.js') {
+      const domains = { oidcDomains: [op.issuer], accessTokenDomains: [apiBase] };
+      return void send(res, js, `const trustedDomains = { default: ${JSON.stringify(domains)} };`);
+    }
+    send(
+      res,
+      html,
+      page(
+        '',
+        `
+  const { OidcClient } = await import('/oidc-client.js');
+  const configuration = {
+    client_id: 'demo-spa',
+    redirect_uri: location.origin + '/authentication/callback',
+    scope: 'openid profile email api:read',
+    authority: ${JSON.stringify(op.issuer)},
+    service_worker_relative_url: '/OidcServiceWorker.js',
+    service_worker_only: true,
+    service_worker_activate: () => true,
+    // A JWT access token for the API, as ours gets (same size on the wire).
+    extras: { resource: ${JSON.stringify(DEFAULT_API_RESOURCE)} },
+  };
+  const peer = OidcClient.getOrCreate(() => fetch)(configuration);
+  window.peer = peer;
+  await peer.tryKeepExistingSessionAsync();
+  if (location.pathname === '/authentication/callback') {
+    await peer.loginCallbackAsync();
+    location.replace('/');
+    await new Promise(() => {});
+  }
+  ${waitForController}
+  document.body.dataset.state = peer.tokens ? 'authenticated' : 'unauthenticated';`,
+      ),
+    );
+  };
+
+  handlers.none = (_req, res) => send(res, html, page('', ''));
+
+  return /** @type {World} */ ({
+    op,
+    api: apiBase,
+    apiStats: statsOf,
+    origins,
+    setFixedHeader(authorization) {
+      fixedHeader = authorization;
+    },
+    async close() {
+      for (const { server } of [api, ...Object.values(servers)]) {
+        server.closeAllConnections();
+        await new Promise((resolve) => server.close(() => resolve(undefined)));
+      }
+      await op.close();
+    },
+  });
+}

@@ -11,6 +11,7 @@
 import type { DiscoveryDocument } from '../src/core/discovery/document.js';
 import { DISCOVERY_MEMBERS } from '../src/core/discovery/members.js';
 import { OIDC_DISCOVERY_PATH, parseDiscoveryUrl } from '../src/core/discovery/url.js';
+import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
 import type { WorkerContext } from './context.js';
 import { completeLogin, isCallbackUrl } from './login.js';
@@ -126,19 +127,12 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
       const returnTo = await completeLogin(context, request.url);
       return Response.redirect(returnTo, 303);
     } catch (error) {
-      const code = (error as { code?: unknown } | null)?.code;
+      const serialized = serializeError(error);
       const target = new URL(config.errorRedirect, config.redirectUri.origin);
-      target.searchParams.set('login_error', typeof code === 'string' ? code : 'ERR_UNKNOWN');
-      await context
-        .broadcast({
-          type: 'error',
-          error: {
-            name: (error as Error)?.name ?? 'Error',
-            code: typeof code === 'string' ? code : 'ERR_UNKNOWN',
-            message: (error as Error)?.message ?? String(error),
-          },
-        })
-        .catch(() => {});
+      target.searchParams.set('login_error', serialized.code);
+      // The provider's own error code (e.g. access_denied when the user cancelled), as text.
+      if (serialized.error) target.searchParams.set('error', serialized.error);
+      await context.broadcast({ type: 'error', error: serialized }).catch(() => {});
       return Response.redirect(target.href, 303);
     }
   }

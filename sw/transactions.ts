@@ -65,9 +65,20 @@ export function createTransactionStore(databaseName: string): TransactionStore {
     save: (transaction) => set(KEY_PREFIX + transaction.state, transaction, db()),
     async take(state, now) {
       const key = KEY_PREFIX + state;
-      const value = await get(key, db());
-      if (value === undefined) return undefined;
-      await del(key, db());
+      // Read and delete in one IndexedDB transaction: two callbacks for the same state cannot
+      // both get it.
+      const value = await db()(
+        'readwrite',
+        (store) =>
+          new Promise<unknown>((resolve, reject) => {
+            const request = store.get(key);
+            request.onsuccess = () => {
+              if (request.result !== undefined) store.delete(key);
+              resolve(request.result);
+            };
+            request.onerror = () => reject(request.error);
+          }),
+      );
       return isTransaction(value) && value.state === state && value.expiresAt > now
         ? value
         : undefined;

@@ -46,7 +46,7 @@ export interface WorkerContext {
 /** Where events go: the worker's clients (replaceable in tests of the composable handler). */
 export type ClientsLike = Pick<Clients, 'matchAll'>;
 
-/** Creates the context. Nothing is read from IndexedDB until first needed. */
+/** Creates the context, and starts reading the session marker (never on a fetch's path). */
 export function createContext(
   config: ResolvedConfig,
   clients: ClientsLike,
@@ -66,7 +66,9 @@ export function createContext(
   let session: Session | undefined;
   let state: SessionState | undefined;
   // The marker survives a stopped worker (tokens do not): a restarted worker that finds it
-  // knows the session it had is gone and tells the pages once.
+  // knows the session it had is gone, reports `expired` and tells the open pages. Once a page
+  // has been told, the marker is cleared, so the next restart (the browser stops idle workers
+  // often) is quiet and reports `unauthenticated`, as after a refused refresh.
   let restoring: Promise<void> | undefined;
   const restore = () => {
     restoring ??= (async () => {
@@ -74,15 +76,24 @@ export function createContext(
       const had = await transactions.hadSession().catch(() => false);
       if (state !== undefined) return;
       state = had ? 'expired' : 'unauthenticated';
-      if (had) await broadcast({ type: 'sessionexpired', state: 'expired', user: null });
+      if (!had) return;
+      const told = await broadcast({ type: 'sessionexpired', state: 'expired', user: null }).catch(
+        () => 0,
+      );
+      if (told > 0 && state === 'expired') await transactions.markSession(false).catch(() => {});
     })();
     return restoring;
   };
+  // At start, not at the first message: a worker restarted by an API fetch (which it lets go out
+  // without a token) tells the pages too. It does not hold up that fetch.
+  void restore();
 
-  async function broadcast(event: WorkerEvent): Promise<void> {
+  /** Sends `event` to every window; resolves with how many there were. */
+  async function broadcast(event: WorkerEvent): Promise<number> {
     const envelope: EventEnvelope = { tag: MESSAGE_TAG, v: PROTOCOL_VERSION, event };
     const windows = await clients.matchAll({ type: 'window', includeUncontrolled: true });
     for (const client of windows) client.postMessage(envelope);
+    return windows.length;
   }
 
   return {
@@ -114,6 +125,8 @@ export function createContext(
         await broadcast({ type: 'sessionexpired', state: 'expired', user: null });
       else if (had) await broadcast({ type: 'userchanged', state: 'unauthenticated', user: null });
     },
-    broadcast,
+    async broadcast(event) {
+      await broadcast(event);
+    },
   };
 }

@@ -21,6 +21,16 @@ const MAX_BACKOFF = 60_000;
 /** Lifetime assumed when the provider sends no `expires_in` and the token is not a JWT: 5 min. */
 const DEFAULT_LIFETIME = 300_000;
 
+/** The JWT payload of `token`, or `undefined` for an opaque token. */
+function jwtPayload(token: string): Record<string, unknown> | undefined {
+  try {
+    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
+    return typeof payload === 'object' && payload !== null ? payload : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** Hands out access tokens for API entries. */
 export interface TokenSource {
   /** The fresh token in memory for `api`, without waiting (the hot path). */
@@ -40,13 +50,8 @@ export function accessTokenExpiry(
   now: number,
 ): number {
   if (expiresAt !== undefined) return expiresAt;
-  try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
-    if (typeof payload?.exp === 'number') return payload.exp * 1000;
-  } catch {
-    // opaque token
-  }
-  return now + DEFAULT_LIFETIME;
+  const exp = jwtPayload(token)?.exp;
+  return typeof exp === 'number' ? exp * 1000 : now + DEFAULT_LIFETIME;
 }
 
 /** Creates the token source for a worker. */
@@ -55,12 +60,39 @@ export function createTokenSource(context: WorkerContext): TokenSource {
   const skew = config.refreshSkew * 1000;
   const inflight = new Map<string, Promise<AccessToken | undefined>>();
   let chain: Promise<unknown> = Promise.resolve();
-  let blockedUntil = 0;
-  let failures = 0;
+  // Back-off after transient failures, per session: a new sign-in starts afresh.
+  const backoffs = new WeakMap<Session, { failures: number; until: number }>();
+  // Lifetime of each token, in ms (its JWT `exp - iat`, or expiry minus receipt time).
+  const lifetimes = new WeakMap<AccessToken, number>();
+
+  /**
+   * How long before expiry `token` is renewed: `refreshSkew`, but at most half the token's
+   * lifetime. A token that lives no longer than the skew would otherwise never count as fresh,
+   * and every API call would refresh it.
+   */
+  const skewOf = (token: AccessToken): number => {
+    let lifetime = lifetimes.get(token);
+    if (lifetime === undefined) {
+      const { iat, exp } = jwtPayload(token.token) ?? {};
+      lifetime =
+        typeof iat === 'number' && typeof exp === 'number' && exp > iat
+          ? (exp - iat) * 1000
+          : Number.POSITIVE_INFINITY;
+      lifetimes.set(token, lifetime);
+    }
+    return Math.min(skew, lifetime / 2);
+  };
 
   // Not a type guard: a token that is not fresh is still a token.
   const isFresh = (token: AccessToken | undefined): boolean =>
-    token !== undefined && token.expiresAt - skew > context.now();
+    token !== undefined && token.expiresAt - skewOf(token) > context.now();
+
+  /** Transient failure (5xx, network, a bad response): keep the refresh token, back off. */
+  const backOff = (session: Session) => {
+    const failures = (backoffs.get(session)?.failures ?? 0) + 1;
+    const until = context.now() + Math.min(MAX_BACKOFF, 1000 * 2 ** (failures - 1));
+    backoffs.set(session, { failures, until });
+  };
 
   /** Runs `work` after every earlier use of the refresh token has finished. */
   const serial = <T>(work: () => Promise<T>): Promise<T> => {
@@ -76,24 +108,32 @@ export function createTokenSource(context: WorkerContext): TokenSource {
       const current = session.accessTokens.get(key);
       if (current && isFresh(current)) return current;
       if (context.session !== session || session.refreshToken === undefined) return undefined;
-      if (context.now() < blockedUntil) return undefined;
-      const disco = await context.discovery();
-      const response = await requestRefreshToken({
-        ...config.http,
-        address: disco.tokenEndpoint,
-        clientId: config.clientId,
-        refreshToken: session.refreshToken,
-        ...(api.entry.resource === undefined ? {} : { resource: api.entry.resource }),
-        ...(api.entry.scope === undefined ? {} : { scope: api.entry.scope }),
-        idToken: {
-          authority: config.issuer,
-          previousClaims: session.idTokenClaims,
-          cache: context.cache,
-          leeway: config.leeway,
-          discoveryPolicy: config.discoveryPolicy,
-        },
-        now: context.now,
-      });
+      if (context.now() < (backoffs.get(session)?.until ?? 0)) return undefined;
+      let response: Awaited<ReturnType<typeof requestRefreshToken>>;
+      try {
+        const disco = await context.discovery();
+        response = await requestRefreshToken({
+          ...config.http,
+          address: disco.tokenEndpoint,
+          clientId: config.clientId,
+          refreshToken: session.refreshToken,
+          ...(api.entry.resource === undefined ? {} : { resource: api.entry.resource }),
+          ...(api.entry.scope === undefined ? {} : { scope: api.entry.scope }),
+          idToken: {
+            authority: config.issuer,
+            previousClaims: session.idTokenClaims,
+            cache: context.cache,
+            leeway: config.leeway,
+            discoveryPolicy: config.discoveryPolicy,
+          },
+          now: context.now,
+        });
+      } catch {
+        // Discovery unreachable (its cached copy expired): the refresh token was not sent. Back
+        // off rather than fail the API call, or ask the provider again on every request.
+        backOff(session);
+        return undefined;
+      }
       if (context.session !== session) return undefined; // signed out meanwhile
       if (!response.isSuccessful) {
         // invalid_grant: the refresh token is dead. A refused ID token: the provider rotated the
@@ -106,19 +146,19 @@ export function createTokenSource(context: WorkerContext): TokenSource {
           return undefined;
         }
         // Anything else (5xx, network, a proxy's HTML): keep the refresh token, back off.
-        failures++;
-        blockedUntil = context.now() + Math.min(MAX_BACKOFF, 1000 * 2 ** (failures - 1));
+        backOff(session);
         return undefined;
       }
-      failures = 0;
-      blockedUntil = 0;
+      backoffs.delete(session);
       session.refreshToken = response.refreshToken;
+      const received = context.now();
       const token: AccessToken = {
         token: response.accessToken,
         tokenType: response.tokenType,
-        expiresAt: accessTokenExpiry(response.accessToken, response.expiresAt, context.now()),
+        expiresAt: accessTokenExpiry(response.accessToken, response.expiresAt, received),
         scope: response.scope,
       };
+      lifetimes.set(token, token.expiresAt - received);
       session.accessTokens.set(key, token);
       return token;
     });
@@ -143,10 +183,13 @@ export function createTokenSource(context: WorkerContext): TokenSource {
       if (!session) return undefined;
       const token = session.accessTokens.get(resourceKey(api.entry.resource));
       if (token && isFresh(token)) return token;
-      return (
-        (await single(api, session)) ??
-        (token && token.expiresAt > context.now() ? token : undefined)
-      );
+      const renewed = await single(api, session);
+      if (renewed) return renewed;
+      // The refresh failed for now (back-off): the old token serves while it is unexpired, but
+      // never once its session has ended (invalid_grant, sign-out).
+      return context.session === session && token && token.expiresAt > context.now()
+        ? token
+        : undefined;
     },
     idle: () => chain.then(() => {}),
     async renew(api, stale) {

@@ -15,6 +15,8 @@ export interface ApiRequest {
   readonly authorization: string | null;
   /** Whether the bearer token validated (null when there was none). */
   readonly valid: boolean | null;
+  /** The request body as text (`''` when there was none). */
+  readonly body: string;
 }
 
 export interface ApiServer {
@@ -26,6 +28,11 @@ export interface ApiServer {
   withToken(): ApiRequest[];
   /** Refuse every token issued before this many seconds since the epoch (401 invalid_token). */
   revokeTokensIssuedBefore(seconds: number): void;
+  /**
+   * Refuse this exact token from now on (401 invalid_token), as a resource server's deny list
+   * would: exact where `iat` (whole seconds) cannot tell an old token from a new one.
+   */
+  revokeToken(token: string): void;
   close(): Promise<void>;
 }
 
@@ -38,12 +45,13 @@ export async function startApiServer(options: {
   const requests: ApiRequest[] = [];
   const cache = createMetadataCache();
   let notBefore = 0;
+  const revoked = new Set<string>();
 
   async function authorize(req: IncomingMessage) {
     const header = req.headers.authorization ?? null;
     if (header === null) return { header, claims: undefined };
     const token = /^Bearer (.+)$/.exec(header)?.[1];
-    if (!token) return { header, claims: undefined };
+    if (!token || revoked.has(token)) return { header, claims: undefined };
     try {
       const claims = await validateToken(
         token,
@@ -86,6 +94,7 @@ export async function startApiServer(options: {
       path,
       authorization: header,
       valid: header === null ? null : claims !== undefined,
+      body,
     });
     if (path === '/v1/redirect') {
       res.writeHead(302, { location: url.searchParams.get('to') ?? '/' }).end();
@@ -128,6 +137,9 @@ export async function startApiServer(options: {
     withToken: () => requests.filter((r) => r.authorization !== null),
     revokeTokensIssuedBefore(seconds) {
       notBefore = seconds;
+    },
+    revokeToken(token) {
+      revoked.add(token);
     },
     close: () =>
       new Promise<void>((resolve) => {

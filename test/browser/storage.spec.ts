@@ -188,10 +188,11 @@ test('during sign-in only the transaction is in IndexedDB; after the callback no
   );
   expect(transactions?.text ?? '').not.toContain('login:');
 
-  // Nor does the page hold one: not in its URL, its events, or what the worker tells it. (The
-  // user's claims are the ID token's, so they include its nonce, spent by then: the only one.)
+  // Nor does the page hold one: not in its URL, its events, or what the worker tells it (the
+  // user's claims are the ID token's without its protocol claims: no nonce, at_hash or c_hash).
   const user = await page.evaluate(() => (window as unknown as Identity).identity.getUser());
-  expect(user).toMatchObject({ user: { claims: { nonce: secrets.nonce } } });
+  expect(user).toMatchObject({ user: { sub: 'alice' } });
+  expect(Object.keys((user as { user: { claims: object } }).user.claims)).not.toContain('nonce');
   const visible = JSON.stringify({
     url: page.url(),
     user,
@@ -199,8 +200,7 @@ test('during sign-in only the transaction is in IndexedDB; after the callback no
     cookie: await page.evaluate(() => document.cookie),
   });
   for (const [name, value] of Object.entries(secrets)) {
-    if (name !== 'nonce')
-      expect(visible.includes(value), `${name} visible to the page`).toBe(false);
+    expect(visible.includes(value), `${name} visible to the page`).toBe(false);
   }
 });
 

@@ -6,9 +6,13 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, ProtocolError } from '../errors.js';
+import {
+  AuthorizationResponseError,
+  type AuthorizationResponseErrorCode,
+  ConfigurationError,
+  ProtocolError,
+} from '../errors.js';
 import { tryParseUrl } from '../lib/url.js';
-import { AuthorizationResponseError, type AuthorizationResponseErrorCode } from '../errors.js';
 import { absoluteUrl } from './parameters.js';
 
 /** What the callback must match: the transaction saved when the request was made. */

@@ -29,7 +29,10 @@ export interface TokenHandlerConfig {
    * access token itself (`client.getAccessToken(url)`). Empty by default: pages get no token.
    */
   pageTokenUrls?: readonly ApiEntry[];
-  /** Refresh an access token this many seconds before it expires. Default `30`. */
+  /**
+   * Refresh an access token this many seconds before it expires, capped at half the token's
+   * lifetime (so a short-lived token is still used). Default `30`.
+   */
   refreshSkew?: number;
   /** How long a sign-in may take at the provider, in seconds. Default `600`. */
   loginTimeout?: number;

@@ -1,12 +1,12 @@
 /**
- * The test app on http://localhost (a secure context for service workers): a page that creates
- * the identity client, the stand-alone worker, and the worker's configuration script.
+ * The test app (demo/app-server.js) with the test page: it creates the identity client, exposes
+ * it as `window.identity`, and collects events in `window.events`. The worker's configuration
+ * script gives the worker a clock tests can move (`self.__clockOffset`, ms).
  */
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { TokenHandlerConfig } from '../../../sw/config.js';
+import { type AppServer, startAppServer as startServer } from '../../../demo/app-server.js';
 import { BUILD_DIR } from './paths.js';
+
+export type { AppServer };
 
 const PAGE = `<!doctype html>
 <html lang="en">
@@ -32,67 +32,12 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-export interface AppServer {
-  readonly port: number;
-  /** `http://localhost:<port>` */
-  readonly origin: string;
-  /**
-   * The worker configuration served as `identity-model-web.config.js`. `now` may not be set here:
-   * the served script gives the worker a clock that tests can move (`self.__clockOffset`, ms).
-   */
-  config: Omit<TokenHandlerConfig, 'now'> | undefined;
-  /** Requests per path (e.g. how often `/callback` reached the server, bypassing the worker). */
-  readonly hits: Map<string, number>;
-  /** Every request, with its Authorization header and `Sec-Fetch-Mode` (e.g. `navigate`). */
-  readonly requests: { path: string; authorization: string | null; mode: string | null }[];
-  close(): Promise<void>;
-}
-
-/** Starts the app server on a free port (configuration set later, before pages load). */
-export async function startAppServer(): Promise<AppServer> {
-  const hits = new Map<string, number>();
-  const requests: AppServer['requests'] = [];
-  const app: { config: AppServer['config'] } = { config: undefined };
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const header = (name: string) => (req.headers[name] as string | undefined) ?? null;
-    requests.push({ path, authorization: header('authorization'), mode: header('sec-fetch-mode') });
-    const send = (type: string, body: string, status = 200) => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
-    };
-    if (path === '/client.js') {
-      send('text/javascript', await readFile(`${BUILD_DIR}client.js`, 'utf8'));
-    } else if (path === '/sw.js') {
-      send('text/javascript', await readFile(`${BUILD_DIR}sw.js`, 'utf8'));
-    } else if (path === '/identity-model-web.config.js') {
-      send(
-        'text/javascript',
-        `self.identityModelWebConfig = Object.assign(${JSON.stringify(app.config)}, { now: () => Date.now() + (self.__clockOffset || 0) });`,
-      );
-    } else if (path === '/favicon.ico') {
-      send('text/plain', 'not found', 404);
-    } else {
-      send('text/html', PAGE);
-    }
+/** Starts the test app on a free port (configuration set later, before pages load). */
+export function startAppServer(): Promise<AppServer> {
+  return startServer({
+    page: PAGE,
+    buildDir: BUILD_DIR,
+    configScript: (config) =>
+      `self.identityModelWebConfig = Object.assign(${JSON.stringify(config)}, { now: () => Date.now() + (self.__clockOffset || 0) });`,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  return {
-    port,
-    origin: `http://localhost:${port}`,
-    get config() {
-      return app.config;
-    },
-    set config(value) {
-      app.config = value;
-    },
-    hits,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
 }

@@ -1,0 +1,92 @@
+/**
+ * The app server: serves a page, the page client (`/client.js`), the stand-alone worker
+ * (`/sw.js`) and the worker's configuration script (`/identity-model-web.config.js`) on
+ * http://localhost (a secure context for service workers). Shared by the browser demo and the
+ * browser tests.
+ */
+import { readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+
+/**
+ * @typedef {import('../sw/config.js').TokenHandlerConfig} TokenHandlerConfig
+ */
+
+/**
+ * @typedef {object} AppServerOptions
+ * @property {string} page HTML answered for every path that is not one of the scripts.
+ * @property {string} buildDir Folder (ending in `/`) holding `client.js` and `sw.js` (see build.js).
+ * @property {(config: Omit<TokenHandlerConfig, 'now'> | undefined) => string} [configScript]
+ *   The configuration script's text. Default: `self.identityModelWebConfig = <config as JSON>;`.
+ * @property {number} [port] Default: a free port.
+ */
+
+/**
+ * @typedef {object} AppServer
+ * @property {number} port
+ * @property {string} origin `http://localhost:<port>`
+ * @property {Omit<TokenHandlerConfig, 'now'> | undefined} config The worker configuration, set
+ *   before pages load.
+ * @property {Map<string, number>} hits Requests per path (e.g. how often `/callback` reached the
+ *   server, bypassing the worker).
+ * @property {{ path: string, authorization: string | null, mode: string | null }[]} requests
+ *   Every request, with its Authorization header and `Sec-Fetch-Mode` (e.g. `navigate`).
+ * @property {() => Promise<void>} close
+ */
+
+/**
+ * Starts the app server on 127.0.0.1 (reached as `localhost`).
+ * @param {AppServerOptions} options
+ * @returns {Promise<AppServer>}
+ */
+export async function startAppServer(options) {
+  /** @type {Map<string, number>} */
+  const hits = new Map();
+  /** @type {AppServer['requests']} */
+  const requests = [];
+  /** @type {{ config: AppServer['config'] }} */
+  const app = { config: undefined };
+  const configScript =
+    options.configScript ??
+    ((config) => `self.identityModelWebConfig = ${JSON.stringify(config)};`);
+  const server = createServer(async (req, res) => {
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    hits.set(path, (hits.get(path) ?? 0) + 1);
+    /** @param {string} name */
+    const header = (name) => /** @type {string | undefined} */ (req.headers[name]) ?? null;
+    requests.push({ path, authorization: header('authorization'), mode: header('sec-fetch-mode') });
+    /** @param {string} type @param {string} body @param {number} [status] */
+    const send = (type, body, status = 200) => {
+      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
+    };
+    if (path === '/client.js' || path === '/sw.js') {
+      send('text/javascript', await readFile(`${options.buildDir}${path.slice(1)}`, 'utf8'));
+    } else if (path === '/identity-model-web.config.js') {
+      send('text/javascript', configScript(app.config));
+    } else if (path === '/favicon.ico') {
+      send('text/plain', 'not found', 404);
+    } else {
+      send('text/html', options.page);
+    }
+  });
+  await new Promise((resolve) =>
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve(undefined)),
+  );
+  const { port } = /** @type {import('node:net').AddressInfo} */ (server.address());
+  return {
+    port,
+    origin: `http://localhost:${port}`,
+    get config() {
+      return app.config;
+    },
+    set config(value) {
+      app.config = value;
+    },
+    hits,
+    requests,
+    close: () =>
+      new Promise((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve(undefined));
+      }),
+  };
+}

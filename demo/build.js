@@ -1,0 +1,39 @@
+/**
+ * Builds what a browser loads, from the current sources: the page client (with workbox-window)
+ * as one ES module (`client.js`), and the stand-alone service worker as one classic script
+ * (`sw.js`). Used by the browser demo and the browser tests.
+ */
+import { build } from 'vite';
+
+const root = new URL('../', import.meta.url).pathname;
+
+/**
+ * @param {string} outDir Folder ending in `/`; emptied first.
+ * @param {{ minify?: boolean }} [options]
+ */
+export async function buildBrowserBundles(outDir, options = {}) {
+  /** @param {Record<string, unknown>} lib @param {boolean} empty */
+  const bundle = (lib, empty) =>
+    build({
+      configFile: false,
+      root,
+      logLevel: 'error',
+      build: {
+        outDir,
+        emptyOutDir: empty,
+        minify: options.minify ?? false,
+        sourcemap: 'inline',
+        lib: /** @type {any} */ (lib),
+      },
+    });
+  await bundle({ entry: 'src/index.ts', formats: ['es'], fileName: () => 'client.js' }, true);
+  await bundle(
+    {
+      entry: 'sw/standalone.ts',
+      formats: ['iife'],
+      name: 'identityModelWebWorker',
+      fileName: () => 'sw.js',
+    },
+    false,
+  );
+}

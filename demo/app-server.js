@@ -15,6 +15,8 @@ import { createServer } from 'node:http';
  * @typedef {object} AppServerOptions
  * @property {string} page HTML answered for every path that is not one of the scripts.
  * @property {string} buildDir Folder (ending in `/`) holding `client.js` and `sw.js` (see build.js).
+ * @property {Record<string, string>} [scripts] More scripts: URL path → file.
+ * @property {string[]} [notFound] Paths answered 404 (e.g. a route only a worker answers).
  * @property {(config: Omit<TokenHandlerConfig, 'now'> | undefined) => string} [configScript]
  *   The configuration script's text. Default: `self.identityModelWebConfig = <config as JSON>;`.
  * @property {number} [port] Default: a free port.
@@ -26,6 +28,7 @@ import { createServer } from 'node:http';
  * @property {string} origin `http://localhost:<port>`
  * @property {Omit<TokenHandlerConfig, 'now'> | undefined} config The worker configuration, set
  *   before pages load.
+ * @property {string} page The page's HTML (replaceable, like `config`).
  * @property {Map<string, number>} hits Requests per path (e.g. how often `/callback` reached the
  *   server, bypassing the worker).
  * @property {{ path: string, authorization: string | null, mode: string | null }[]} requests
@@ -43,11 +46,17 @@ export async function startAppServer(options) {
   const hits = new Map();
   /** @type {AppServer['requests']} */
   const requests = [];
-  /** @type {{ config: AppServer['config'] }} */
-  const app = { config: undefined };
+  /** @type {{ config: AppServer['config'], page: string }} */
+  const app = { config: undefined, page: options.page };
   const configScript =
     options.configScript ??
     ((config) => `self.identityModelWebConfig = ${JSON.stringify(config)};`);
+  /** @type {Record<string, string>} */
+  const scripts = {
+    '/client.js': `${options.buildDir}client.js`,
+    '/sw.js': `${options.buildDir}sw.js`,
+    ...options.scripts,
+  };
   const server = createServer(async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     hits.set(path, (hits.get(path) ?? 0) + 1);
@@ -58,14 +67,15 @@ export async function startAppServer(options) {
     const send = (type, body, status = 200) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
     };
-    if (path === '/client.js' || path === '/sw.js') {
-      send('text/javascript', await readFile(`${options.buildDir}${path.slice(1)}`, 'utf8'));
+    const script = scripts[path];
+    if (script !== undefined) {
+      send('text/javascript', await readFile(script, 'utf8'));
     } else if (path === '/identity-model-web.config.js') {
       send('text/javascript', configScript(app.config));
-    } else if (path === '/favicon.ico') {
+    } else if (path === '/favicon.ico' || options.notFound?.includes(path)) {
       send('text/plain', 'not found', 404);
     } else {
-      send('text/html', options.page);
+      send('text/html', app.page);
     }
   });
   await new Promise((resolve) =>
@@ -80,6 +90,12 @@ export async function startAppServer(options) {
     },
     set config(value) {
       app.config = value;
+    },
+    get page() {
+      return app.page;
+    },
+    set page(value) {
+      app.page = value;
     },
     hits,
     requests,

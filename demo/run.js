@@ -71,6 +71,7 @@ try {
     },
   });
   console.log('\nAll four examples ran against the local provider.');
+  console.log('The browser demo (service worker, sign-in, API calls): npm run demo:app');
 } finally {
   await op.close();
 }

@@ -32,12 +32,16 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
+/** The worker configuration script of the test apps: the worker's clock is `Date.now() + self.__clockOffset`. */
+export function clockConfigScript(config: AppServer['config']): string {
+  return `self.identityModelWebConfig = Object.assign(${JSON.stringify(config)}, { now: () => Date.now() + (self.__clockOffset || 0) });`;
+}
+
 /** Starts the test app on a free port (configuration set later, before pages load). */
 export function startAppServer(): Promise<AppServer> {
   return startServer({
     page: PAGE,
     buildDir: BUILD_DIR,
-    configScript: (config) =>
-      `self.identityModelWebConfig = Object.assign(${JSON.stringify(config)}, { now: () => Date.now() + (self.__clockOffset || 0) });`,
+    configScript: clockConfigScript,
   });
 }

@@ -3,10 +3,8 @@
  * which imports the library's `./sw` entry) instead of the stand-alone one. It has the
  * {@link AppServer} shape, so env.ts's helpers (`openApp`, `signIn`) drive it unchanged.
  */
-import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import type { AppServer } from './app-server.js';
+import { startAppServer as startServer } from '../../../demo/app-server.js';
+import { type AppServer, clockConfigScript } from './app-server.js';
 import { type Env, startEnv } from './env.js';
 import { BUILD_DIR } from './paths.js';
 
@@ -36,55 +34,15 @@ const PAGE = `<!doctype html>
 </body>
 </html>`;
 
-async function startComposedAppServer(): Promise<AppServer> {
-  const hits = new Map<string, number>();
-  // Same shape as app-server.ts's record of requests.
-  const requests: { path: string; authorization: string | null; mode: string | null }[] = [];
-  let config: AppServer['config'];
-  const server = createServer(async (req, res) => {
-    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
-    hits.set(path, (hits.get(path) ?? 0) + 1);
-    const header = (name: string) => (req.headers[name] as string | undefined) ?? null;
-    requests.push({ path, authorization: header('authorization'), mode: header('sec-fetch-mode') });
-    const send = (type: string, body: string, status = 200) => {
-      res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
-    };
-    if (path === '/client.js') {
-      send('text/javascript', await readFile(`${BUILD_DIR}client.js`, 'utf8'));
-    } else if (path === COMPOSED_WORKER) {
-      send('text/javascript', await readFile(`${BUILD_DIR}apps/composed-sw.js`, 'utf8'));
-    } else if (path === '/identity-model-web.config.js') {
-      send(
-        'text/javascript',
-        `self.identityModelWebConfig = Object.assign(${JSON.stringify(config)}, { now: () => Date.now() + (self.__clockOffset || 0) });`,
-      );
-    } else if (path === '/hello' || path === '/favicon.ico') {
-      // Only the app's worker answers /hello: reaching the server means it did not.
-      send('text/plain', 'not found', 404);
-    } else {
-      send('text/html', PAGE);
-    }
+function startComposedAppServer(): Promise<AppServer> {
+  return startServer({
+    page: PAGE,
+    buildDir: BUILD_DIR,
+    scripts: { [COMPOSED_WORKER]: `${BUILD_DIR}apps/composed-sw.js` },
+    // Only the app's worker answers /hello: reaching the server means it did not.
+    notFound: ['/hello'],
+    configScript: clockConfigScript,
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const composed = {
-    port,
-    origin: `http://localhost:${port}`,
-    get config() {
-      return config;
-    },
-    set config(value) {
-      config = value;
-    },
-    hits,
-    requests,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
-  return composed;
 }
 
 /**

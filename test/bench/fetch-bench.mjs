@@ -3,13 +3,17 @@
  *
  * Contenders, each on its own origin (fetch-world.mjs): `ours` (the built stand-alone worker,
  * signed in through the real provider), `pass` (a hand-written worker that copies the headers,
- * sets a fixed `Authorization` and forwards), `peer` (@axa-fr/oidc-client-service-worker,
- * signed in through the same provider by @axa-fr/oidc-client), `none` (no worker; the page sets
- * the header). `pass` and `none` send the very token `ours` attaches.
+ * sets a fixed `Authorization` and forwards), `pass2` (the same on another origin: a control
+ * that shows how far apart two identical workers measure in this run), `peer`
+ * (@axa-fr/oidc-client-service-worker, signed in through the same provider by
+ * @axa-fr/oidc-client), `none` (no worker; the page sets the header). `pass`, `pass2` and `none`
+ * send the very token `ours` attaches.
  *
  * - Warm: after a warm-up round each, `rounds` rounds of `fetches` sequential same-page GETs to
  *   the allowlisted API per contender, the contenders interleaved and their order rotated each
  *   round. Each sample: `performance.now()` around `await fetch(url)` plus reading the body.
+ *   Inside each worker, a probe also times its own work: from the `fetch` event to its call of
+ *   `fetch()` (`workerUs`, median, microseconds).
  *   Short rounds keep the contenders side by side in time, so load from other processes on this
  *   2-core machine falls on all of them alike.
  * - Cold: CDP `ServiceWorker.stopAllWorkers`, then one timed fetch, `pass` and `ours`
@@ -51,11 +55,12 @@ const range = (/** @type {number[]} */ values) =>
   `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
 
 /** @type {Contender[]} */
-const CONTENDERS = ['ours', 'pass', 'peer', 'none'];
+const CONTENDERS = ['ours', 'pass', 'pass2', 'peer', 'none'];
 
 const LABELS = {
   ours: 'identity-model-web worker',
   pass: 'pass-through worker (fixed header)',
+  pass2: 'the same pass-through worker, another origin (control)',
   peer: '@axa-fr/oidc-client-service-worker',
   none: 'no worker (page sets the header)',
 };
@@ -76,6 +81,7 @@ async function preparePages(context, world) {
   const pages = {
     ours: await context.newPage(),
     pass: await context.newPage(),
+    pass2: await context.newPage(),
     peer: await context.newPage(),
     none: await context.newPage(),
   };
@@ -93,6 +99,7 @@ async function preparePages(context, world) {
   const authorization = `Bearer ${token}`;
   world.setFixedHeader(authorization);
   await openPage(pages.pass, world.origins.pass);
+  await openPage(pages.pass2, world.origins.pass2);
   await openPage(pages.none, world.origins.none);
   let peerState = await openPage(pages.peer, world.origins.peer);
   if (peerState !== 'authenticated') {
@@ -124,6 +131,7 @@ async function measureWarm(pages, world, authorization, fetches, rounds) {
       authorization: name === 'none' ? authorization : null,
     });
   for (const name of CONTENDERS) await run(name, -1); // warm-up, not counted
+  await probes(pages, world, true);
   for (let round = 0; round < rounds; round++) {
     for (let k = 0; k < CONTENDERS.length; k++) {
       const name = /** @type {Contender} */ (CONTENDERS[(round + k) % CONTENDERS.length]);
@@ -131,6 +139,31 @@ async function measureWarm(pages, world, authorization, fetches, rounds) {
       out[name]?.samples.push(...times);
       out[name]?.roundMedians.push(median(times));
     }
+  }
+  return out;
+}
+
+/**
+ * The probe of each contender's worker (fetch-world.mjs): ms from its `fetch` event to its own
+ * `fetch()` call, per measured request; emptied with `clear`.
+ * @param {Record<Contender, Page>} pages @param {import('./fetch-world.mjs').World} world
+ * @param {boolean} [clear]
+ */
+async function probes(pages, world, clear = false) {
+  /** @type {Record<string, number[]>} */
+  const out = {};
+  for (const name of CONTENDERS) {
+    const worker = pages[name]
+      .context()
+      .serviceWorkers()
+      .find((candidate) => candidate.url().startsWith(`${world.origins[name]}/`));
+    if (!worker) continue;
+    out[name] = await worker.evaluate((empty) => {
+      const times = /** @type {any} */ (self).__benchProbe ?? [];
+      const copy = [...times];
+      if (empty) times.length = 0;
+      return copy;
+    }, clear);
   }
   return out;
 }
@@ -189,6 +222,7 @@ export async function runFetchBench(browser, options = {}) {
     const { pages, authorization, peerState } = await preparePages(context, world);
     const isolated = await pages.none.evaluate(() => crossOriginIsolated);
     const warm = await measureWarm(pages, world, authorization, fetches, rounds);
+    const inWorker = await probes(pages, world);
 
     // Which requests carried a token, and whether the provider signed it for the API.
     const jwks = createRemoteJWKSet(new URL(`${world.op.issuer}/jwks`));
@@ -218,6 +252,7 @@ export async function runFetchBench(browser, options = {}) {
         p90Ms: ms(quantile(samples, 0.9)),
         vsPassThrough: ratio(warmMedian(name), warmMedian('pass')),
         vsNoWorker: ratio(warmMedian(name), warmMedian('none')),
+        workerUs: inWorker[name]?.length ? Math.round(median(inWorker[name]) * 1000) : '',
         roundRatioToPass: `${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)}`,
         withToken: await tokens(name),
       });
@@ -267,6 +302,7 @@ export async function runFetchBench(browser, options = {}) {
       load: `load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`,
       budget: {
         warm: ratio(warmMedian('ours'), warmMedian('pass')),
+        control: ratio(warmMedian('pass2'), warmMedian('pass')),
         cold: ratio(coldOurs, coldPass),
         coldMetadataRequests: metadata,
       },

@@ -87,19 +87,29 @@ export async function signIn(page, origin, trigger) {
  */
 export async function workerStopper(context, page) {
   const cdp = await context.newCDPSession(page);
-  /** @type {Map<string, string>} */
-  const running = new Map();
-  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions }) => {
-    for (const version of versions) running.set(version.versionId, version.runningStatus);
+  /** @type {Map<string, { scriptURL: string, status: string, runningStatus: string }>} */
+  const versions = new Map();
+  cdp.on('ServiceWorker.workerVersionUpdated', ({ versions: updated }) => {
+    for (const version of updated) versions.set(version.versionId, version);
   });
+  // Redundant versions (replaced, unregistered) are gone whatever CDP last said of them.
+  const running = () =>
+    [...versions.values()].filter(
+      (version) => version.status !== 'redundant' && version.runningStatus !== 'stopped',
+    );
   await cdp.send('ServiceWorker.enable');
   return {
     /** Stops them all and waits until CDP reports every version stopped, then 250 ms more. */
     async stopAll() {
       await cdp.send('ServiceWorker.stopAllWorkers');
-      const deadline = Date.now() + 10_000;
-      while ([...running.values()].some((status) => status !== 'stopped')) {
-        if (Date.now() > deadline) throw new Error('service workers did not stop');
+      const deadline = Date.now() + 15_000;
+      for (let tick = 1; running().length > 0; tick++) {
+        // A worker woken again meanwhile (a page's message) is stopped again.
+        if (tick % 100 === 0) await cdp.send('ServiceWorker.stopAllWorkers');
+        if (Date.now() > deadline) {
+          const left = running().map((v) => `${v.scriptURL} ${v.status} ${v.runningStatus}`);
+          throw new Error(`service workers did not stop: ${left.join(', ')}`);
+        }
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
       // Let the browser settle (process teardown) before the timed fetch.

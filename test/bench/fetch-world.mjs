@@ -5,10 +5,12 @@
  * - `ours`: the built stand-alone worker (dist/identity-model-web-sw.js) and page client
  *   (dist/index.js), as an app ships them;
  * - `pass`: a hand-written worker that sets a fixed `Authorization` header and nothing else;
+ * - `pass2`: the same worker on another origin, a control: how far apart two identical workers
+ *   measure in this run;
  * - `peer`: @axa-fr/oidc-client with its OidcServiceWorker.js and OidcTrustedDomains.js;
  * - `none`: no worker (the page sets the same header itself).
- * Pages are cross-origin isolated (COOP + COEP) so that `performance.now()` is precise to a few
- * microseconds rather than 100 µs.
+ * Pages and workers are cross-origin isolated (COOP + COEP) so that `performance.now()` is precise
+ * to a few microseconds rather than 100 µs.
  */
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -18,6 +20,8 @@ import { DEFAULT_API_RESOURCE, startProvider } from '../../demo/provider.js';
 
 const require = createRequire(import.meta.url);
 const DIST = new URL('../../dist/', import.meta.url).pathname;
+/** The stand-alone worker as shipped, or another build of it (`BENCH_SW`) to compare a change. */
+const OUR_WORKER = process.env.BENCH_SW ?? join(DIST, 'identity-model-web-sw.js');
 const WORKBOX_WINDOW = join(
   dirname(require.resolve('workbox-window/package.json')),
   'build/workbox-window.prod.mjs',
@@ -28,10 +32,33 @@ const PEER_CLIENT = join(
   'dist/index.js',
 );
 
+/**
+ * Prepended to each worker's first script, before the worker adds its listeners: the time from
+ * the start of a `fetch` event for `/v1/bench` to the worker's call of `fetch()` (its own work
+ * before the network), in ms, kept in `self.__benchProbe`. The same wrapper in every worker.
+ */
+const PROBE = `(() => {
+  const add = self.addEventListener.bind(self);
+  const original = self.fetch.bind(self);
+  const times = (self.__benchProbe = []);
+  let start = 0;
+  self.fetch = (...args) => {
+    if (start) times.push(performance.now() - start);
+    start = 0;
+    return original(...args);
+  };
+  self.addEventListener = (type, listener, options) =>
+    add(type, type !== 'fetch' ? listener : (event) => {
+      start = event.request.url.includes('/v1/bench') ? performance.now() : 0;
+      return listener(event);
+    }, options);
+})();
+`;
+
 /** The host the API answers on (mapped to 127.0.0.1 in Chromium). */
 export const API_HOST = 'api.test.com';
 
-/** @typedef {'ours' | 'pass' | 'peer' | 'none'} Contender */
+/** @typedef {'ours' | 'pass' | 'pass2' | 'peer' | 'none'} Contender */
 
 /**
  * @typedef {object} ApiStats
@@ -131,13 +158,14 @@ export async function startWorld() {
   const handlers = {};
   /** @type {Record<string, { port: number, server: import('node:http').Server }>} */
   const servers = {};
-  for (const name of ['ours', 'pass', 'peer', 'none']) {
+  for (const name of ['ours', 'pass', 'pass2', 'peer', 'none']) {
     servers[name] = await listen((req, res) => handlers[name]?.(req, res));
   }
   /** @type {Record<Contender, string>} */
   const origins = {
     ours: `http://localhost:${servers.ours?.port}`,
     pass: `http://localhost:${servers.pass?.port}`,
+    pass2: `http://localhost:${servers.pass2?.port}`,
     peer: `http://localhost:${servers.peer?.port}`,
     none: `http://localhost:${servers.none?.port}`,
   };
@@ -163,8 +191,7 @@ export async function startWorld() {
     const chunk = /^\/dist\/([\w-]+\.js)$/.exec(path)?.[1];
     if (chunk) return void send(res, js, await readFile(join(DIST, chunk)));
     if (path === '/workbox-window.mjs') return void send(res, js, await readFile(WORKBOX_WINDOW));
-    if (path === '/sw.js')
-      return void send(res, js, await readFile(join(DIST, 'identity-model-web-sw.js')));
+    if (path === '/sw.js') return void send(res, js, await readFile(OUR_WORKER));
     if (path === '/identity-model-web.config.js') {
       const config = {
         issuer: op.issuer,
@@ -174,7 +201,7 @@ export async function startWorld() {
         scope: 'openid profile email api:read',
         apis: [{ url: apiBase, resource: DEFAULT_API_RESOURCE }],
       };
-      return void send(res, js, `self.identityModelWebConfig = ${JSON.stringify(config)};`);
+      return void send(res, js, `${PROBE}self.identityModelWebConfig = ${JSON.stringify(config)};`);
     }
     send(
       res,
@@ -197,7 +224,7 @@ export async function startWorld() {
       return void send(
         res,
         js,
-        `const API = ${JSON.stringify(apiBase)};
+        `${PROBE}const API = ${JSON.stringify(apiBase)};
 const AUTHORIZATION = ${JSON.stringify(fixedHeader)};
 self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -223,7 +250,11 @@ self.addEventListener('fetch', (event) => {
     if (path === '/OidcServiceWorker.js') return void send(res, js, await readFile(PEER_WORKER));
     if (path === '/OidcTrustedDomains.js') {
       const domains = { oidcDomains: [op.issuer], accessTokenDomains: [apiBase] };
-      return void send(res, js, `const trustedDomains = { default: ${JSON.stringify(domains)} };`);
+      return void send(
+        res,
+        js,
+        `${PROBE}const trustedDomains = { default: ${JSON.stringify(domains)} };`,
+      );
     }
     send(
       res,
@@ -256,6 +287,8 @@ self.addEventListener('fetch', (event) => {
       ),
     );
   };
+
+  handlers.pass2 = handlers.pass;
 
   handlers.none = (_req, res) => send(res, html, page('', ''));
 

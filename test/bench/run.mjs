@@ -10,7 +10,8 @@
  * discovery/JWKS request.
  *
  * Environment: BENCH_TOKENS, BENCH_ROUNDS (validation); BENCH_FETCHES (per round),
- * BENCH_FETCH_ROUNDS, BENCH_COLD (fetch); BENCH_ONLY=validation|fetch runs one part.
+ * BENCH_FETCH_ROUNDS, BENCH_COLD (fetch); BENCH_ONLY=validation|fetch runs one part;
+ * BENCH_SW=path serves another build of the stand-alone worker as ours (to compare a change).
  */
 import { chromium } from '@playwright/test';
 import * as core from 'identity-model-web/core';
@@ -86,12 +87,16 @@ async function fetchInChromium(/** @type {import('@playwright/test').Browser} */
     `Service worker cold start (CDP ServiceWorker.stopAllWorkers, then one fetch; ${cold} times each)`,
     result.cold,
   );
-  const { warm, cold: coldRatio, coldMetadataRequests: metadata } = result.budget;
+  const { warm, control, cold: coldRatio, coldMetadataRequests: metadata } = result.budget;
   const verdict = (/** @type {boolean} */ ok) => (ok ? 'holds' : 'MISSED');
+  // Two identical workers measure this far apart in this run: a miss by less is not a finding.
+  const noise = Math.abs(control - 1);
+  const warmVerdict =
+    warm <= 1.05 ? 'holds' : warm <= 1.05 + noise ? "MISSED, within this run's noise" : 'MISSED';
   console.log(
     [
       '\nBudgets (DESIGN.md §4):',
-      `- fetch through the worker: ${warm} × pass-through (≤ 1.05: ${verdict(warm <= 1.05)})`,
+      `- fetch through the worker: ${warm} × pass-through (≤ 1.05: ${warmVerdict}; control, the same pass-through worker on another origin: ${control} ×)`,
       `- first fetch after a stop: ${coldRatio} × pass-through (≤ ~1.5: ${verdict(coldRatio <= 1.5)})`,
       `- discovery/JWKS requests from the stop to the first authorized fetch: ${metadata} (0: ${verdict(metadata === 0)})`,
     ].join('\n'),

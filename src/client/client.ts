@@ -6,7 +6,7 @@
  * @module
  */
 
-import { Workbox } from 'workbox-window';
+import { Workbox } from 'workbox-window/build/workbox-window.prod.mjs';
 import { WorkerError } from '../core/errors.js';
 import {
   type EventEnvelope,

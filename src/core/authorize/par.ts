@@ -10,7 +10,8 @@ import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
 import type { ClientCredentialsOptions } from '../token/client-auth.js';
 import { callEndpoint } from '../token/grant.js';
-import { type EndpointFailure, rawJson } from '../token/response.js';
+import { readOAuthJson } from '../token/oauth-response.js';
+import type { EndpointFailure } from '../token/response.js';
 import { assertSecureEndpoint, type EndpointOptions } from '../token/transport.js';
 import { type AuthorizeParameters, authorizeParameters } from './parameters.js';
 import { parseFrontChannelEndpoint, withParameters } from './url.js';
@@ -106,10 +107,9 @@ export async function pushAuthorizationRequest(
       assertSecureEndpoint(authorization, 'authorizationEndpoint', request.requireHttps);
       return oauth.pushedAuthorizationRequest(as, client, auth, params, options);
     },
-    process: (as, client, response) =>
-      oauth.processPushedAuthorizationResponse(as, client, response),
+    // The answer is read by the library (RFC 9126 §2.2: 201 and a JSON object; §2.3 errors).
     finish: (response, url) => {
-      const raw = rawJson(response, url);
+      const raw = readOAuthJson(response, url, 201);
       const { request_uri: requestUri, expires_in: expiresIn } = raw;
       if (typeof requestUri !== 'string' || requestUri === '') {
         throw invalid(url, response.status, '"request_uri" is missing');

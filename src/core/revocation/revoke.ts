@@ -8,6 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
 import type { ClientCredentialsOptions } from '../token/client-auth.js';
 import { callEndpoint, grantForm } from '../token/grant.js';
+import { failureOf } from '../token/oauth-response.js';
 import type { EndpointFailure } from '../token/response.js';
 import type { EndpointOptions } from '../token/transport.js';
 
@@ -77,7 +78,10 @@ export async function revokeToken(
     successFields: [],
     send: (as, client, auth, options) =>
       oauth.revocationRequest(as, client, auth, token, { ...options, additionalParameters: form }),
-    process: (_as, _client, response) => oauth.processRevocationResponse(response),
-    finish: (response) => ({ isSuccessful: true as const, httpStatus: response.status }),
+    // RFC 7009 §2.2: any 200 is success, whatever its body; §2.2.1: errors as RFC 6749 §5.2.
+    finish: (response, url) => {
+      if (response.status !== 200) throw failureOf(response, url);
+      return { isSuccessful: true as const, httpStatus: response.status };
+    },
   });
 }

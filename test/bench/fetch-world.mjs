@@ -207,7 +207,8 @@ export async function startWorld() {
       res,
       html,
       page(
-        '<script type="importmap">{"imports":{"workbox-window":"/workbox-window.mjs"}}</script>',
+        // The package imports workbox-window's ES module build by its path in the package.
+        '<script type="importmap">{"imports":{"workbox-window/build/workbox-window.prod.mjs":"/workbox-window.mjs"}}</script>',
         `
   const { createIdentityClient } = await import('/dist/index.js');
   const identity = createIdentityClient({ serviceWorker: '/sw.js', timeout: 15000 });

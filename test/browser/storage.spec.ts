@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import type { BrowserContext, Page } from '@playwright/test';
 import { type Env, expect, openApp, signIn, startEnv, stopEnv, test } from './harness/env.js';
+import { submitLogin } from './harness/provider-pages.js';
 import { type ProviderTap, tapProvider } from './harness/provider-record.js';
 import {
   dumpStorage,
@@ -67,17 +68,7 @@ type CookiesOf = { cookies: Awaited<ReturnType<BrowserContext['cookies']>> };
 
 /** Goes through the provider's dev login and consent, back to the app. */
 async function finishSignIn(page: Page): Promise<void> {
-  await page.locator('input[name=login]').fill('alice');
-  await page.locator('input[name=password]').fill('any');
-  await page.locator('button[type=submit]').click();
-  await page.waitForURL(
-    (url) => url.origin === env.app.origin || url.pathname.includes('/interaction/'),
-  );
-  if (page.url().includes('/interaction/')) {
-    await page.locator('button[type=submit]', { hasText: /continue/i }).click();
-  }
-  await page.waitForURL((url) => url.origin === env.app.origin && url.pathname !== '/callback');
-  await expect(page.locator('body[data-ready=true]')).toBeAttached({ timeout: 15_000 });
+  await submitLogin(page, env, 'alice');
 }
 
 /** Scans the app (in `page`, the tab that signed in), the provider and the API (in a new tab). */

@@ -6,6 +6,7 @@ import { test as base, expect, type Page } from '@playwright/test';
 import { DEFAULT_API_RESOURCE, type DemoProvider, startProvider } from '../../../demo/provider.js';
 import { type ApiServer, startApiServer } from './api-server.js';
 import { type AppServer, startAppServer } from './app-server.js';
+import { goToProvider, submitLogin } from './provider-pages.js';
 
 export interface Env {
   op: DemoProvider;
@@ -60,22 +61,8 @@ export async function openApp(page: Page, env: Env, path = '/'): Promise<void> {
  */
 export async function signIn(page: Page, env: Env, login = 'alice'): Promise<void> {
   await openApp(page, env);
-  await Promise.all([
-    page.waitForURL((url) => url.origin === new URL(env.op.issuer).origin),
-    page.evaluate(() =>
-      (window as unknown as { identity: { login(): Promise<void> } }).identity.login(),
-    ),
-  ]);
-  await page.locator('input[name=login]').fill(login);
-  await page.locator('input[name=password]').fill('any');
-  await page.locator('button[type=submit]').click();
-  const consent = page.locator('button[type=submit]', { hasText: /continue/i });
-  await page.waitForURL(
-    (url) => url.origin === env.app.origin || url.pathname.includes('/interaction/'),
-  );
-  if (page.url().includes('/interaction/')) await consent.click();
-  await page.waitForURL((url) => url.origin === env.app.origin && url.pathname !== '/callback');
-  await expect(page.locator('body[data-ready=true]')).toBeAttached({ timeout: 15_000 });
+  await goToProvider(page, env);
+  await submitLogin(page, env, login);
 }
 
 /** A test with a fresh world per file (`test.describe.configure({ mode: 'serial' })` is not needed). */

@@ -99,25 +99,8 @@ export function getUser(page: Page): Promise<UserState> {
   return page.evaluate(() => (window as unknown as PageGlobals).identity.getUser());
 }
 
-/** The worker events `page` received so far. */
-export function pageEvents(page: Page): Promise<WorkerEvent[]> {
-  return page.evaluate(() => (window as unknown as PageGlobals).events);
-}
-
-/** A fetch from `page`; resolves with the status and the body text. */
-export function call(
-  page: Page,
-  url: string,
-  init: RequestInit = {},
-): Promise<{ status: number; body: string }> {
-  return page.evaluate(
-    async ({ url, init }) => {
-      const response = await fetch(url, init);
-      return { status: response.status, body: await response.text() };
-    },
-    { url, init },
-  );
-}
+// The page helpers live in app-page.ts; these names are kept for the refresh and restart specs.
+export { call, events as pageEvents } from './app-page.js';
 
 /** Fetches every URL of `urls` at once from `page`; resolves when all have answered. */
 export function callMany(

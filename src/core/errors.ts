@@ -34,6 +34,7 @@ export type ErrorCode =
   | 'ERR_CONTENT_TYPE'
   | 'ERR_INVALID_JSON'
   | 'ERR_INVALID_RESPONSE'
+  | 'ERR_HTTPS_REQUIRED'
   // DiscoveryError: the discovery document breaks the spec or the policy
   | 'ERR_DISCOVERY_ISSUER_MISMATCH'
   | 'ERR_DISCOVERY_HTTPS_REQUIRED'
@@ -121,6 +122,7 @@ export type HttpErrorCode = Extract<
   | 'ERR_CONTENT_TYPE'
   | 'ERR_INVALID_JSON'
   | 'ERR_INVALID_RESPONSE'
+  | 'ERR_HTTPS_REQUIRED'
 >;
 
 /** Extra facts carried by an {@link HttpError}. */
@@ -135,7 +137,9 @@ export interface HttpErrorOptions extends IdentityModelErrorOptions {
  * A transport failure or a response the library refuses to read: timeout, abort, network error,
  * an unexpected HTTP status, a redirect (never followed), a body over the size cap, a wrong
  * content type, a body that is not JSON, or JSON that breaks the protocol (`ERR_INVALID_RESPONSE`:
- * e.g. a token response without `access_token`, or `expires_in` as a string).
+ * e.g. a token response without `access_token`, or `expires_in` as a string). Also
+ * `ERR_HTTPS_REQUIRED`: an endpoint the library refuses to call at all, `http` off loopback while
+ * `requireHttps` is on (nothing is sent; a policy failure in response objects).
  */
 export class HttpError extends IdentityModelError {
   override name = 'HttpError';

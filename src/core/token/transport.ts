@@ -6,7 +6,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, DiscoveryError } from '../errors.js';
+import { ConfigurationError, HttpError } from '../errors.js';
 import { type HttpOptions, resolveHttpOptions } from '../http/defaults.js';
 import { type HttpResponse, httpRequest } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
@@ -17,7 +17,7 @@ export interface EndpointOptions extends HttpOptions {
   /**
    * Require `https` for the endpoint (`http` on loopback stays allowed). Default `true`.
    * An `http` endpoint on another host gives a failed response with `errorType: 'policy'`
-   * (`ERR_DISCOVERY_HTTPS_REQUIRED`), and nothing is sent.
+   * (`ERR_HTTPS_REQUIRED`), and nothing is sent.
    * Turning it off sends credentials in clear text: for local development only.
    */
   requireHttps?: boolean;
@@ -46,23 +46,17 @@ export function parseEndpoint(value: unknown, path: string): URL {
 }
 
 /**
- * Applies the https rule to a parsed endpoint: throws `DiscoveryError`
- * (`ERR_DISCOVERY_HTTPS_REQUIRED`, a policy failure) for `http` off loopback under `requireHttps`.
+ * Applies the https rule to a parsed endpoint: throws `HttpError` `ERR_HTTPS_REQUIRED` (a policy
+ * failure) for `http` off loopback under `requireHttps`.
  */
 export function assertSecureEndpoint(url: URL, path: string, requireHttps = true): void {
   if (!isSecureEnough(url, requireHttps, true)) {
-    throw new DiscoveryError(
-      'ERR_DISCOVERY_HTTPS_REQUIRED',
+    throw new HttpError(
+      'ERR_HTTPS_REQUIRED',
       `"${path}" must use https, got "${url.origin}${url.pathname}"`,
+      { url: `${url.origin}${url.pathname}` },
     );
   }
-}
-
-/** {@link parseEndpoint} then {@link assertSecureEndpoint}: returns the parsed URL. */
-export function checkEndpoint(value: unknown, path: string, requireHttps = true): URL {
-  const url = parseEndpoint(value, path);
-  assertSecureEndpoint(url, path, requireHttps);
-  return url;
 }
 
 /** A transport for one call; `retry` says which failures may be retried (see {@link RetryMode}). */
@@ -91,7 +85,7 @@ export function oauthTransport(http: HttpOptions, retry: RetryMode): OAuthTransp
           headers: response.headers,
         });
       },
-      // The library applies its own https rule (checkEndpoint) before any request.
+      // The library applies its own https rule (assertSecureEndpoint) before any request.
       [oauth.allowInsecureRequests]: true,
     },
     last: () => last,

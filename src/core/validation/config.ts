@@ -57,6 +57,10 @@ export type ClaimsValidator = (claims: JwtClaims, header: JwtHeader) => void | P
  * How {@link validateToken} validates a JWT. Give either `performDisco: true` (issuer and keys
  * from the provider's discovery document) or a `key`.
  *
+ * Build one config and reuse it: the first validation checks it once and freezes it (with its
+ * `options`, arrays and `discoveryPolicy`), and the caches it enables (prepared keys, discovery
+ * lookups, `verifiedTokenCache`) live with that object. Changing it afterwards throws.
+ *
  * @example
  * ```ts
  * const config: TokenValidationConfig = {
@@ -133,7 +137,10 @@ export interface ResolvedConfig {
   key: JsonWebKey | CryptoKey | undefined;
   audiences: readonly string[] | undefined;
   algorithms: readonly string[] | undefined;
+  /** `config.issuer`, when given (else discovery's issuer is expected). */
   issuers: readonly string[] | undefined;
+  /** `config.allowedIssuers`: accepted besides the expected issuer(s). */
+  allowedIssuers: readonly string[];
   subject: string | undefined;
   nonce: string | undefined;
   authorizedParty: string | undefined;
@@ -195,8 +202,9 @@ const resolvedConfigs = new WeakMap<TokenValidationConfig, ResolvedConfig>();
 
 /**
  * Applies defaults and checks every member, quoting the path of a bad one. The result is
- * remembered per config object, so a config reused across calls is checked once (treat configs
- * as immutable after first use).
+ * remembered per config object, so a config reused across calls is checked once; the config
+ * (with its `options`, its arrays and its `discoveryPolicy`) is frozen then, so a later change
+ * fails loudly instead of being silently ignored.
  */
 export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
   if (typeof config !== 'object' || config === null) throw fail('"config" must be an object');
@@ -253,7 +261,8 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     key: config.key,
     audiences: stringList(config.audience, 'config.audience'),
     algorithms: algorithms as readonly JwsAlgorithm[] | undefined,
-    issuers: issuers || allowed ? [...(issuers ?? []), ...(allowed ?? [])] : undefined,
+    issuers,
+    allowedIssuers: allowed ?? [],
     subject: optionalString(config.subject, 'config.subject'),
     nonce: optionalString(config.nonce, 'config.nonce'),
     authorizedParty: optionalString(config.authorizedParty, 'config.authorizedParty'),
@@ -284,7 +293,24 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
           ),
   };
   resolvedConfigs.set(config, resolved);
+  freezeConfig(config);
   return resolved;
+}
+
+function freezeConfig(config: TokenValidationConfig): void {
+  for (const member of [
+    config.options,
+    config.discoveryPolicy,
+    config.audience,
+    config.algorithms,
+    config.issuer,
+    config.allowedIssuers,
+    config.typ,
+    config.requiredClaims,
+  ]) {
+    if (typeof member === 'object' && member !== null) Object.freeze(member);
+  }
+  Object.freeze(config);
 }
 
 /** `typ` comparison form: lower case, without the optional `application/` prefix (RFC 7515 §4.1.9). */

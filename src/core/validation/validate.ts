@@ -81,19 +81,19 @@ export async function validateJwt(
 ): Promise<ValidatedToken> {
   const resolved = resolveConfig(config);
   const now = resolved.now ?? resolved.cache?.now ?? getDefaultCache().now;
-  let issuers = resolved.issuers;
+  let issuers = expectedIssuers(resolved, undefined);
   let token = resolved.verified?.get(jwt, now());
   if (token) {
-    if (resolved.performDisco && !issuers) {
+    if (resolved.performDisco && !resolved.issuers) {
       const discovery = handlesFor(resolved, discoAddress).discovery;
-      issuers = [(discovery.peek() ?? (await discovery.get())).issuer];
+      issuers = expectedIssuers(resolved, (discovery.peek() ?? (await discovery.get())).issuer);
     }
   } else {
     token = decodeJws(jwt, resolved.maxTokenSize);
     if (resolved.performDisco) {
       const handles = handlesFor(resolved, discoAddress);
       const disco = handles.discovery.peek() ?? (await handles.discovery.get());
-      issuers ??= [disco.issuer];
+      if (!resolved.issuers) issuers = expectedIssuers(resolved, disco.issuer);
       const alg = checkHeader(token.header, allowedForDiscovery(resolved, disco), resolved.typ);
       const jwksUri = disco.jwksUri;
       if (jwksUri === undefined) {
@@ -127,6 +127,33 @@ export async function validateJwt(
     }
   }
   return { claims: token.payload, header: token.header };
+}
+
+// Per configuration: the issuer list for each discovered issuer, built once.
+const issuerLists = new WeakMap<ResolvedConfig, Map<string, readonly string[]>>();
+
+/**
+ * The issuers `iss` may name: `config.issuer` (else the discovered issuer, when known) plus
+ * `config.allowedIssuers`. `undefined` when none is known (then `iss` is not checked).
+ */
+function expectedIssuers(
+  config: ResolvedConfig,
+  discovered: string | undefined,
+): readonly string[] | undefined {
+  const base = config.issuers ?? (discovered === undefined ? undefined : [discovered]);
+  if (config.allowedIssuers.length === 0) return base;
+  const key = config.issuers ? '' : (discovered ?? '');
+  let lists = issuerLists.get(config);
+  if (!lists) {
+    lists = new Map();
+    issuerLists.set(config, lists);
+  }
+  let list = lists.get(key);
+  if (!list) {
+    list = [...(base ?? []), ...config.allowedIssuers];
+    lists.set(key, list);
+  }
+  return list;
 }
 
 const discoveryAllowlists = new WeakMap<object, readonly string[]>();

@@ -9,7 +9,7 @@ import {
   createCodeChallenge,
   prepareAuthorization,
 } from '../../../src/core/authorize/index.js';
-import { ConfigurationError, DiscoveryError } from '../../../src/core/errors.js';
+import { ConfigurationError, HttpError } from '../../../src/core/errors.js';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
 
@@ -139,11 +139,11 @@ describe('createAuthorizeUrl: parameters', () => {
   it('accepts http on loopback, and http elsewhere only with requireHttps: false', () => {
     expect(build({ address: 'http://localhost:3000/auth' }).host).toBe('localhost:3000');
     expect(build({ address: 'http://127.0.0.1:3000/auth' }).host).toBe('127.0.0.1:3000');
-    expect(() => build({ address: 'http://op.example/auth' })).toThrow(DiscoveryError);
+    expect(() => build({ address: 'http://op.example/auth' })).toThrow(HttpError);
     try {
       build({ address: 'http://op.example/auth' });
     } catch (error) {
-      expect((error as DiscoveryError).code).toBe('ERR_DISCOVERY_HTTPS_REQUIRED');
+      expect((error as HttpError).code).toBe('ERR_HTTPS_REQUIRED');
     }
     expect(build({ address: 'http://op.example/auth', requireHttps: false }).protocol).toBe(
       'http:',

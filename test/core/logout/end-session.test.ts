@@ -3,7 +3,7 @@
  * endpoint's own query, and refused arguments.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError, DiscoveryError } from '../../../src/core/errors.js';
+import { ConfigurationError, HttpError } from '../../../src/core/errors.js';
 import {
   createEndSessionUrl,
   type EndSessionUrlRequest,
@@ -114,7 +114,7 @@ describe('createEndSessionUrl', () => {
 
   it('applies the https rule to the endpoint (loopback http allowed)', () => {
     expect(build({ address: 'http://localhost:3000/session/end' }).host).toBe('localhost:3000');
-    expect(() => build({ address: 'http://op.example/session/end' })).toThrow(DiscoveryError);
+    expect(() => build({ address: 'http://op.example/session/end' })).toThrow(HttpError);
     expect(build({ address: 'http://op.example/session/end', requireHttps: false }).protocol).toBe(
       'http:',
     );

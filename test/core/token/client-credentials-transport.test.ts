@@ -290,7 +290,7 @@ describe('https rule for the token endpoint', () => {
     const token = failure(
       await requestClientCredentialsToken({ address, ...CLIENT, fetch: fetchSpy }),
     );
-    expect(token.errorCode).toBe('ERR_DISCOVERY_HTTPS_REQUIRED');
+    expect(token.errorCode).toBe('ERR_HTTPS_REQUIRED');
     expect(token.errorType).toBe('policy');
     expect(token.httpStatus).toBeUndefined();
     expect(fetchSpy).not.toHaveBeenCalled();

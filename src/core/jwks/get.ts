@@ -11,6 +11,7 @@ import { maxAgeSeconds } from '../http/cache-control.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { assertOk, isJsonObject, readJsonObject } from '../http/json.js';
 import { httpRequest } from '../http/request.js';
+import { assertSecureEndpoint } from '../lib/endpoint.js';
 import { type FailedResponse, toResponse } from '../lib/response.js';
 import { tryParseUrl } from '../lib/url.js';
 import type { Jwk } from './key.js';
@@ -28,6 +29,11 @@ export interface JwksRequest extends HttpOptions {
   address: string;
   /** Cache to use. Default: the shared cache. `false` always fetches. */
   cache?: MetadataCache | false;
+  /**
+   * Require `https` (`http` stays allowed on loopback). Default `true`; a refused address is a
+   * failed response with `ERR_HTTPS_REQUIRED` (`errorType: 'policy'`), and nothing is fetched.
+   */
+  requireHttps?: boolean;
 }
 
 /** A successful JWKS response. */
@@ -77,10 +83,11 @@ export async function getJwks(request: JwksRequest): Promise<JwksResponse> {
   }, ['keys', 'skipped', 'raw']);
 }
 
-function loaderFor(address: string, options: HttpOptions): CacheLoader<KeySet> {
+function loaderFor(address: string, options: JwksRequest): CacheLoader<KeySet> {
   return {
     defaultTtl: DEFAULT_JWKS_TTL,
     load: async () => {
+      httpsRule(address, options.requireHttps);
       const response = await httpRequest(
         { url: address, headers: { accept: 'application/jwk-set+json, application/json' } },
         { ...options, maxBodySize: options.maxBodySize ?? MAX_JWKS_BODY_SIZE },
@@ -105,6 +112,11 @@ function checkAddress(address: unknown): string {
     throw new ConfigurationError('"address" must be an absolute URL');
   }
   return address;
+}
+
+function httpsRule(address: string, requireHttps: boolean | undefined): void {
+  // As every other endpoint: https, or http on loopback, unless the caller turned it off.
+  assertSecureEndpoint(new URL(address), 'address', requireHttps);
 }
 
 /**

@@ -129,6 +129,7 @@ export async function requestAuthorizationCodeToken(
       resource: request.resource,
     },
     retry: 'never',
+    validatesIdToken: true,
     successFields: CHECKED_TOKEN_FIELDS,
     finish: checkedTokenFinish(check, sentAt),
   });

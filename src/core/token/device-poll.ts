@@ -121,7 +121,7 @@ export async function pollDeviceToken(
     // An injected sleep may ignore the signal.
     if (signal?.aborted) return aborted();
 
-    const response = await requestDeviceToken(poll);
+    const response = await requestDeviceToken({ ...poll, now });
     if (response.isSuccessful) return response;
     if (response.errorType === 'protocol' && response.error === 'authorization_pending') continue;
     if (response.errorType === 'protocol' && response.error === 'slow_down') {

@@ -50,9 +50,10 @@ export function checkDeviceCode(deviceCode: unknown): void {
  * polling) or `slow_down` (keep polling, 5 seconds slower); `expired_token` and `access_denied`
  * end the flow. {@link pollDeviceToken} does all of that for you.
  *
- * On success: `accessToken`, `tokenType`, `expiresIn`, `refreshToken`, `scope`, `raw`. An
- * `idToken` is returned as received and is not validated here: validate it (e.g. with
- * `validateToken`) before trusting its claims.
+ * On success: `accessToken`, `tokenType`, `expiresIn`, `expiresAt`, `refreshToken`, `scope`,
+ * `raw`, and `idTokenClaims`: an ID Token is validated with `idToken` (signature, `iss`, `aud`,
+ * `exp`, `iat`, `at_hash`); one that arrives without `idToken` expectations is refused
+ * (`ERR_JWT_CONFIGURATION`).
  *
  * @example
  * ```ts
@@ -78,6 +79,7 @@ export async function requestDeviceToken(
     grantType: GrantTypes.deviceCode,
     own: { device_code: request.deviceCode },
     retry: 'unprocessed',
+    validatesIdToken: true,
     successFields: CHECKED_TOKEN_FIELDS,
     finish: checkedTokenFinish(check, sentAt),
   });

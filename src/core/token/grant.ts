@@ -7,7 +7,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, HttpError } from '../errors.js';
+import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
 import { type ClientCredentialsOptions, prepareClient } from './client-auth.js';
@@ -49,6 +49,11 @@ export interface GrantSpec<S extends object> {
   tokenTypes?: readonly string[];
   /** The issuer, when known (oauth4webapi uses it in client assertions' default audience). */
   issuer?: string;
+  /**
+   * Whether `finish` validates an ID Token in the response. When not, a response carrying one is
+   * refused (`ERR_JWT_CONFIGURATION`): the library never hands out an ID Token it did not validate.
+   */
+  validatesIdToken?: boolean;
   /** Turns the checked fields into the success object (e.g. after validating the ID token). */
   finish?: (fields: TokenFields, url: string) => S | Promise<S>;
   /** Success-only field names of `S` (getters that throw on a failed response). */
@@ -185,6 +190,11 @@ export async function requestGrant<S extends object = TokenSuccess>(
           'ERR_INVALID_RESPONSE',
           `Invalid token response from ${url}: token_type "${fields.tokenType}" is not supported`,
           { url, status: response.status },
+        );
+      }
+      if (fields.idToken !== undefined && !spec.validatesIdToken) {
+        throw new ValidationConfigurationError(
+          `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate; it is refused rather than handed out unvalidated`,
         );
       }
       if (spec.finish) return spec.finish(fields, url);

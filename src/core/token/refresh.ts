@@ -171,6 +171,7 @@ export async function requestRefreshToken(
       resource: request.resource,
     },
     retry: 'unprocessed',
+    validatesIdToken: true,
     successFields: SUCCESS_FIELDS,
     finish: async (fields, url) => {
       const idTokenClaims = await checkResponseIdToken(fields, url, check, false);

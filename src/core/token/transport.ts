@@ -6,11 +6,12 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, HttpError } from '../errors.js';
 import { type HttpOptions, resolveHttpOptions } from '../http/defaults.js';
 import { type HttpResponse, httpRequest } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
-import { isSecureEnough, tryParseUrl } from '../lib/url.js';
+
+// The endpoint rules live in lib/endpoint.ts (no oauth4webapi there); re-exported for callers.
+export { assertSecureEndpoint, parseEndpoint } from '../lib/endpoint.js';
 
 /** Options shared by every endpoint call. */
 export interface EndpointOptions extends HttpOptions {
@@ -34,29 +35,6 @@ export interface OAuthTransport {
   };
   /** The last response received (its body already read), for `raw` and `httpStatus`. */
   last(): HttpResponse | undefined;
-}
-
-/** Parses an endpoint URL. Throws `ConfigurationError` unless it is an absolute http(s) URL. */
-export function parseEndpoint(value: unknown, path: string): URL {
-  const url = typeof value === 'string' ? tryParseUrl(value) : undefined;
-  if (!url || (url.protocol !== 'https:' && url.protocol !== 'http:')) {
-    throw new ConfigurationError(`"${path}" must be an absolute http(s) URL`);
-  }
-  return url;
-}
-
-/**
- * Applies the https rule to a parsed endpoint: throws `HttpError` `ERR_HTTPS_REQUIRED` (a policy
- * failure) for `http` off loopback under `requireHttps`.
- */
-export function assertSecureEndpoint(url: URL, path: string, requireHttps = true): void {
-  if (!isSecureEnough(url, requireHttps, true)) {
-    throw new HttpError(
-      'ERR_HTTPS_REQUIRED',
-      `"${path}" must use https, got "${url.origin}${url.pathname}"`,
-      { url: `${url.origin}${url.pathname}` },
-    );
-  }
 }
 
 /** A transport for one call; `retry` says which failures may be retried (see {@link RetryMode}). */

@@ -200,7 +200,11 @@ function handlesFor(config: ResolvedConfig, discoAddress: string | undefined): H
       keySet(uri) {
         let handle = keySets.get(uri);
         if (!handle) {
-          handle = keySetHandle({ ...transport, address: uri });
+          handle = keySetHandle({
+            ...transport,
+            address: uri,
+            ...(policy.requireHttps === undefined ? {} : { requireHttps: policy.requireHttps }),
+          });
           keySets.set(uri, handle);
         }
         return handle;

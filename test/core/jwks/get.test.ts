@@ -273,3 +273,30 @@ describe('getJwks: cache', () => {
     expect(op().jwksFetches()).toBe(2);
   });
 });
+
+describe('getJwks: the https rule', () => {
+  it('refuses http off loopback before any request, unless requireHttps is false', async () => {
+    const key = await makeKey('ES256', { kid: 'k1' });
+    const calls: string[] = [];
+    const fetch = async (url: string) => {
+      calls.push(url);
+      return new Response(JSON.stringify(jwks(key)), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    const refused = await getJwks({ address: 'http://op.example/jwks', fetch, cache: false });
+    expect(refused.isSuccessful).toBe(false);
+    if (refused.isSuccessful) return;
+    expect(refused.errorCode).toBe('ERR_HTTPS_REQUIRED');
+    expect(refused.errorType).toBe('policy');
+    expect(calls).toEqual([]);
+    const allowed = await getJwks({
+      address: 'http://op.example/jwks',
+      fetch,
+      cache: false,
+      requireHttps: false,
+    });
+    expect(allowed.isSuccessful).toBe(true);
+    expect(calls).toEqual(['http://op.example/jwks']);
+  });
+});

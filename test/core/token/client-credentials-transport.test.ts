@@ -223,6 +223,12 @@ describe('hostile token responses', () => {
     expect(() => Reflect.get(token, 'accessToken')).toThrow();
   });
 
+  it('an id_token in a client credentials response is refused, never handed out unvalidated', async () => {
+    const token = await answer({ body: { ...TOKEN_BODY, id_token: 'eyJ.e30.sig' } });
+    expect(token.errorCode).toBe('ERR_JWT_CONFIGURATION');
+    expect(() => (token as unknown as { idToken: string }).idToken).toThrow();
+  });
+
   it('a 302 redirect is ERR_HTTP_REDIRECT and the target is never called', async () => {
     const target = '/redirect-target';
     server.route('POST', target, (_req, res) => {

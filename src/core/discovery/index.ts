@@ -3,10 +3,8 @@ export { parseDiscoveryDocument } from './document.js';
 export {
   DEFAULT_DISCOVERY_TTL,
   type DiscoveryDocumentResponse,
-  type DiscoveryHandle,
   type DiscoveryRequest,
   type DiscoverySuccess,
-  discoveryHandle,
   fetchDiscoveryDocument,
   getDiscoveryDocument,
 } from './get.js';

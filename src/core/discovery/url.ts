@@ -35,7 +35,7 @@ export function parseDiscoveryUrl(address: string): DiscoveryUrl {
   }
   const parsed = tryParseUrl(address.trim());
   if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
-    throw new ConfigurationError(`"address" must be an absolute http(s) URL, got "${address}"`);
+    throw new ConfigurationError('"address" must be an absolute http(s) URL');
   }
   if (
     parsed.search !== '' ||
@@ -43,8 +43,9 @@ export function parseDiscoveryUrl(address: string): DiscoveryUrl {
     parsed.username !== '' ||
     parsed.password !== ''
   ) {
+    // The address is not echoed: its user info may be a credential.
     throw new ConfigurationError(
-      `"address" must not have a query, fragment or user info (OpenID Connect Discovery 1.0 §2), got "${address}"`,
+      '"address" must not have a query, fragment or user info (OpenID Connect Discovery 1.0 §2)',
     );
   }
   let base = trimTrailingSlashes(parsed.href);

@@ -188,6 +188,29 @@ export function checkHttpOptions(options: HttpOptions, path = 'options'): void {
   }
 }
 
+const HTTP_OPTION_NAMES = [
+  'fetch',
+  'signal',
+  'timeout',
+  'retries',
+  'retryBaseDelay',
+  'maxRetryAfter',
+  'maxBodySize',
+  'sleep',
+] as const satisfies readonly (keyof HttpOptions)[];
+
+/**
+ * Only the transport options of `source` (a request object that also carries credentials and
+ * other members), e.g. to pass on to the discovery and JWKS requests a call makes.
+ */
+export function pickHttpOptions(source: HttpOptions): HttpOptions {
+  const picked: Record<string, unknown> = {};
+  for (const name of HTTP_OPTION_NAMES) {
+    if (source[name] !== undefined) picked[name] = source[name];
+  }
+  return picked as HttpOptions;
+}
+
 /**
  * Merges per-call options over the global and built-in defaults. Throws `ERR_CONFIGURATION` for
  * a bad option or environment variable. Settings that are already resolved come back unchanged.

@@ -6,10 +6,10 @@
 
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError, HttpError } from '../errors.js';
-import type { HttpOptions } from '../http/defaults.js';
+import { pickHttpOptions } from '../http/defaults.js';
 import type { ClientCredentialsOptions } from '../token/client-auth.js';
 import { callEndpoint, grantForm } from '../token/grant.js';
-import { rawJson } from '../token/response.js';
+import { readOAuthJson } from '../token/oauth-response.js';
 import type { EndpointOptions } from '../token/transport.js';
 import {
   INTROSPECTION_FIELDS,
@@ -39,27 +39,6 @@ export interface TokenIntrospectionRequest extends ClientCredentialsOptions, End
   signedResponse?: SignedIntrospectionOptions;
   /** Extra form parameters; they can never replace the ones the library sets. */
   parameters?: Readonly<Record<string, string>>;
-}
-
-const HTTP_OPTION_NAMES = [
-  'fetch',
-  'signal',
-  'timeout',
-  'retries',
-  'retryBaseDelay',
-  'maxRetryAfter',
-  'maxBodySize',
-  'sleep',
-] as const satisfies readonly (keyof HttpOptions)[];
-
-/** The transport options of a request, without its credentials. */
-function httpOptionsOf(request: EndpointOptions): HttpOptions & { requireHttps?: boolean } {
-  const picked: Record<string, unknown> = {};
-  for (const name of HTTP_OPTION_NAMES) {
-    if (request[name] !== undefined) picked[name] = request[name];
-  }
-  if (request.requireHttps !== undefined) picked.requireHttps = request.requireHttps;
-  return picked as HttpOptions & { requireHttps?: boolean };
 }
 
 function isJwtResponse(response: Response): boolean {
@@ -146,7 +125,7 @@ export async function introspectToken(
     },
     finish: async (response, url) => {
       if (!signedResponse) {
-        const raw = rawJson(response, url);
+        const raw = readOAuthJson(response, url);
         return introspectionFields(raw, raw, undefined, response.status, url);
       }
       const jwt = new TextDecoder().decode(response.body).trim();
@@ -154,7 +133,10 @@ export async function introspectToken(
         jwt,
         request.clientId,
         signedResponse,
-        httpOptionsOf(request),
+        {
+          ...pickHttpOptions(request),
+          ...(request.requireHttps === undefined ? {} : { requireHttps: request.requireHttps }),
+        },
         url,
         response.status,
       );

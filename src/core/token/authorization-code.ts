@@ -5,6 +5,7 @@
  * @module
  */
 
+import { assertCodeVerifier } from '../authorize/pkce.js';
 import { ConfigurationError } from '../errors.js';
 import { tryParseUrl } from '../lib/url.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
@@ -56,8 +57,6 @@ export interface AuthorizationCodeTokenSuccess extends CheckedTokenFields {
 /** What {@link requestAuthorizationCodeToken} resolves to: check `isSuccessful` first. */
 export type AuthorizationCodeTokenResponse = AuthorizationCodeTokenSuccess | EndpointFailure;
 
-const CODE_VERIFIER = /^[A-Za-z0-9\-._~]{43,128}$/;
-
 function checkArguments(request: AuthorizationCodeTokenRequest): void {
   if (typeof request !== 'object' || request === null) {
     throw new ConfigurationError('"request" must be an object');
@@ -68,11 +67,7 @@ function checkArguments(request: AuthorizationCodeTokenRequest): void {
   if (typeof request.redirectUri !== 'string' || !tryParseUrl(request.redirectUri)) {
     throw new ConfigurationError('"redirectUri" must be an absolute URI');
   }
-  if (typeof request.codeVerifier !== 'string' || !CODE_VERIFIER.test(request.codeVerifier)) {
-    throw new ConfigurationError(
-      '"codeVerifier" must be 43 to 128 characters of [A-Za-z0-9-._~] (RFC 7636 §4.1)',
-    );
-  }
+  assertCodeVerifier(request.codeVerifier);
 }
 
 /**

@@ -43,7 +43,8 @@ export interface PreparedClient {
 
 /**
  * Prepares client authentication. `private_key_jwt` assertions carry iss = sub = client id,
- * aud = `audience` (the endpoint), a random `jti`, and live 60 seconds (RFC 7523 §3).
+ * aud = `audience` (the issuer when the caller knows it, else the endpoint URL; servers accept
+ * both, RFC 9126 §2), a random `jti`, and live 60 seconds (RFC 7523 §3).
  */
 export async function prepareClient(
   options: ClientCredentialsOptions,

@@ -10,7 +10,8 @@ import type { JsonObject } from '../http/json.js';
 import { tryParseUrl } from '../lib/url.js';
 import type { ClientCredentialsOptions } from './client-auth.js';
 import { callEndpoint, grantForm, scopeParameter } from './grant.js';
-import { type EndpointFailure, rawJson } from './response.js';
+import { readOAuthJson } from './oauth-response.js';
+import type { EndpointFailure } from './response.js';
 import type { EndpointOptions } from './transport.js';
 
 /** Polling interval used when the server sends none: 5 seconds (RFC 8628 §3.2). */
@@ -157,6 +158,6 @@ export async function requestDeviceAuthorization(
     process: (as, client, response) =>
       oauth.processDeviceAuthorizationResponse(as, client, response),
     finish: (response, url) =>
-      deviceAuthorizationFields(rawJson(response, url), response.status, url),
+      deviceAuthorizationFields(readOAuthJson(response, url), response.status, url),
   });
 }

@@ -61,12 +61,18 @@ export function toLibraryError(error: unknown, url: string, response?: HttpRespo
     }
     const challenge = error.cause[0];
     const parameters = challenge?.parameters ?? {};
+    // A challenge without `error` names no OAuth error (RFC 6750 §3.1): report the status.
+    if (!parameters.error) {
+      return new HttpError('ERR_HTTP_STATUS', `${url} answered HTTP ${error.status}`, {
+        url,
+        status: error.status,
+        cause: error,
+      });
+    }
     return new ProtocolError(
-      `${url} answered HTTP ${error.status} with a ${challenge?.scheme ?? ''} challenge${
-        parameters.error ? ` "${parameters.error}"` : ''
-      }`,
+      `${url} answered HTTP ${error.status} with a ${challenge?.scheme ?? ''} challenge "${parameters.error}"`,
       {
-        error: parameters.error ?? 'invalid_request',
+        error: parameters.error,
         errorDescription: parameters.error_description,
         errorUri: parameters.error_uri,
         status: error.status,

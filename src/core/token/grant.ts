@@ -47,7 +47,10 @@ export interface GrantSpec<S extends object> {
   retry: RetryMode;
   /** Token types accepted besides `Bearer` and `DPoP`, lower case (e.g. `n_a`, RFC 8693). */
   tokenTypes?: readonly string[];
-  /** The issuer, when known (oauth4webapi uses it in client assertions' default audience). */
+  /**
+   * The issuer, when known: the audience of `private_key_jwt` assertions (RFC 7523 §3, as
+   * RFC 9126 §2 recommends); without it, the endpoint URL.
+   */
   issuer?: string;
   /**
    * Whether `finish` validates an ID Token in the response. When not, a response carrying one is
@@ -112,7 +115,7 @@ export interface EndpointCallSpec<S extends object> {
   path?: string;
   /** Which failures may be retried. */
   retry: RetryMode;
-  /** The issuer, when known (oauth4webapi's default client-assertion audience and checks). */
+  /** The issuer, when known: the audience of `private_key_jwt` assertions (else the endpoint URL). */
   issuer?: string;
   /** Makes the request with oauth4webapi. */
   send: (
@@ -146,7 +149,7 @@ export async function callEndpoint<S extends object>(
 ): Promise<S | EndpointFailure> {
   const path = spec.path ?? 'address';
   const url = parseEndpoint(request.address, path);
-  const { client, auth } = await prepareClient(request, url.href);
+  const { client, auth } = await prepareClient(request, spec.issuer ?? url.href);
   return endpointCall(url.href, spec.successFields, async () => {
     assertSecureEndpoint(url, path, request.requireHttps);
     const transport = oauthTransport(request, spec.retry);

@@ -28,7 +28,7 @@ export function oauthErrorBody(response: HttpResponse | undefined): JsonObject |
   if (!response || response.status < 400 || response.status > 499) return undefined;
   if (!isJsonMediaType(mediaType(response))) return undefined;
   try {
-    const value: unknown = JSON.parse(new TextDecoder().decode(response.body));
+    const value: unknown = JSON.parse(decodeUtf8(response));
     return isJsonObject(value) && typeof value.error === 'string' && value.error !== ''
       ? value
       : undefined;

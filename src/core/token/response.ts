@@ -5,8 +5,7 @@
  */
 
 import { HttpError, IdentityModelError, ProtocolError } from '../errors.js';
-import { isJsonObject, type JsonObject, parseJson } from '../http/json.js';
-import type { HttpResponse } from '../http/request.js';
+import type { JsonObject } from '../http/json.js';
 import { type FailedResponse, failedResponse } from '../lib/response.js';
 import { toLibraryError } from './errors.js';
 
@@ -85,17 +84,6 @@ export async function endpointCall<S extends object>(
     }
     throw error;
   }
-}
-
-/** The JSON object body of a response already accepted by oauth4webapi. */
-export function rawJson(response: HttpResponse | undefined, url: string): JsonObject {
-  const value = response ? parseJson(new TextDecoder().decode(response.body), url) : undefined;
-  if (!isJsonObject(value)) {
-    throw new HttpError('ERR_INVALID_RESPONSE', `Response from ${url} is not a JSON object`, {
-      url,
-    });
-  }
-  return value;
 }
 
 function invalid(url: string, status: number, message: string): HttpError {

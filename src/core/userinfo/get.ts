@@ -5,7 +5,7 @@
  */
 
 import { ConfigurationError, HttpError, InvalidClaimError } from '../errors.js';
-import type { HttpOptions } from '../http/defaults.js';
+import { pickHttpOptions } from '../http/defaults.js';
 import { decodeUtf8, type JsonObject, mediaType, readJsonObject } from '../http/json.js';
 import type { HttpResponse } from '../http/request.js';
 import type { EndpointOptions } from '../token/transport.js';
@@ -140,7 +140,7 @@ async function userInfoSuccess(
       clientId: request.clientId,
       validation: request.validation,
       requireHttps: request.requireHttps,
-      http: transportOf(request),
+      http: pickHttpOptions(request),
     })) as JsonObject;
   } else {
     if (request.requireSigned) {
@@ -173,18 +173,4 @@ async function userInfoSuccess(
     jwt,
     httpStatus: response.status,
   };
-}
-
-/** The transport options of the request, for discovery and JWKS requests. */
-function transportOf(request: UserInfoRequest): HttpOptions {
-  const { fetch, signal, timeout, retries, retryBaseDelay, maxRetryAfter, sleep } = request;
-  const http: HttpOptions = {};
-  if (fetch) http.fetch = fetch;
-  if (signal) http.signal = signal;
-  if (timeout !== undefined) http.timeout = timeout;
-  if (retries !== undefined) http.retries = retries;
-  if (retryBaseDelay !== undefined) http.retryBaseDelay = retryBaseDelay;
-  if (maxRetryAfter !== undefined) http.maxRetryAfter = maxRetryAfter;
-  if (sleep) http.sleep = sleep;
-  return http;
 }

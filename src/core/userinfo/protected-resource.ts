@@ -8,7 +8,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, type IdentityModelError, ProtocolError } from '../errors.js';
+import { ConfigurationError, ProtocolError } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
 import { toLibraryError } from '../token/errors.js';
@@ -64,9 +64,6 @@ export function checkBearerToken(token: unknown, path: string): string {
   return token;
 }
 
-/** @internal The error for a response whose status is not a success one (see `failureOf`). */
-export const statusError: (response: HttpResponse, url: string) => IdentityModelError = failureOf;
-
 /**
  * @internal Calls a protected resource. Bad arguments throw a `ConfigurationError` before any
  * request; everything else (the https rule, transport failures, `WWW-Authenticate` challenges,
@@ -90,7 +87,7 @@ export async function resourceCall<S extends object>(
     const last = transport.last();
     if (!last) throw new ConfigurationError('The injected fetch returned no response');
     if (!spec.process && !(spec.expect ?? [200]).includes(last.status)) {
-      throw statusError(last, url.href);
+      throw failureOf(last, url.href);
     }
     return spec.finish(last, url.href);
   });

@@ -3,6 +3,7 @@
  * answers hostile responses: the form, client authentication, the returned URL, OAuth error
  * bodies, missing or malformed members, and the https rule.
  */
+import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PushedAuthorizationRequest,
@@ -122,6 +123,29 @@ describe('pushAuthorizationRequest: the request', () => {
     const seen = route.seen()[0]!;
     expect(seen.headers.authorization).toBeUndefined();
     expect(new URLSearchParams(seen.body).get('client_id')).toBe('spa');
+  });
+
+  it('private_key_jwt assertions name the issuer as audience when it is given, else the endpoint', async () => {
+    const { privateKey } = await generateKeyPair('ES256', { extractable: true });
+    const privateJwk = { ...(await exportJWK(privateKey)), alg: 'ES256' };
+    const audienceOf = async (extra: Partial<PushedAuthorizationRequest>) => {
+      const route = parRoute();
+      success(
+        await pushAuthorizationRequest(
+          request(route.url, {
+            clientSecret: undefined,
+            authMethod: 'private_key_jwt',
+            privateKey: privateJwk,
+            ...extra,
+          } as Partial<PushedAuthorizationRequest>),
+        ),
+      );
+      const assertion = new URLSearchParams(route.seen()[0]!.body).get('client_assertion')!;
+      return { aud: decodeJwt(assertion).aud, url: route.url };
+    };
+    expect((await audienceOf({ issuer: 'https://op.example' })).aud).toBe('https://op.example');
+    const { aud, url } = await audienceOf({});
+    expect(aud).toBe(url);
   });
 
   it('client_secret_post puts the secret in the form', async () => {

@@ -45,7 +45,7 @@ export interface TokenHandlerConfig {
   errorRedirect?: string;
   /** Discovery policy (strict by default). */
   discoveryPolicy?: DiscoveryPolicy;
-  /** Transport options for calls to the provider. */
+  /** Transport options for calls to the provider. Default timeout here: `10000` ms per attempt. */
   http?: HttpOptions;
   /** Leeway for ID token time checks, in seconds (0..300). Default `60`. */
   leeway?: number;
@@ -133,7 +133,8 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     par,
     errorRedirect: text(config.errorRedirect, 'config.errorRedirect', false) ?? '/',
     discoveryPolicy: config.discoveryPolicy ?? {},
-    http: config.http ?? {},
+    // Shorter than the core's 30 s: a page waits for the worker's answer (30 s by default).
+    http: { timeout: 10_000, ...config.http },
     leeway: seconds(config.leeway, 'config.leeway', 60, 300),
     validationAudience: config.validationAudience,
     databases: Object.freeze({

@@ -29,8 +29,17 @@ export interface WorkerContext {
   readonly now: () => number;
   /** The provider's discovery document (memory, then IndexedDB, then network). */
   discovery(): Promise<DiscoveryDocument>;
-  /** The discovery document when it is in memory, without I/O. */
-  peekDiscovery(): DiscoveryDocument | undefined;
+  /**
+   * The discovery document without I/O: the fresh one in memory, else the last one this worker
+   * loaded (expired documents stay usable for deciding what the provider's endpoints are; a
+   * reload is then started in the background, kept alive by `waitUntil`).
+   */
+  peekDiscovery(waitUntil?: (promise: Promise<unknown>) => void): DiscoveryDocument | undefined;
+  /**
+   * Reads the session marker once (a restarted worker reports `expired` and tells the pages).
+   * Called from the fetch, message and activate handlers: only an active worker does it.
+   */
+  wake(): Promise<void>;
   /** The current session, if any (memory only). */
   readonly session: Session | undefined;
   /** The session state (after {@link restore} has run once). */
@@ -84,9 +93,14 @@ export function createContext(
     })();
     return restoring;
   };
-  // At start, not at the first message: a worker restarted by an API fetch (which it lets go out
-  // without a token) tells the pages too. It does not hold up that fetch.
-  void restore();
+  // Not at script start: a worker that is installed but waiting also runs its script, and must
+  // not tell pages that the session of the worker still in charge has expired.
+  let lastDiscovery: DiscoveryDocument | undefined;
+  let reloading = false;
+  const loadDiscovery = async () => {
+    lastDiscovery = await disco.get();
+    return lastDiscovery;
+  };
 
   /** Sends `event` to every window; resolves with how many there were. */
   async function broadcast(event: WorkerEvent): Promise<number> {
@@ -101,13 +115,31 @@ export function createContext(
     cache,
     transactions,
     now,
-    discovery: () => disco.get(),
-    peekDiscovery: () => disco.peek(),
+    discovery: loadDiscovery,
+    peekDiscovery(waitUntil) {
+      const fresh = disco.peek();
+      if (fresh) return fresh;
+      if (lastDiscovery && waitUntil && !reloading) {
+        reloading = true;
+        waitUntil(
+          loadDiscovery()
+            .catch(() => {})
+            .finally(() => {
+              reloading = false;
+            }),
+        );
+      }
+      return lastDiscovery;
+    },
+    wake: restore,
     get session() {
       return session;
     },
     async userState() {
       await restore();
+      // A page that learns of the expiry from its own question has been told: clear the marker,
+      // so the next restart is quiet (as after a broadcast that reached a window).
+      if (state === 'expired' && !session) await transactions.markSession(false).catch(() => {});
       return { state: state ?? 'unauthenticated', user: session ? publicUser(session) : null };
     },
     async startSession(next) {

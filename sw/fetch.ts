@@ -18,7 +18,7 @@ import { completeLogin, isCallbackUrl } from './login.js';
 import type { AccessToken } from './session.js';
 import type { TokenSource } from './tokens.js';
 
-/** Bodies up to this size are kept so a request can be replayed after one refresh. */
+/** Request bodies up to this size are replayed once after a refresh (larger ones are not). */
 const MAX_REPLAY_BODY = 1024 * 1024;
 
 // The provider's own endpoints never get an API token, even when an allowlist entry covers them.
@@ -100,19 +100,23 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
   const { config } = context;
   const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).authority).origin;
 
-  async function authorized(request: Request, api: CompiledEntry): Promise<Response> {
-    const disco = context.peekDiscovery() ?? (await context.discovery().catch(() => undefined));
+  async function authorized(
+    request: Request,
+    api: CompiledEntry,
+    waitUntil: (promise: Promise<unknown>) => void,
+  ): Promise<Response> {
+    // Never waits for the provider: the last known document decides what its endpoints are (an
+    // expired one is reloaded in the background); with none yet, its whole origin is excluded.
+    const disco = context.peekDiscovery(waitUntil);
     if (isProviderUrl(new URL(request.url), disco, config.issuer, issuerOrigin)) {
       return fetch(request);
     }
-    // A body is read once so that the request can be replayed after a refresh.
+    // A request body is read into memory, so the request can be replayed once after a refresh.
+    // (Chromium does not show a service worker the body's length in advance.) Bodies over
+    // MAX_REPLAY_BODY are still sent, but not replayed.
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
-    const declared = Number(request.headers.get('content-length') ?? Number.NaN);
-    const body =
-      hasBody && (!Number.isFinite(declared) || declared <= MAX_REPLAY_BODY)
-        ? await request.arrayBuffer()
-        : undefined;
-    const replayable = !hasBody || (body !== undefined && body.byteLength <= MAX_REPLAY_BODY);
+    const body = hasBody ? await request.arrayBuffer() : undefined;
+    const replayable = body === undefined || body.byteLength <= MAX_REPLAY_BODY;
     const token = tokens.fresh(api) ?? (await tokens.get(api));
     if (!token) return fetch(body === undefined ? request : new Request(request, { body }));
     const response = await fetch(withToken(request, token, body));
@@ -139,6 +143,8 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
 
   return (event) => {
     const { request } = event;
+    // A restarted worker reads its session marker (and tells the pages) without holding this up.
+    event.waitUntil(context.wake().catch(() => {}));
     if (request.mode === 'navigate') {
       if (request.method !== 'GET' || !isCallbackUrl(context, new URL(request.url))) return false;
       event.respondWith(callback(request));
@@ -151,7 +157,7 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     if (!context.session) return false;
     const api = matchAllowlist(config.apis, request.url);
     if (!api) return false;
-    event.respondWith(authorized(request, api));
+    event.respondWith(authorized(request, api, (promise) => event.waitUntil(promise)));
     return true;
   };
 }

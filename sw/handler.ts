@@ -81,7 +81,9 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
         if (skipWaiting) event.waitUntil(self.skipWaiting());
       });
       self.addEventListener('activate', (event) => {
-        event.waitUntil(self.clients.claim());
+        // Once in charge: take the open pages, and (after an update) tell them the previous
+        // worker's session ended with it.
+        event.waitUntil(self.clients.claim().then(() => context.wake()));
       });
       self.addEventListener('fetch', (event) => {
         handleFetch(event);

@@ -170,7 +170,11 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
   const states = (url.search ? url.searchParams : new URLSearchParams(url.hash.slice(1))).getAll(
     'state',
   );
-  const transaction = states.length === 1 ? await takeTransaction(context, states[0]!) : undefined;
+  const stored = states.length === 1 ? await takeTransaction(context, states[0]!) : undefined;
+  // IndexedDB is page-writable: a planted transaction must not outlive the sign-in window or
+  // send the browser elsewhere, and the redirect URI is always the worker's own.
+  const transaction =
+    stored && stored.expiresAt <= context.now() + config.loginTimeout * 1000 ? stored : undefined;
   if (!transaction) {
     throw new AuthorizationResponseError(
       'ERR_STATE_MISMATCH',
@@ -183,7 +187,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     state: transaction.state,
     issuer: disco.issuer,
     issParameterSupported: disco.authorizationResponseIssParameterSupported ?? false,
-    redirectUri: transaction.redirectUri,
+    redirectUri: config.redirectUri.href,
   });
   const first = resources(context)[0];
   const tokens = await requestAuthorizationCodeToken({
@@ -191,7 +195,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     address: disco.tokenEndpoint,
     clientId: config.clientId,
     code: result.code,
-    redirectUri: transaction.redirectUri,
+    redirectUri: config.redirectUri.href,
     codeVerifier: transaction.codeVerifier,
     ...(first === undefined ? {} : { resource: first }),
     idToken: {
@@ -226,5 +230,5 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     scope: tokens.scope,
   };
   await context.startSession(session);
-  return transaction.returnTo;
+  return sameOrigin(transaction.returnTo, config.redirectUri.origin);
 }

@@ -30,11 +30,13 @@ export async function logout(
       '"postLogoutRedirectUri" must be the one in the worker configuration',
     );
   }
-  // Let a refresh in flight finish first, so the refresh token revoked is the current one.
-  await tokens.idle();
+  // End the session first: from here no refresh sends its refresh token any more. Then let a
+  // refresh already at the provider finish, so the refresh token revoked is the current one
+  // (a refresh that finds its session ended keeps the rotated token on it for this).
   const session = context.session;
   await context.endSession('unauthenticated');
-  const disco = await context.discovery().catch(() => undefined);
+  await tokens.idle();
+  const disco = context.peekDiscovery() ?? (await context.discovery().catch(() => undefined));
   if (session && disco?.revocationEndpoint) {
     const revoke = (token: string, tokenTypeHint: string) =>
       revokeToken({

@@ -122,6 +122,8 @@ export function createMessageHandler(
     if (!isTagged(data)) return false;
     const port = event.ports[0];
     const respond = async () => {
+      // Any message wakes a restarted worker's session state (see WorkerContext.wake).
+      await context.wake().catch(() => {});
       try {
         if (data.v !== PROTOCOL_VERSION) {
           throw new WorkerError(

@@ -15,6 +15,9 @@ import type { CompiledEntry } from './allowlist.js';
 import type { WorkerContext } from './context.js';
 import { type AccessToken, resourceKey, type Session } from './session.js';
 
+/** Least time between two refreshes caused by a 401 for one resource, in milliseconds. */
+const RENEW_COOLDOWN = 10_000;
+
 /** Longest back-off after transient refresh failures, in milliseconds. */
 const MAX_BACKOFF = 60_000;
 
@@ -58,7 +61,10 @@ export function accessTokenExpiry(
 export function createTokenSource(context: WorkerContext): TokenSource {
   const { config } = context;
   const skew = config.refreshSkew * 1000;
-  const inflight = new Map<string, Promise<AccessToken | undefined>>();
+  // Refreshes in flight, per session and resource: a new session never joins the old one's.
+  const inflight = new WeakMap<Session, Map<string, Promise<AccessToken | undefined>>>();
+  // When a 401 last caused a refresh, per session and resource (see RENEW_COOLDOWN).
+  const renewedAt = new WeakMap<Session, Map<string, number>>();
   let chain: Promise<unknown> = Promise.resolve();
   // Back-off after transient failures, per session: a new sign-in starts afresh.
   const backoffs = new WeakMap<Session, { failures: number; until: number }>();
@@ -112,6 +118,8 @@ export function createTokenSource(context: WorkerContext): TokenSource {
       let response: Awaited<ReturnType<typeof requestRefreshToken>>;
       try {
         const disco = await context.discovery();
+        // Signed out while discovery loaded: the refresh token must not be sent any more.
+        if (context.session !== session) return undefined;
         response = await requestRefreshToken({
           ...config.http,
           address: disco.tokenEndpoint,
@@ -134,7 +142,11 @@ export function createTokenSource(context: WorkerContext): TokenSource {
         backOff(session);
         return undefined;
       }
-      if (context.session !== session) return undefined; // signed out meanwhile
+      if (context.session !== session) {
+        // Signed out meanwhile: keep the rotated refresh token, which the sign-out revokes.
+        if (response.isSuccessful) session.refreshToken = response.refreshToken;
+        return undefined;
+      }
       if (!response.isSuccessful) {
         // invalid_grant: the refresh token is dead. A refused ID token: the provider rotated the
         // refresh token in that response, so the one we hold is spent too. Both end the session.
@@ -165,12 +177,18 @@ export function createTokenSource(context: WorkerContext): TokenSource {
 
   const single = (api: CompiledEntry, session: Session) => {
     const key = resourceKey(api.entry.resource);
-    let running = inflight.get(key);
+    let running = inflight.get(session);
     if (!running) {
-      running = refresh(api, session).finally(() => inflight.delete(key));
-      inflight.set(key, running);
+      running = new Map();
+      inflight.set(session, running);
     }
-    return running;
+    const map = running;
+    let promise = map.get(key);
+    if (!promise) {
+      promise = refresh(api, session).finally(() => map.delete(key));
+      map.set(key, promise);
+    }
+    return promise;
   };
 
   return {
@@ -198,6 +216,18 @@ export function createTokenSource(context: WorkerContext): TokenSource {
       const key = resourceKey(api.entry.resource);
       const current = session.accessTokens.get(key);
       if (current && current.token !== stale && isFresh(current)) return current;
+      // A refresh already running (another refused request) serves this one too.
+      const running = inflight.get(session)?.get(key);
+      if (running) return running;
+      // An API that refuses every token must not cost a refresh-token rotation per request.
+      let times = renewedAt.get(session);
+      if (!times) {
+        times = new Map();
+        renewedAt.set(session, times);
+      }
+      const last = times.get(key);
+      if (last !== undefined && context.now() - last < RENEW_COOLDOWN) return undefined;
+      times.set(key, context.now());
       // The API says this token is no good: forget it so the refresh does not reuse it.
       if (current?.token === stale) session.accessTokens.delete(key);
       return single(api, session);

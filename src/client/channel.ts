@@ -4,7 +4,12 @@
  * @module
  */
 
-import { type ErrorCode, IdentityModelError, WorkerError } from '../core/errors.js';
+import {
+  type ErrorCode,
+  IdentityModelError,
+  WorkerError,
+  type WorkerErrorCode,
+} from '../core/errors.js';
 import {
   isTagged,
   MESSAGE_TAG,
@@ -16,12 +21,34 @@ import {
   type SerializedError,
 } from '../protocol/messages.js';
 
-/** An error the worker reported, rebuilt on the page with its `code` and OAuth fields. */
+const WORKER_CODES: ReadonlySet<string> = new Set([
+  'ERR_PROTOCOL_VERSION',
+  'ERR_WORKER_UNAVAILABLE',
+  'ERR_WORKER_TIMEOUT',
+  'ERR_INVALID_MESSAGE',
+  'ERR_LOGIN_REQUIRED',
+  'ERR_TOKEN_NOT_ALLOWED',
+]);
+
+/**
+ * An error the worker reported, rebuilt on the page with its `code`, name and OAuth fields: a
+ * `WorkerError` for the worker's own codes (so `instanceof WorkerError` holds), else an
+ * `IdentityModelError`.
+ */
 export function deserializeError(serialized: SerializedError): IdentityModelError {
-  const error = new IdentityModelError(serialized.code as ErrorCode, serialized.message);
+  const error = WORKER_CODES.has(serialized.code)
+    ? new WorkerError(serialized.code as WorkerErrorCode, serialized.message)
+    : new IdentityModelError(serialized.code as ErrorCode, serialized.message);
   error.name = serialized.name;
   const extra = error as unknown as Record<string, unknown>;
-  for (const key of ['error', 'errorDescription', 'status', 'claim'] as const) {
+  for (const key of [
+    'error',
+    'errorDescription',
+    'errorUri',
+    'status',
+    'claim',
+    'parameter',
+  ] as const) {
     if (serialized[key] !== undefined) extra[key] = serialized[key];
   }
   return error;

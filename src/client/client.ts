@@ -32,7 +32,10 @@ export interface IdentityClientOptions {
   scope?: string;
   /** `module` for a worker written as an ES module. Default `classic`. */
   type?: WorkerType;
-  /** How long to wait for the worker's reply to any request, in milliseconds. Default `10000`. */
+  /**
+   * How long to wait for the worker's reply to any request, in milliseconds. Default `30000`
+   * (the worker's own calls to the provider time out after 10 s each by default).
+   */
   timeout?: number;
   /** Navigates the page (to the provider, or to its end-session URL). Default `location.assign`. */
   navigate?: (url: string) => void;
@@ -79,7 +82,7 @@ export interface IdentityClient {
  * ```
  */
 export function createIdentityClient(options: IdentityClientOptions): IdentityClient {
-  const timeout = options.timeout ?? 10_000;
+  const timeout = options.timeout ?? 30_000;
   const navigate = options.navigate ?? ((url: string) => location.assign(url));
   const listeners = new Set<(event: WorkerEvent) => void>();
   let readyPromise: Promise<UserState> | undefined;
@@ -94,7 +97,16 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   container.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data as EventEnvelope;
     if (!isTagged(data) || data.v !== PROTOCOL_VERSION || typeof data.event !== 'object') return;
-    for (const listener of listeners) listener(data.event);
+    for (const listener of listeners) {
+      // One listener that throws must not keep the event from the others.
+      try {
+        listener(data.event);
+      } catch (error) {
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   });
   container.startMessages();
 
@@ -120,7 +132,15 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
         once: true,
       });
     });
-    const active = reg.active ?? (await container.ready).active;
+    // `ready` never settles when the worker fails to install or the page is outside its scope.
+    const active =
+      reg.active ??
+      (
+        await Promise.race([
+          container.ready,
+          new Promise<undefined>((resolve) => setTimeout(resolve, timeout)),
+        ])
+      )?.active;
     if (container.controller) return container.controller;
     if (!active) throw new WorkerError('ERR_WORKER_UNAVAILABLE', 'No active service worker');
     await request(active, 'claim', {}, timeout);
@@ -137,8 +157,8 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   }
 
   // The worker this page last greeted. An updated worker takes over open pages (skipWaiting,
-  // clients.claim) holding none of the old one's tokens, and learns that a session was lost only
-  // when asked: greeting it makes it tell every page (`sessionexpired`).
+  // clients.claim) holding none of the old one's tokens; greeting it makes sure it has read its
+  // session marker and told every page (`sessionexpired`).
   let greeted: ServiceWorker | undefined;
   container.addEventListener('controllerchange', () => {
     const next = container.controller;
@@ -148,15 +168,19 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   });
 
   const ready = () => {
-    readyPromise ??= controller().then(async (worker) => {
-      const state = await request(worker, 'hello', {}, timeout);
-      greeted = worker;
-      return state;
-    });
-    // A failed start may succeed later (e.g. after the worker is updated): do not cache failure.
-    readyPromise.catch(() => {
-      readyPromise = undefined;
-    });
+    if (!readyPromise) {
+      const starting = controller().then(async (worker) => {
+        const state = await request(worker, 'hello', {}, timeout);
+        greeted = worker;
+        return state;
+      });
+      readyPromise = starting;
+      // A failed start may succeed later (e.g. after the worker is updated): forget the failure,
+      // unless a newer start has replaced it already.
+      starting.catch(() => {
+        if (readyPromise === starting) readyPromise = undefined;
+      });
+    }
     return readyPromise;
   };
 

@@ -51,7 +51,10 @@ export interface SerializedError {
   /** OAuth error code, for protocol errors. */
   readonly error?: string | undefined;
   readonly errorDescription?: string | undefined;
+  readonly errorUri?: string | undefined;
   readonly status?: number | undefined;
+  /** The response parameter at fault, for authorization-response errors. */
+  readonly parameter?: string | undefined;
   /** The claim at fault, for token validation errors. */
   readonly claim?: string | undefined;
 }
@@ -172,7 +175,9 @@ export function serializeError(error: unknown): SerializedError {
     message: text(e.message) ?? 'Unknown error',
     error: text(e.error),
     errorDescription: text(e.errorDescription),
+    errorUri: text(e.errorUri),
     status: typeof e.status === 'number' ? e.status : undefined,
+    parameter: text(e.parameter),
     claim: text(e.claim),
   };
 }

@@ -154,6 +154,10 @@ interface StoredEntry {
 
 function createNamespace(name: string, settings: Settings): CacheNamespace {
   const memory = new Map<string, CacheEntry<unknown>>();
+  // Keys this cache has held in memory. The persistent store answers only for the others (a
+  // cold start): once a value came from the network, a later reload goes to the network too, so
+  // a value page script planted in the store cannot replace it.
+  const held = new Set<string>();
   const inflight = new Map<string, Promise<Loaded>>();
   const lastLoad = new Map<string, number>();
   const counters = { hits: 0, misses: 0, fetches: 0 };
@@ -179,6 +183,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
       expiresAt: fetchedAt + Math.min(settings.maxTtl, Math.max(settings.minTtl, ttl)),
     };
     memory.set(key, entry);
+    held.add(key);
     const stored: StoredEntry = { v: 1, value, fetchedAt, expiresAt: entry.expiresAt };
     await quietly(() => settings.store.set(storeKey(key), stored));
     return entry;
@@ -201,6 +206,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
         expiresAt: Math.min(stored.expiresAt, stored.fetchedAt + settings.maxTtl),
       };
       memory.set(key, entry);
+    held.add(key);
       return entry;
     } catch {
       return undefined;
@@ -228,7 +234,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
         return hit;
       }
       const { entry, source } = await single(key, async () => {
-        const stored = await fromStore(key, loader);
+        const stored = held.has(key) ? undefined : await fromStore(key, loader);
         return stored ? { entry: stored, source: 'store' } : network(key, loader);
       });
       // Callers that joined another caller's network load count as misses too: they waited.
@@ -262,6 +268,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
 
     async clear() {
       memory.clear();
+      held.clear();
       lastLoad.clear();
       counters.hits = 0;
       counters.misses = 0;

@@ -480,6 +480,24 @@ describe('persistent store', () => {
     expect(second.revive).toHaveBeenCalledTimes(1);
   });
 
+  it('answers from the store only at a cold start: a value planted there later is not used', async () => {
+    const store = createMemoryStore();
+    const { loader, load } = counting(60);
+    const metadata = cache({ store });
+    await metadata.discovery.get('k', loader);
+    // Page script writes a well-formed, unexpired entry of its own while the cache runs.
+    await store.set('discovery:k', {
+      v: 1,
+      value: { issuer: 'https://op.example', n: 99 },
+      fetchedAt: START + MINUTE,
+      expiresAt: START + DAY,
+    });
+    clock = START + 2 * MINUTE; // the in-memory entry has expired
+    const entry = await metadata.discovery.get<Doc>('k', loader);
+    expect(load).toHaveBeenCalledTimes(2);
+    expect(entry.value.n).toBe(2);
+  });
+
   it('does not serve an expired stored entry', async () => {
     const store = createMemoryStore();
     await cache({ store }).discovery.get('k', counting(60).loader);

@@ -40,6 +40,8 @@ export default defineConfig(({ mode }) =>
           },
           rolldownOptions: {
             external: [/^jose/, /^oauth4webapi/, /^idb-keyval/, /^workbox-window/],
+            // Code the entries share goes to one neutrally named chunk.
+            output: { chunkFileNames: 'shared-[hash].js' },
           },
         },
         test: {

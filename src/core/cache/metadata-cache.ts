@@ -206,7 +206,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
         expiresAt: Math.min(stored.expiresAt, stored.fetchedAt + settings.maxTtl),
       };
       memory.set(key, entry);
-    held.add(key);
+      held.add(key);
       return entry;
     } catch {
       return undefined;

@@ -40,6 +40,8 @@ export interface WorkerContext {
    * Called from the fetch, message and activate handlers: only an active worker does it.
    */
   wake(): Promise<void>;
+  /** Whether {@link wake} has finished (the hot path then skips it). */
+  readonly awake: boolean;
   /** The current session, if any (memory only). */
   readonly session: Session | undefined;
   /** The session state (after {@link restore} has run once). */
@@ -79,6 +81,7 @@ export function createContext(
   // has been told, the marker is cleared, so the next restart (the browser stops idle workers
   // often) is quiet and reports `unauthenticated`, as after a refused refresh.
   let restoring: Promise<void> | undefined;
+  let awake = false;
   const restore = () => {
     restoring ??= (async () => {
       if (state !== undefined) return;
@@ -90,7 +93,9 @@ export function createContext(
         () => 0,
       );
       if (told > 0 && state === 'expired') await transactions.markSession(false).catch(() => {});
-    })();
+    })().finally(() => {
+      awake = true;
+    });
     return restoring;
   };
   // Not at script start: a worker that is installed but waiting also runs its script, and must
@@ -132,6 +137,9 @@ export function createContext(
       return lastDiscovery;
     },
     wake: restore,
+    get awake() {
+      return awake;
+    },
     get session() {
       return session;
     },

@@ -144,7 +144,7 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
   return (event) => {
     const { request } = event;
     // A restarted worker reads its session marker (and tells the pages) without holding this up.
-    event.waitUntil(context.wake().catch(() => {}));
+    if (!context.awake) event.waitUntil(context.wake().catch(() => {}));
     if (request.mode === 'navigate') {
       if (request.method !== 'GET' || !isCallbackUrl(context, new URL(request.url))) return false;
       event.respondWith(callback(request));

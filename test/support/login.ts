@@ -100,18 +100,30 @@ export async function loginWithDevInteractions(options: DevLoginOptions): Promis
     }
     const form = parseForm(html);
     if (!form) throw new Error(`dev login: no form at ${url.href}: ${html.slice(0, 500)}`);
-    if (form.fields.get('prompt') === 'login') {
-      form.fields.set('login', login);
-      form.fields.set('password', password);
-    }
-    url = new URL(form.action, url);
-    init = {
+    ({ url, init } = submit(form, url, login, password));
+  }
+  throw new Error(`dev login: no callback after ${MAX_STEPS} requests`);
+}
+
+/** The request that submits `form` (found at `base`), with the credentials on a login form. */
+function submit(
+  form: { action: string; fields: Map<string, string> },
+  base: URL,
+  login: string,
+  password: string,
+): { url: URL; init: RequestInit } {
+  if (form.fields.get('prompt') === 'login') {
+    form.fields.set('login', login);
+    form.fields.set('password', password);
+  }
+  return {
+    url: new URL(form.action, base),
+    init: {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
       body: new URLSearchParams([...form.fields]).toString(),
-    };
-  }
-  throw new Error(`dev login: no callback after ${MAX_STEPS} requests`);
+    },
+  };
 }
 
 /** The first POST form of a page: its action and the named inputs with their values. */
@@ -210,16 +222,7 @@ export async function completeDeviceVerification(
         form.fields.set('abort', 'yes');
       }
     }
-    if (form.fields.get('prompt') === 'login') {
-      form.fields.set('login', login);
-      form.fields.set('password', password);
-    }
-    url = new URL(form.action, url);
-    init = {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams([...form.fields]).toString(),
-    };
+    ({ url, init } = submit(form, url, login, password));
   }
   throw new Error(`device verification: not finished after ${MAX_STEPS} requests`);
 }

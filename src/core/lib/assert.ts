@@ -1,0 +1,160 @@
+/**
+ * Argument checks in one style: each check runs at run time, narrows the type, and quotes the
+ * argument's path in its message (`"config.audience" must be a string`), so a caller sees which
+ * member of which option object is wrong. Every failure is a `ConfigurationError`
+ * (`ERR_CONFIGURATION`): a bad argument is the caller's configuration, never the provider's fault.
+ *
+ * @internal
+ * @module
+ */
+
+import { ConfigurationError } from '../errors.js';
+
+function fail(path: string, expected: string): never {
+  throw new ConfigurationError(`"${path}" must be ${expected}`);
+}
+
+/** `value` is a string that is not empty. */
+export function assertString(value: unknown, path: string): asserts value is string {
+  if (typeof value !== 'string' || value === '') fail(path, 'a non-empty string');
+}
+
+/** `value` is `undefined` or a string that is not empty. */
+export function assertOptionalString(
+  value: unknown,
+  path: string,
+): asserts value is string | undefined {
+  if (value !== undefined) assertString(value, path);
+}
+
+/** `value` is a boolean. */
+export function assertBoolean(value: unknown, path: string): asserts value is boolean {
+  if (typeof value !== 'boolean') fail(path, 'a boolean');
+}
+
+/** `value` is `undefined` or a boolean. */
+export function assertOptionalBoolean(
+  value: unknown,
+  path: string,
+): asserts value is boolean | undefined {
+  if (value !== undefined) assertBoolean(value, path);
+}
+
+/** Bounds for {@link assertNumber}. */
+export interface NumberBounds {
+  /** Smallest accepted value (inclusive). Default: no bound. */
+  min?: number;
+  /** Largest accepted value (inclusive). Default: no bound. */
+  max?: number;
+  /** Only safe integers. Default `false`. */
+  integer?: boolean;
+}
+
+function describeNumber({ min, max, integer }: NumberBounds): string {
+  const kind = integer ? 'an integer' : 'a finite number';
+  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
+  if (min !== undefined) return min === 0 ? `${kind} ≥ 0` : `${kind} ≥ ${min}`;
+  if (max !== undefined) return `${kind} ≤ ${max}`;
+  return kind;
+}
+
+/** `value` is a finite number (NaN and ±Infinity are refused) within `bounds`. */
+export function assertNumber(
+  value: unknown,
+  path: string,
+  bounds: NumberBounds = {},
+): asserts value is number {
+  if (
+    typeof value !== 'number' ||
+    !Number.isFinite(value) ||
+    (bounds.integer === true && !Number.isSafeInteger(value)) ||
+    (bounds.min !== undefined && value < bounds.min) ||
+    (bounds.max !== undefined && value > bounds.max)
+  ) {
+    fail(path, describeNumber(bounds));
+  }
+}
+
+/** `value` is `undefined` or a number as {@link assertNumber} checks it. */
+export function assertOptionalNumber(
+  value: unknown,
+  path: string,
+  bounds: NumberBounds = {},
+): asserts value is number | undefined {
+  if (value !== undefined) assertNumber(value, path, bounds);
+}
+
+/** `value` is a plain object (not `null`, not an array). */
+export function assertObject(
+  value: unknown,
+  path: string,
+): asserts value is Record<string, unknown> {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) fail(path, 'an object');
+}
+
+/** `value` is `undefined` or a plain object. */
+export function assertOptionalObject(
+  value: unknown,
+  path: string,
+): asserts value is Record<string, unknown> | undefined {
+  if (value !== undefined) assertObject(value, path);
+}
+
+/** `value` is a function. */
+// biome-ignore lint/complexity/noBannedTypes: narrowing to any callable is the point here
+export function assertFunction(value: unknown, path: string): asserts value is Function {
+  if (typeof value !== 'function') fail(path, 'a function');
+}
+
+/** `value` is an array of non-empty strings; `nonEmpty` (default `true`) refuses `[]`. */
+export function assertStringArray(
+  value: unknown,
+  path: string,
+  { nonEmpty = true }: { nonEmpty?: boolean } = {},
+): asserts value is string[] {
+  if (
+    !Array.isArray(value) ||
+    (nonEmpty && value.length === 0) ||
+    value.some((item) => typeof item !== 'string' || item === '')
+  ) {
+    fail(
+      path,
+      nonEmpty ? 'a non-empty array of non-empty strings' : 'an array of non-empty strings',
+    );
+  }
+}
+
+/** `value` is one of `allowed`. */
+export function assertOneOf<T extends string>(
+  value: unknown,
+  path: string,
+  allowed: readonly T[],
+): asserts value is T {
+  if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
+    fail(path, `one of ${allowed.map((v) => `"${v}"`).join(', ')}`);
+  }
+}
+
+/** Members of `T` whose value may be `undefined` become optional and lose `undefined`. */
+export type Defined<T> = {
+  [K in keyof T as undefined extends T[K] ? never : K]: T[K];
+} & {
+  [K in keyof T as undefined extends T[K] ? K : never]?: Exclude<T[K], undefined>;
+};
+
+/**
+ * A copy of `source` without its `undefined` members: the one helper for building option objects
+ * under `exactOptionalPropertyTypes`, in place of `...(x === undefined ? {} : { x })` spreads.
+ *
+ * @example
+ * ```ts
+ * request({ url, ...defined({ timeout, signal }) });
+ * ```
+ */
+export function defined<T extends object>(source: T): Defined<T> {
+  const copy: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(source)) {
+    if (value !== undefined) copy[key] = value;
+  }
+  return copy as Defined<T>;
+}

@@ -9,6 +9,7 @@ export * from './authorize/index.js';
 export * from './cache/index.js';
 export * from './constants/index.js';
 export * from './discovery/index.js';
+export * from './endpoint/index.js';
 export * from './errors.js';
 export {
   configureHttp,
@@ -18,7 +19,6 @@ export {
   type SleepFn,
 } from './http/index.js';
 export * from './introspection/index.js';
-export type { JwsAlgorithm } from './jose/algorithms.js';
 export {
   DEFAULT_JWKS_TTL,
   getJwks,
@@ -31,6 +31,7 @@ export {
   MIN_RSA_BITS,
   type SkippedKey,
 } from './jwks/index.js';
+export type { JwsAlgorithm } from './jws/algorithms.js';
 export type { FailedResponse, ResponseErrorType } from './lib/response.js';
 export {
   DEFAULT_LOGOUT_TOKEN_MAX_AGE,

@@ -6,7 +6,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import { assertSecureEndpoint, parseEndpoint } from '../token/transport.js';
+import { assertSecureEndpoint, parseEndpoint } from '../lib/endpoint.js';
 import { type AuthorizeParameters, authorizeParameters } from './parameters.js';
 import { createNonce, createPkce, createState } from './pkce.js';
 

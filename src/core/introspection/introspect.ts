@@ -5,12 +5,14 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import { failureOf, readOAuthJson } from '../endpoint/answer.js';
+import { callEndpoint } from '../endpoint/call.js';
+import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
+import { endpointForm } from '../endpoint/form.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
 import { ConfigurationError, HttpError } from '../errors.js';
 import { pickHttpOptions } from '../http/defaults.js';
-import type { ClientCredentialsOptions } from '../token/client-auth.js';
-import { callEndpoint, grantForm } from '../token/grant.js';
-import { readOAuthJson } from '../token/oauth-response.js';
-import type { EndpointOptions } from '../token/transport.js';
+import { mediaType } from '../http/json.js';
 import {
   INTROSPECTION_FIELDS,
   introspectionFields,
@@ -39,11 +41,6 @@ export interface TokenIntrospectionRequest extends ClientCredentialsOptions, End
   signedResponse?: SignedIntrospectionOptions;
   /** Extra form parameters; they can never replace the ones the library sets. */
   parameters?: Readonly<Record<string, string>>;
-}
-
-function isJwtResponse(response: Response): boolean {
-  const type = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
-  return type === TOKEN_INTROSPECTION_JWT;
 }
 
 /**
@@ -92,7 +89,7 @@ export async function introspectToken(
     throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
   }
   if (signedResponse !== undefined) checkSignedOptions(signedResponse);
-  const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
+  const form = endpointForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   const signed = signedResponse !== undefined;
 
   return callEndpoint(request, {
@@ -105,10 +102,9 @@ export async function introspectToken(
         additionalParameters: form,
         requestJwtResponse: signed,
       }),
-    process: async (as, client, response) => {
-      const jwt = isJwtResponse(response);
-      if (response.status === 200 && jwt !== signed) {
-        const url = as.introspection_endpoint;
+    finish: async (response, url) => {
+      if (response.status !== 200) throw failureOf(response, url);
+      if ((mediaType(response) === TOKEN_INTROSPECTION_JWT) !== signed) {
         throw new HttpError(
           'ERR_CONTENT_TYPE',
           signed
@@ -117,13 +113,6 @@ export async function introspectToken(
           { url, status: response.status },
         );
       }
-      // A JWT is verified in `finish` with the library's validation (typed errors): oauth4webapi
-      // decodes it but checks no signature.
-      if (!jwt || response.status !== 200) {
-        await oauth.processIntrospectionResponse(as, client, response);
-      }
-    },
-    finish: async (response, url) => {
       if (!signedResponse) {
         const raw = readOAuthJson(response, url);
         return introspectionFields(raw, raw, undefined, response.status, url);

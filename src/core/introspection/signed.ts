@@ -11,7 +11,7 @@ import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError, HttpError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { isJsonObject, type JsonObject } from '../http/json.js';
-import { ASYMMETRIC_ALGORITHMS } from '../jose/algorithms.js';
+import { ASYMMETRIC_ALGORITHMS } from '../jws/algorithms.js';
 import { validateJwt } from '../validation/validate.js';
 
 /** Media type of a signed introspection response (RFC 9701 §4, §5). */

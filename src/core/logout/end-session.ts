@@ -7,7 +7,7 @@
 import { absoluteUrl, appendExtras, spaceList } from '../authorize/parameters.js';
 import { parseFrontChannelEndpoint, withParameters } from '../authorize/url.js';
 import { ConfigurationError } from '../errors.js';
-import { assertSecureEndpoint } from '../token/transport.js';
+import { assertSecureEndpoint } from '../lib/endpoint.js';
 
 /** Arguments of {@link createEndSessionUrl}. */
 export interface EndSessionUrlRequest {

@@ -5,15 +5,15 @@
  * @module
  */
 
-import { ConfigurationError, HttpError } from '../errors.js';
-import type { HttpResponse } from '../http/request.js';
-import type { EndpointOptions } from '../token/transport.js';
 import {
   bearerRequest,
   checkBearerToken,
   type ResourceFailure,
   resourceCall,
-} from '../userinfo/protected-resource.js';
+} from '../endpoint/resource.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
+import { ConfigurationError, HttpError } from '../errors.js';
+import type { HttpResponse } from '../http/request.js';
 import { checkMetadata } from './register.js';
 import {
   type ClientRegistrationResponse,

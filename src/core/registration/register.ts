@@ -5,9 +5,9 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import { checkBearerToken, resourceCall } from '../endpoint/resource.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
 import { ConfigurationError } from '../errors.js';
-import type { EndpointOptions } from '../token/transport.js';
-import { checkBearerToken, resourceCall } from '../userinfo/protected-resource.js';
 import {
   type ClientRegistrationResponse,
   clientInformation,
@@ -85,7 +85,7 @@ export async function registerClient(
         metadata as Parameters<typeof oauth.dynamicClientRegistrationRequest>[1],
         initialAccessToken === undefined ? options : { ...options, initialAccessToken },
       ),
-    process: (response) => oauth.processDynamicClientRegistrationResponse(response),
+    expect: [201],
     successFields: REGISTRATION_FIELDS,
     finish: clientInformation,
   });

@@ -5,12 +5,13 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import { failureOf } from '../endpoint/answer.js';
+import { callEndpoint } from '../endpoint/call.js';
+import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
+import { endpointForm } from '../endpoint/form.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
 import { ConfigurationError } from '../errors.js';
-import type { ClientCredentialsOptions } from '../token/client-auth.js';
-import { callEndpoint, grantForm } from '../token/grant.js';
-import { failureOf } from '../token/oauth-response.js';
-import type { EndpointFailure } from '../token/response.js';
-import type { EndpointOptions } from '../token/transport.js';
 
 /** Arguments of {@link revokeToken}. */
 export interface TokenRevocationRequest extends ClientCredentialsOptions, EndpointOptions {
@@ -71,7 +72,7 @@ export async function revokeToken(
   if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
     throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
   }
-  const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
+  const form = endpointForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   return callEndpoint(request, {
     retry: 'unprocessed',
     endpoint: 'revocation_endpoint',

@@ -6,18 +6,18 @@
  */
 
 import { assertCodeVerifier } from '../authorize/pkce.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
 import { ConfigurationError } from '../errors.js';
 import { tryParseUrl } from '../lib/url.js';
+import { clockOption } from './expiry.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
   checkedTokenFinish,
-  clockOption,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
-import type { EndpointFailure } from './response.js';
 
 /** Arguments of {@link requestAuthorizationCodeToken}. */
 export interface AuthorizationCodeTokenRequest extends TokenEndpointRequest {

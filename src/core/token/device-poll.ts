@@ -4,8 +4,10 @@
  * @module
  */
 
+import { endpointFailure } from '../endpoint/failure.js';
 import { ConfigurationError, HttpError, ProtocolError } from '../errors.js';
 import { resolveHttpOptions } from '../http/defaults.js';
+import { parseEndpoint } from '../lib/endpoint.js';
 import { DEFAULT_DEVICE_INTERVAL } from './device-authorization.js';
 import {
   checkDeviceCode,
@@ -13,8 +15,7 @@ import {
   type DeviceTokenResponse,
   requestDeviceToken,
 } from './device-token.js';
-import { endpointFailure, TOKEN_FIELDS } from './response.js';
-import { parseEndpoint } from './transport.js';
+import { TOKEN_FIELDS } from './response.js';
 
 /** Shortest wait between polls, in seconds, whatever the server says: 1. */
 export const MIN_DEVICE_POLL_INTERVAL = 1;

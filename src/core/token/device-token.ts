@@ -5,17 +5,17 @@
  */
 
 import { GrantTypes } from '../constants/grant-types.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
 import { ConfigurationError } from '../errors.js';
+import { clockOption } from './expiry.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
   checkedTokenFinish,
-  clockOption,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
-import type { EndpointFailure } from './response.js';
 
 /** Arguments of {@link requestDeviceToken}. */
 export interface DeviceTokenRequest extends TokenEndpointRequest {

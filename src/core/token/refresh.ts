@@ -5,6 +5,7 @@
  * @module
  */
 
+import type { EndpointFailure } from '../endpoint/failure.js';
 import {
   ConfigurationError,
   InvalidAudienceError,
@@ -12,18 +13,17 @@ import {
   InvalidIssuerError,
 } from '../errors.js';
 import type { JwtClaims } from '../validation/types.js';
-import { requestGrant, scopeParameter, type TokenEndpointRequest } from './grant.js';
+import { clockOption, expiryTime } from './expiry.js';
+import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import type { IdTokenClaims } from './id-token.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
   checkResponseIdToken,
-  clockOption,
-  expiryTime,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
-import type { EndpointFailure } from './response.js';
+import { scopeParameter } from './scope.js';
 
 /**
  * How to validate an ID Token returned by a refresh: as at sign-in (signature, `iss`, `aud`,

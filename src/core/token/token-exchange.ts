@@ -6,9 +6,11 @@
  */
 
 import { GrantTypes } from '../constants/grant-types.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
 import { ConfigurationError, HttpError } from '../errors.js';
-import { requestGrant, scopeParameter, type TokenEndpointRequest } from './grant.js';
-import { type EndpointFailure, TOKEN_FIELDS, type TokenFields } from './response.js';
+import { requestGrant, type TokenEndpointRequest } from './grant.js';
+import { TOKEN_FIELDS, type TokenFields } from './response.js';
+import { scopeParameter } from './scope.js';
 
 /** Arguments of {@link requestTokenExchangeToken}. */
 export interface TokenExchangeTokenRequest extends TokenEndpointRequest {

@@ -4,18 +4,18 @@
  * @module
  */
 
-import { ConfigurationError, HttpError, InvalidClaimError } from '../errors.js';
-import { pickHttpOptions } from '../http/defaults.js';
-import { decodeUtf8, type JsonObject, mediaType, readJsonObject } from '../http/json.js';
-import type { HttpResponse } from '../http/request.js';
-import type { EndpointOptions } from '../token/transport.js';
-import { checkStandardClaims, type UserInfoClaims } from './claims.js';
 import {
   bearerRequest,
   checkBearerToken,
   type ResourceFailure,
   resourceCall,
-} from './protected-resource.js';
+} from '../endpoint/resource.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
+import { ConfigurationError, HttpError, InvalidClaimError } from '../errors.js';
+import { pickHttpOptions } from '../http/defaults.js';
+import { decodeUtf8, type JsonObject, mediaType, readJsonObject } from '../http/json.js';
+import type { HttpResponse } from '../http/request.js';
+import { checkStandardClaims, type UserInfoClaims } from './claims.js';
 import { type SignedUserInfoValidation, validateSignedUserInfo } from './signed.js';
 
 /** Arguments of {@link getUserInfo}. */

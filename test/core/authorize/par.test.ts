@@ -11,8 +11,8 @@ import {
   type PushedAuthorizationSuccess,
   pushAuthorizationRequest,
 } from '../../../src/core/authorize/index.js';
+import type { EndpointFailure } from '../../../src/core/endpoint/index.js';
 import { ConfigurationError, ProtocolError } from '../../../src/core/errors.js';
-import type { EndpointFailure } from '../../../src/core/token/index.js';
 import { startServer, type TestServer } from '../../support/server.js';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';

@@ -8,6 +8,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMetadataCache } from '../../../src/core/cache/metadata-cache.js';
 import { getDiscoveryDocument } from '../../../src/core/discovery/get.js';
+import type { EndpointFailure } from '../../../src/core/endpoint/failure.js';
 import { ProtocolError } from '../../../src/core/errors.js';
 import {
   type AuthorizationCodeTokenRequest,
@@ -16,7 +17,6 @@ import {
 } from '../../../src/core/token/authorization-code.js';
 import { validateIdToken } from '../../../src/core/token/id-token.js';
 import { type RefreshTokenSuccess, requestRefreshToken } from '../../../src/core/token/refresh.js';
-import type { EndpointFailure } from '../../../src/core/token/response.js';
 import { validateToken } from '../../../src/core/validation/validate.js';
 import { loginWithDevInteractions } from '../../support/login.js';
 import { DEFAULT_API_RESOURCE, DEMO_CLIENTS, useProvider } from '../../support/provider.js';

@@ -5,6 +5,7 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
+import type { EndpointFailure } from '../../../src/core/endpoint/failure.js';
 import {
   ConfigurationError,
   ProtocolError,
@@ -16,7 +17,6 @@ import {
   type AuthorizationCodeTokenSuccess,
   requestAuthorizationCodeToken,
 } from '../../../src/core/token/authorization-code.js';
-import type { EndpointFailure } from '../../../src/core/token/response.js';
 import {
   cacheAt,
   flipSignatureBit,

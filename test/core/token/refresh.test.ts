@@ -5,13 +5,13 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import type { EndpointFailure } from '../../../src/core/endpoint/failure.js';
 import { ConfigurationError, TokenValidationError } from '../../../src/core/errors.js';
 import {
   type RefreshTokenRequest,
   type RefreshTokenSuccess,
   requestRefreshToken,
 } from '../../../src/core/token/refresh.js';
-import type { EndpointFailure } from '../../../src/core/token/response.js';
 import {
   cacheAt,
   jwks,

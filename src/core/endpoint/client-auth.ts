@@ -6,7 +6,7 @@
 
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
-import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
+import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
 
 /** How the client authenticates. */
 export type ClientAuthMethod =
@@ -15,7 +15,7 @@ export type ClientAuthMethod =
   | 'private_key_jwt'
   | 'none';
 
-/** Client identity and credentials, shared by every token-endpoint call. */
+/** Client identity and credentials, shared by every client-authenticated endpoint call. */
 export interface ClientCredentialsOptions {
   /** The `client_id`. */
   clientId: string;

@@ -8,12 +8,13 @@
 import { validateAuthorizeCallback } from '../src/core/authorize/callback.js';
 import { pushAuthorizationRequest } from '../src/core/authorize/par.js';
 import type { AuthorizeParameters } from '../src/core/authorize/parameters.js';
-import { createNonce, createPkce, createState } from '../src/core/authorize/pkce.js';
+import { createPkce } from '../src/core/authorize/pkce.js';
+import { createNonce, createState } from '../src/core/authorize/random.js';
 import { createAuthorizeUrl } from '../src/core/authorize/url.js';
-import { AuthorizationResponseError, WorkerError } from '../src/core/errors.js';
-import { tryParseUrl } from '../src/core/lib/url.js';
-
+import { AuthorizationResponseError } from '../src/core/errors.js';
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
+import { tryParseUrl } from '../src/core/worker-api.js';
+import { WorkerError } from '../src/protocol/errors.js';
 import type { LoginOptions } from '../src/protocol/messages.js';
 import type { WorkerContext } from './context.js';
 import { resourceKey, type Session } from './session.js';

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { WorkerError } from '../src/core/errors.js';
-import { tryParseUrl } from '../src/core/lib/url.js';
 import { validateToken } from '../src/core/validation/validate.js';
+import { tryParseUrl } from '../src/core/worker-api.js';
+import { WorkerError } from '../src/protocol/errors.js';
 import {
   isTagged,
   MESSAGE_TAG,

@@ -5,6 +5,8 @@
  * @module
  */
 
+// The class belongs to the page ⇄ worker protocol; `./core` keeps exporting it by name.
+export { WorkerError } from '../protocol/errors.js';
 export * from './authorize/index.js';
 export * from './cache/index.js';
 export * from './constants/index.js';

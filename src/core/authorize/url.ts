@@ -8,7 +8,8 @@
 import { ConfigurationError } from '../errors.js';
 import { assertSecureEndpoint, parseEndpoint } from '../lib/endpoint.js';
 import { type AuthorizeParameters, authorizeParameters } from './parameters.js';
-import { createNonce, createPkce, createState } from './pkce.js';
+import { createPkce } from './pkce.js';
+import { createNonce, createState } from './random.js';
 
 /** Arguments of {@link createAuthorizeUrl}. */
 export interface AuthorizeUrlRequest extends AuthorizeParameters {

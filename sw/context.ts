@@ -8,7 +8,7 @@
 import { createIndexedDbStore } from '../src/core/cache/idb-store.js';
 import { createMetadataCache, type MetadataCache } from '../src/core/cache/metadata-cache.js';
 import type { DiscoveryDocument } from '../src/core/discovery/document.js';
-import { type DiscoveryHandle, discoveryHandle } from '../src/core/discovery/get.js';
+import { type DiscoveryHandle, discoveryHandle } from '../src/core/worker-api.js';
 import {
   type EventEnvelope,
   MESSAGE_TAG,

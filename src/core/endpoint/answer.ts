@@ -26,7 +26,7 @@ function text(value: unknown): string | undefined {
 }
 
 /** The RFC 6749 §5.2 error body of a 4xx JSON response: an object with a non-empty `error`. */
-export function oauthErrorBody(response: HttpResponse | undefined): JsonObject | undefined {
+function oauthErrorBody(response: HttpResponse | undefined): JsonObject | undefined {
   if (!response || response.status < 400 || response.status > 499) return undefined;
   if (!isJsonMediaType(mediaType(response))) return undefined;
   try {

@@ -9,6 +9,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
+import { tryParseUrl } from './url.js';
 
 function fail(path: string, expected: string): never {
   throw new ConfigurationError(`"${path}" must be ${expected}`);
@@ -133,6 +134,51 @@ export function assertOneOf<T extends string>(
   if (typeof value !== 'string' || !(allowed as readonly string[]).includes(value)) {
     fail(path, `one of ${allowed.map((v) => `"${v}"`).join(', ')}`);
   }
+}
+
+/**
+ * `value` is a string holding an absolute URL; with `fragment: false` it may not carry a
+ * `#fragment` either (redirect URIs, RFC 6749 §3.1.2).
+ */
+export function assertUrl(
+  value: unknown,
+  path: string,
+  { fragment = true }: { fragment?: boolean } = {},
+): asserts value is string {
+  if (typeof value !== 'string' || !tryParseUrl(value) || (!fragment && value.includes('#'))) {
+    fail(path, fragment ? 'an absolute URL' : 'an absolute URL without a fragment');
+  }
+}
+
+/** `value` is a string or an array of strings (a parameter that may repeat, e.g. `scope`). */
+export function assertStringOrStrings(
+  value: unknown,
+  path: string,
+): asserts value is string | string[] {
+  if (
+    typeof value !== 'string' &&
+    !(Array.isArray(value) && value.every((item) => typeof item === 'string'))
+  ) {
+    fail(path, 'a string or an array of strings');
+  }
+}
+
+/**
+ * `value` is a space-delimited list (RFC 6749 §3.3): a non-empty string as sent, or a non-empty
+ * array of non-empty tokens without whitespace, to be joined with single spaces.
+ */
+export function assertSpaceList(value: unknown, path: string): asserts value is string | string[] {
+  if (typeof value === 'string' ? value === '' : !isTokenList(value)) {
+    fail(path, 'a non-empty string or a non-empty array of strings without spaces');
+  }
+}
+
+function isTokenList(value: unknown): boolean {
+  return (
+    Array.isArray(value) &&
+    value.length > 0 &&
+    value.every((item) => typeof item === 'string' && item !== '' && !/\s/.test(item))
+  );
 }
 
 /** Members of `T` whose value may be `undefined` become optional and lose `undefined`. */

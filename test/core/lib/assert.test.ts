@@ -8,8 +8,11 @@ import {
   assertOneOf,
   assertOptionalNumber,
   assertOptionalString,
+  assertSpaceList,
   assertString,
   assertStringArray,
+  assertStringOrStrings,
+  assertUrl,
   defined,
 } from '../../../src/core/lib/assert.js';
 
@@ -44,6 +47,26 @@ describe('argument checks', () => {
       () => assertStringArray(['a', ''], 'config.audience'),
     ],
     ['one of "a", "b"', () => assertOneOf('c', 'config.audience', ['a', 'b'])],
+    ['an absolute URL', () => assertUrl('/relative', 'config.audience')],
+    ['an absolute URL', () => assertUrl('', 'config.audience')],
+    [
+      'an absolute URL without a fragment',
+      () => assertUrl('https://rp.example/cb#x', 'config.audience', { fragment: false }),
+    ],
+    ['a string or an array of strings', () => assertStringOrStrings(['a', 1], 'config.audience')],
+    ['a string or an array of strings', () => assertStringOrStrings(null, 'config.audience')],
+    [
+      'a non-empty string or a non-empty array of strings without spaces',
+      () => assertSpaceList('', 'config.audience'),
+    ],
+    [
+      'a non-empty string or a non-empty array of strings without spaces',
+      () => assertSpaceList([], 'config.audience'),
+    ],
+    [
+      'a non-empty string or a non-empty array of strings without spaces',
+      () => assertSpaceList(['openid', 'a b'], 'config.audience'),
+    ],
   ])('refuses a value that is not %s, quoting the path', (expected, check) => {
     expect(message(check)).toBe(`"config.audience" must be ${expected}`);
   });
@@ -59,6 +82,12 @@ describe('argument checks', () => {
       assertFunction(() => {}, 'a');
       assertStringArray([], 'a', { nonEmpty: false });
       assertOneOf('b', 'a', ['a', 'b']);
+      assertUrl('https://rp.example/cb#x', 'a');
+      assertUrl('https://rp.example/cb', 'a', { fragment: false });
+      assertStringOrStrings('', 'a');
+      assertStringOrStrings([], 'a');
+      assertSpaceList('openid profile', 'a');
+      assertSpaceList(['openid', 'profile'], 'a');
     }).not.toThrow();
   });
 

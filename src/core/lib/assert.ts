@@ -15,17 +15,30 @@ function fail(path: string, expected: string): never {
   throw new ConfigurationError(`"${path}" must be ${expected}`);
 }
 
-/** `value` is a string that is not empty. */
-export function assertString(value: unknown, path: string): asserts value is string {
-  if (typeof value !== 'string' || value === '') fail(path, 'a non-empty string');
+/** Options of {@link assertString}. */
+export interface StringRule {
+  /** Accept `''` too. Default `false`. */
+  empty?: boolean;
 }
 
-/** `value` is `undefined` or a string that is not empty. */
+/** `value` is a string, not empty unless `empty` is set. */
+export function assertString(
+  value: unknown,
+  path: string,
+  { empty = false }: StringRule = {},
+): asserts value is string {
+  if (typeof value !== 'string' || (!empty && value === '')) {
+    fail(path, empty ? 'a string' : 'a non-empty string');
+  }
+}
+
+/** `value` is `undefined` or a string as {@link assertString} checks it. */
 export function assertOptionalString(
   value: unknown,
   path: string,
+  rule: StringRule = {},
 ): asserts value is string | undefined {
-  if (value !== undefined) assertString(value, path);
+  if (value !== undefined) assertString(value, path, rule);
 }
 
 /** `value` is a boolean. */

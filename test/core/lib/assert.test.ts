@@ -32,6 +32,7 @@ describe('argument checks', () => {
     ['a non-empty string', () => assertString('', 'config.audience')],
     ['a non-empty string', () => assertString(3, 'config.audience')],
     ['a non-empty string', () => assertOptionalString(null, 'config.audience')],
+    ['a string', () => assertString(1, 'config.audience', { empty: true })],
     ['a boolean', () => assertBoolean('true', 'config.audience')],
     ['a finite number', () => assertNumber(Number.NaN, 'config.audience')],
     ['a finite number', () => assertNumber(Number.POSITIVE_INFINITY, 'config.audience')],
@@ -75,6 +76,7 @@ describe('argument checks', () => {
     expect(() => {
       assertString('x', 'a');
       assertOptionalString(undefined, 'a');
+      assertString('', 'a', { empty: true });
       assertBoolean(false, 'a');
       assertNumber(0, 'a', { integer: true, min: 0 });
       assertOptionalNumber(undefined, 'a');

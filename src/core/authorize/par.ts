@@ -8,6 +8,7 @@
 import * as oauth from 'oauth4webapi';
 import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
+import { defined } from '../lib/assert.js';
 import type { ClientCredentialsOptions } from '../token/client-auth.js';
 import { callEndpoint } from '../token/grant.js';
 import { readOAuthJson } from '../token/oauth-response.js';
@@ -99,7 +100,7 @@ export async function pushAuthorizationRequest(
   );
   return callEndpoint(request, {
     retry: 'unprocessed',
-    ...(request.issuer === undefined ? {} : { issuer: request.issuer }),
+    ...defined({ issuer: request.issuer }),
     endpoint: 'pushed_authorization_request_endpoint',
     successFields: SUCCESS_FIELDS,
     send: (as, client, auth, options) => {

@@ -10,6 +10,7 @@ import * as oauth from 'oauth4webapi';
 import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
+import { assertString, assertStringOrStrings, defined } from '../lib/assert.js';
 import { type ClientCredentialsOptions, prepareClient } from './client-auth.js';
 import { toLibraryError } from './errors.js';
 import { readOAuthJson } from './oauth-response.js';
@@ -82,19 +83,13 @@ export function grantForm(
     if (RESERVED.has(name) || Object.hasOwn(own, name)) {
       throw new ConfigurationError(`"parameters.${name}" cannot be set through extra parameters`);
     }
-    if (typeof value !== 'string') {
-      throw new ConfigurationError(`"parameters.${name}" must be a string`);
-    }
+    assertString(value, `parameters.${name}`, { empty: true });
     form.append(name, value);
   }
   for (const [name, value] of Object.entries(own)) {
     if (value === undefined) continue;
-    if (typeof value === 'string') form.append(name, value);
-    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-      for (const item of value) form.append(name, item);
-    } else {
-      throw new ConfigurationError(`"${name}" must be a string or an array of strings`);
-    }
+    assertStringOrStrings(value, name);
+    for (const item of typeof value === 'string' ? [value] : value) form.append(name, item);
   }
   return form;
 }
@@ -102,11 +97,8 @@ export function grantForm(
 /** `scope` as sent: an array joined with single spaces (RFC 6749 §3.3). */
 export function scopeParameter(scope: string | readonly string[] | undefined): string | undefined {
   if (scope === undefined) return undefined;
-  if (typeof scope === 'string') return scope;
-  if (!Array.isArray(scope) || scope.some((item) => typeof item !== 'string')) {
-    throw new ConfigurationError('"scope" must be a string or an array of strings');
-  }
-  return scope.join(' ');
+  assertStringOrStrings(scope, 'scope');
+  return typeof scope === 'string' ? scope : scope.join(' ');
 }
 
 /** One call to an authenticated endpoint (token, PAR, device, introspection, revocation, …). */
@@ -181,7 +173,7 @@ export async function requestGrant<S extends object = TokenSuccess>(
   const tokenTypes = new Set(['bearer', 'dpop', ...(spec.tokenTypes ?? [])]);
   return callEndpoint(request, {
     retry: spec.retry,
-    ...(spec.issuer === undefined ? {} : { issuer: spec.issuer }),
+    ...defined({ issuer: spec.issuer }),
     endpoint: 'token_endpoint',
     successFields: spec.successFields ?? TOKEN_FIELDS,
     send: (as, client, auth, options) =>

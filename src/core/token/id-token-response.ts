@@ -6,6 +6,7 @@
  */
 
 import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
+import { assertFunction, assertObject } from '../lib/assert.js';
 import {
   type IdTokenCheck,
   type IdTokenClaims,
@@ -52,9 +53,7 @@ export function prepareRequestIdTokenCheck(
   now: (() => number) | undefined,
 ): IdTokenCheck | undefined {
   if (expectations === undefined) return undefined;
-  if (typeof expectations !== 'object' || expectations === null) {
-    throw new ConfigurationError('"idToken" must be an object');
-  }
+  assertObject(expectations, 'idToken');
   const { accessToken: _a, code: _c, clientId: _id, ...rest } = expectations as IdTokenExpectations;
   try {
     return prepareIdTokenCheck(
@@ -131,8 +130,6 @@ export function expiryTime(sentAt: number, expiresIn: number | undefined): numbe
 
 /** Checks an optional clock option. */
 export function clockOption(now: unknown): (() => number) | undefined {
-  if (now !== undefined && typeof now !== 'function') {
-    throw new ConfigurationError('"now" must be a function returning milliseconds');
-  }
+  if (now !== undefined) assertFunction(now, 'now');
   return now as (() => number) | undefined;
 }

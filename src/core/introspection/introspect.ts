@@ -5,8 +5,9 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, HttpError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import { pickHttpOptions } from '../http/defaults.js';
+import { assertOptionalString, assertString, defined } from '../lib/assert.js';
 import type { ClientCredentialsOptions } from '../token/client-auth.js';
 import { callEndpoint, grantForm } from '../token/grant.js';
 import { readOAuthJson } from '../token/oauth-response.js';
@@ -85,12 +86,8 @@ export async function introspectToken(
   request: TokenIntrospectionRequest,
 ): Promise<TokenIntrospectionResponse> {
   const { token, tokenTypeHint, signedResponse } = request;
-  if (typeof token !== 'string' || token === '') {
-    throw new ConfigurationError('"token" must be a non-empty string');
-  }
-  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
-    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
-  }
+  assertString(token, 'token');
+  assertOptionalString(tokenTypeHint, 'tokenTypeHint');
   if (signedResponse !== undefined) checkSignedOptions(signedResponse);
   const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   const signed = signedResponse !== undefined;
@@ -135,7 +132,7 @@ export async function introspectToken(
         signedResponse,
         {
           ...pickHttpOptions(request),
-          ...(request.requireHttps === undefined ? {} : { requireHttps: request.requireHttps }),
+          ...defined({ requireHttps: request.requireHttps }),
         },
         url,
         response.status,

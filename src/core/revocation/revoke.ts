@@ -5,7 +5,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError } from '../errors.js';
+import { assertOptionalString, assertString } from '../lib/assert.js';
 import type { ClientCredentialsOptions } from '../token/client-auth.js';
 import { callEndpoint, grantForm } from '../token/grant.js';
 import { failureOf } from '../token/oauth-response.js';
@@ -65,12 +65,8 @@ export async function revokeToken(
   request: TokenRevocationRequest,
 ): Promise<TokenRevocationResponse> {
   const { token, tokenTypeHint } = request;
-  if (typeof token !== 'string' || token === '') {
-    throw new ConfigurationError('"token" must be a non-empty string');
-  }
-  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
-    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
-  }
+  assertString(token, 'token');
+  assertOptionalString(tokenTypeHint, 'tokenTypeHint');
   const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   return callEndpoint(request, {
     retry: 'unprocessed',

@@ -62,14 +62,21 @@ export interface NumberBounds {
   max?: number;
   /** Only safe integers. Default `false`. */
   integer?: boolean;
+  /** The unit, named in the message (`seconds`, `milliseconds`). Default: none. */
+  unit?: string;
 }
 
-function describeNumber({ min, max, integer }: NumberBounds): string {
+function describeNumber({ min, max, integer, unit }: NumberBounds): string {
   const kind = integer ? 'an integer' : 'a finite number';
-  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
-  if (min !== undefined) return min === 0 ? `${kind} ≥ 0` : `${kind} ≥ ${min}`;
-  if (max !== undefined) return `${kind} ≤ ${max}`;
-  return kind;
+  const range =
+    min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` ≥ ${min}`
+        : max !== undefined
+          ? ` ≤ ${max}`
+          : '';
+  return `${kind}${range}${unit === undefined ? '' : ` (${unit})`}`;
 }
 
 /** `value` is a finite number (NaN and ±Infinity are refused) within `bounds`. */

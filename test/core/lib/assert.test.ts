@@ -39,6 +39,10 @@ describe('argument checks', () => {
     ['an integer ≥ 0', () => assertNumber(1.5, 'config.audience', { integer: true, min: 0 })],
     ['a finite number from 1 to 5', () => assertNumber(6, 'config.audience', { min: 1, max: 5 })],
     ['a finite number', () => assertOptionalNumber('1', 'config.audience')],
+    [
+      'a finite number ≤ 300 (seconds)',
+      () => assertNumber(301, 'config.audience', { max: 300, unit: 'seconds' }),
+    ],
     ['an object', () => assertObject([], 'config.audience')],
     ['an object', () => assertObject(null, 'config.audience')],
     ['a function', () => assertFunction({}, 'config.audience')],

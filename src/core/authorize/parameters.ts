@@ -152,7 +152,7 @@ export function authorizeParameters(request: AuthorizeParameters): URLSearchPara
     );
   }
   const { maxAge, responseMode } = request;
-  assertOptionalNumber(maxAge, 'maxAge', { integer: true, min: 0 });
+  assertOptionalNumber(maxAge, 'maxAge', { integer: true, min: 0, unit: 'seconds' });
   if (responseMode !== undefined) assertOneOf(responseMode, 'responseMode', RESPONSE_MODES);
   const { clientId, redirectUri, state, nonce, loginHint, idTokenHint } = request;
   assertString(clientId, 'clientId');

@@ -70,7 +70,7 @@ export function checkSignedOptions(
       `"signedResponse.algorithms" must be a non-empty array of ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
     );
   }
-  assertOptionalNumber(leeway, 'signedResponse.leeway', { min: 0, max: 300 });
+  assertOptionalNumber(leeway, 'signedResponse.leeway', { min: 0, max: 300, unit: 'seconds' });
   if (now !== undefined) assertFunction(now, 'signedResponse.now');
 }
 

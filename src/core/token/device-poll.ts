@@ -80,8 +80,8 @@ export async function pollDeviceToken(
   request: DeviceTokenPollRequest,
 ): Promise<DeviceTokenResponse> {
   const { interval = DEFAULT_DEVICE_INTERVAL, expiresIn, now = Date.now, ...poll } = request;
-  assertNumber(interval, 'interval', { min: 0 });
-  assertOptionalNumber(expiresIn, 'expiresIn', { min: 0 });
+  assertNumber(interval, 'interval', { min: 0, unit: 'seconds' });
+  assertOptionalNumber(expiresIn, 'expiresIn', { min: 0, unit: 'seconds' });
   assertFunction(now, 'now');
   checkDeviceCode(poll.deviceCode);
   const url = parseEndpoint(poll.address, 'address').href;

@@ -188,17 +188,15 @@ export function assertStringOrStrings(
  * array of non-empty tokens without whitespace, to be joined with single spaces.
  */
 export function assertSpaceList(value: unknown, path: string): asserts value is string | string[] {
-  if (typeof value === 'string' ? value === '' : !isTokenList(value)) {
+  if (
+    typeof value === 'string'
+      ? value === ''
+      : !Array.isArray(value) ||
+        value.length === 0 ||
+        value.some((item) => typeof item !== 'string' || item === '' || /\s/.test(item))
+  ) {
     fail(path, 'a non-empty string or a non-empty array of strings without spaces');
   }
-}
-
-function isTokenList(value: unknown): boolean {
-  return (
-    Array.isArray(value) &&
-    value.length > 0 &&
-    value.every((item) => typeof item === 'string' && item !== '' && !/\s/.test(item))
-  );
 }
 
 /** Members of `T` whose value may be `undefined` become optional and lose `undefined`. */
@@ -218,9 +216,7 @@ export type Defined<T> = {
  * ```
  */
 export function defined<T extends object>(source: T): Defined<T> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined) copy[key] = value;
-  }
-  return copy as Defined<T>;
+  return Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined),
+  ) as Defined<T>;
 }

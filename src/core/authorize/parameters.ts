@@ -10,7 +10,6 @@ import {
   assertObject,
   assertOneOf,
   assertOptionalNumber,
-  assertOptionalObject,
   assertOptionalString,
   assertSpaceList,
   assertString,
@@ -124,8 +123,9 @@ function prompt(value: unknown): string | undefined {
 }
 
 function claims(value: unknown): string | undefined {
-  assertOptionalObject(value, 'claims');
-  return value === undefined ? undefined : JSON.stringify(value);
+  if (value === undefined) return undefined;
+  assertObject(value, 'claims');
+  return JSON.stringify(value);
 }
 
 /**

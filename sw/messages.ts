@@ -7,6 +7,7 @@
  */
 
 import { WorkerError } from '../src/core/errors.js';
+import { defined } from '../src/core/lib/assert.js';
 import { tryParseUrl } from '../src/core/lib/url.js';
 import { validateToken } from '../src/core/validation/validate.js';
 import {
@@ -92,8 +93,7 @@ export function createMessageHandler(
           leeway: config.leeway,
           discoveryPolicy: config.discoveryPolicy,
           http: config.http,
-          ...(audience === undefined ? {} : { audience }),
-          ...(payload.typ === undefined ? {} : { typ: payload.typ }),
+          ...defined({ audience, typ: payload.typ }),
         },
         config.issuer,
       );

@@ -10,6 +10,7 @@
  * @module
  */
 
+import { defined } from '../src/core/lib/assert.js';
 import { requestRefreshToken } from '../src/core/token/refresh.js';
 import type { CompiledEntry } from './allowlist.js';
 import type { WorkerContext } from './context.js';
@@ -125,8 +126,7 @@ export function createTokenSource(context: WorkerContext): TokenSource {
           address: disco.tokenEndpoint,
           clientId: config.clientId,
           refreshToken: session.refreshToken,
-          ...(api.entry.resource === undefined ? {} : { resource: api.entry.resource }),
-          ...(api.entry.scope === undefined ? {} : { scope: api.entry.scope }),
+          ...defined({ resource: api.entry.resource, scope: api.entry.scope }),
           idToken: {
             authority: config.issuer,
             previousClaims: session.idTokenClaims,

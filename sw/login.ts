@@ -13,7 +13,7 @@ import { createNonce, createState } from '../src/core/authorize/random.js';
 import { createAuthorizeUrl } from '../src/core/authorize/url.js';
 import { AuthorizationResponseError } from '../src/core/errors.js';
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
-import { tryParseUrl } from '../src/core/worker-api.js';
+import { defined, tryParseUrl } from '../src/core/worker-api.js';
 import { WorkerError } from '../src/protocol/errors.js';
 import type { LoginOptions } from '../src/protocol/messages.js';
 import type { WorkerContext } from './context.js';
@@ -86,11 +86,7 @@ export async function startLogin(
     codeChallenge: pkce.codeChallenge,
     codeChallengeMethod: 'S256',
     ...(indicators.length > 0 ? { resource: indicators } : {}),
-    ...(prompt === undefined ? {} : { prompt }),
-    ...(loginHint === undefined ? {} : { loginHint }),
-    ...(uiLocales === undefined ? {} : { uiLocales }),
-    ...(acrValues === undefined ? {} : { acrValues }),
-    ...(maxAge === undefined ? {} : { maxAge }),
+    ...defined({ prompt, loginHint, uiLocales, acrValues, maxAge }),
   };
   const parEndpoint = disco.pushedAuthorizationRequestEndpoint;
   const usePar = config.par === true || (config.par === 'auto' && parEndpoint !== undefined);
@@ -198,11 +194,11 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     code: result.code,
     redirectUri: config.redirectUri.href,
     codeVerifier: transaction.codeVerifier,
-    ...(first === undefined ? {} : { resource: first }),
+    ...defined({ resource: first }),
     idToken: {
       authority: config.issuer,
       nonce: transaction.nonce,
-      ...(transaction.maxAge === undefined ? {} : { maxAge: transaction.maxAge }),
+      ...defined({ maxAge: transaction.maxAge }),
       cache: context.cache,
       leeway: config.leeway,
       discoveryPolicy: config.discoveryPolicy,

@@ -11,7 +11,7 @@
  */
 
 import { requestRefreshToken } from '../src/core/token/refresh.js';
-import { backoffDelay, decodeBase64url } from '../src/core/worker-api.js';
+import { backoffDelay, decodeBase64url, defined } from '../src/core/worker-api.js';
 import type { CompiledEntry } from './allowlist.js';
 import type { WorkerContext } from './context.js';
 import { type AccessToken, resourceKey, type Session } from './session.js';
@@ -138,8 +138,7 @@ export function createTokenSource(context: WorkerContext): TokenSource {
           address: disco.tokenEndpoint,
           clientId: config.clientId,
           refreshToken: session.refreshToken,
-          ...(api.entry.resource === undefined ? {} : { resource: api.entry.resource }),
-          ...(api.entry.scope === undefined ? {} : { scope: api.entry.scope }),
+          ...defined({ resource: api.entry.resource, scope: api.entry.scope }),
           idToken: {
             authority: config.issuer,
             previousClaims: session.idTokenClaims,

@@ -10,5 +10,14 @@
 export { type DiscoveryHandle, discoveryHandle } from './discovery/get.js';
 export { isChallenge } from './endpoint/challenge.js';
 export { backoffDelay } from './http/retry.js';
+export {
+  assertObject,
+  assertOptionalNumber,
+  assertOptionalString,
+  assertString,
+  assertStringOrStrings,
+  assertUrl,
+  defined,
+} from './lib/assert.js';
 export { decodeBase64url } from './lib/base64url.js';
 export { tryParseUrl } from './lib/url.js';

@@ -13,6 +13,7 @@ import type { EndpointFailure } from '../endpoint/failure.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
+import { defined } from '../lib/assert.js';
 import { assertSecureEndpoint } from '../lib/endpoint.js';
 import { type AuthorizeParameters, authorizeParameters } from './parameters.js';
 import { parseFrontChannelEndpoint, withParameters } from './url.js';
@@ -100,7 +101,7 @@ export async function pushAuthorizationRequest(
   );
   return callEndpoint(request, {
     retry: 'unprocessed',
-    ...(request.issuer === undefined ? {} : { issuer: request.issuer }),
+    ...defined({ issuer: request.issuer }),
     endpoint: 'pushed_authorization_request_endpoint',
     successFields: SUCCESS_FIELDS,
     send: (as, client, auth, options) => {

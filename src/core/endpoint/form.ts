@@ -6,6 +6,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
+import { assertString, assertStringOrStrings } from '../lib/assert.js';
 
 /** Parameters the caller's `parameters` may never set. */
 const RESERVED = new Set([
@@ -29,19 +30,13 @@ export function endpointForm(
     if (RESERVED.has(name) || Object.hasOwn(own, name)) {
       throw new ConfigurationError(`"parameters.${name}" cannot be set through extra parameters`);
     }
-    if (typeof value !== 'string') {
-      throw new ConfigurationError(`"parameters.${name}" must be a string`);
-    }
+    assertString(value, `parameters.${name}`, { empty: true });
     form.append(name, value);
   }
   for (const [name, value] of Object.entries(own)) {
     if (value === undefined) continue;
-    if (typeof value === 'string') form.append(name, value);
-    else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) {
-      for (const item of value) form.append(name, item);
-    } else {
-      throw new ConfigurationError(`"${name}" must be a string or an array of strings`);
-    }
+    assertStringOrStrings(value, name);
+    for (const item of typeof value === 'string' ? [value] : value) form.append(name, item);
   }
   return form;
 }

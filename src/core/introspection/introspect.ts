@@ -10,9 +10,10 @@ import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import { endpointForm } from '../endpoint/form.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
-import { ConfigurationError, HttpError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import { pickHttpOptions } from '../http/defaults.js';
 import { mediaType } from '../http/json.js';
+import { assertOptionalString, assertString, defined } from '../lib/assert.js';
 import {
   INTROSPECTION_FIELDS,
   introspectionFields,
@@ -82,12 +83,8 @@ export async function introspectToken(
   request: TokenIntrospectionRequest,
 ): Promise<TokenIntrospectionResponse> {
   const { token, tokenTypeHint, signedResponse } = request;
-  if (typeof token !== 'string' || token === '') {
-    throw new ConfigurationError('"token" must be a non-empty string');
-  }
-  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
-    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
-  }
+  assertString(token, 'token');
+  assertOptionalString(tokenTypeHint, 'tokenTypeHint');
   if (signedResponse !== undefined) checkSignedOptions(signedResponse);
   const form = endpointForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   const signed = signedResponse !== undefined;
@@ -124,7 +121,7 @@ export async function introspectToken(
         signedResponse,
         {
           ...pickHttpOptions(request),
-          ...(request.requireHttps === undefined ? {} : { requireHttps: request.requireHttps }),
+          ...defined({ requireHttps: request.requireHttps }),
         },
         url,
         response.status,

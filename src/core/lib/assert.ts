@@ -9,22 +9,36 @@
  */
 
 import { ConfigurationError } from '../errors.js';
+import { tryParseUrl } from './url.js';
 
 function fail(path: string, expected: string): never {
   throw new ConfigurationError(`"${path}" must be ${expected}`);
 }
 
-/** `value` is a string that is not empty. */
-export function assertString(value: unknown, path: string): asserts value is string {
-  if (typeof value !== 'string' || value === '') fail(path, 'a non-empty string');
+/** Options of {@link assertString}. */
+export interface StringRule {
+  /** Accept `''` too. Default `false`. */
+  empty?: boolean;
 }
 
-/** `value` is `undefined` or a string that is not empty. */
+/** `value` is a string, not empty unless `empty` is set. */
+export function assertString(
+  value: unknown,
+  path: string,
+  { empty = false }: StringRule = {},
+): asserts value is string {
+  if (typeof value !== 'string' || (!empty && value === '')) {
+    fail(path, empty ? 'a string' : 'a non-empty string');
+  }
+}
+
+/** `value` is `undefined` or a string as {@link assertString} checks it. */
 export function assertOptionalString(
   value: unknown,
   path: string,
+  rule: StringRule = {},
 ): asserts value is string | undefined {
-  if (value !== undefined) assertString(value, path);
+  if (value !== undefined) assertString(value, path, rule);
 }
 
 /** `value` is a boolean. */
@@ -48,14 +62,21 @@ export interface NumberBounds {
   max?: number;
   /** Only safe integers. Default `false`. */
   integer?: boolean;
+  /** The unit, named in the message (`seconds`, `milliseconds`). Default: none. */
+  unit?: string;
 }
 
-function describeNumber({ min, max, integer }: NumberBounds): string {
+function describeNumber({ min, max, integer, unit }: NumberBounds): string {
   const kind = integer ? 'an integer' : 'a finite number';
-  if (min !== undefined && max !== undefined) return `${kind} from ${min} to ${max}`;
-  if (min !== undefined) return min === 0 ? `${kind} ≥ 0` : `${kind} ≥ ${min}`;
-  if (max !== undefined) return `${kind} ≤ ${max}`;
-  return kind;
+  const range =
+    min !== undefined && max !== undefined
+      ? ` from ${min} to ${max}`
+      : min !== undefined
+        ? ` ≥ ${min}`
+        : max !== undefined
+          ? ` ≤ ${max}`
+          : '';
+  return `${kind}${range}${unit === undefined ? '' : ` (${unit})`}`;
 }
 
 /** `value` is a finite number (NaN and ±Infinity are refused) within `bounds`. */
@@ -135,6 +156,49 @@ export function assertOneOf<T extends string>(
   }
 }
 
+/**
+ * `value` is a string holding an absolute URL; with `fragment: false` it may not carry a
+ * `#fragment` either (redirect URIs, RFC 6749 §3.1.2).
+ */
+export function assertUrl(
+  value: unknown,
+  path: string,
+  { fragment = true }: { fragment?: boolean } = {},
+): asserts value is string {
+  if (typeof value !== 'string' || !tryParseUrl(value) || (!fragment && value.includes('#'))) {
+    fail(path, fragment ? 'an absolute URL' : 'an absolute URL without a fragment');
+  }
+}
+
+/** `value` is a string or an array of strings (a parameter that may repeat, e.g. `scope`). */
+export function assertStringOrStrings(
+  value: unknown,
+  path: string,
+): asserts value is string | string[] {
+  if (
+    typeof value !== 'string' &&
+    !(Array.isArray(value) && value.every((item) => typeof item === 'string'))
+  ) {
+    fail(path, 'a string or an array of strings');
+  }
+}
+
+/**
+ * `value` is a space-delimited list (RFC 6749 §3.3): a non-empty string as sent, or a non-empty
+ * array of non-empty tokens without whitespace, to be joined with single spaces.
+ */
+export function assertSpaceList(value: unknown, path: string): asserts value is string | string[] {
+  if (
+    typeof value === 'string'
+      ? value === ''
+      : !Array.isArray(value) ||
+        value.length === 0 ||
+        value.some((item) => typeof item !== 'string' || item === '' || /\s/.test(item))
+  ) {
+    fail(path, 'a non-empty string or a non-empty array of strings without spaces');
+  }
+}
+
 /** Members of `T` whose value may be `undefined` become optional and lose `undefined`. */
 export type Defined<T> = {
   [K in keyof T as undefined extends T[K] ? never : K]: T[K];
@@ -152,9 +216,7 @@ export type Defined<T> = {
  * ```
  */
 export function defined<T extends object>(source: T): Defined<T> {
-  const copy: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(source)) {
-    if (value !== undefined) copy[key] = value;
-  }
-  return copy as Defined<T>;
+  return Object.fromEntries(
+    Object.entries(source).filter(([, value]) => value !== undefined),
+  ) as Defined<T>;
 }

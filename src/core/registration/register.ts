@@ -7,7 +7,7 @@
 import * as oauth from 'oauth4webapi';
 import { checkBearerToken, resourceCall } from '../endpoint/resource.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
-import { ConfigurationError } from '../errors.js';
+import { assertObject } from '../lib/assert.js';
 import {
   type ClientRegistrationResponse,
   clientInformation,
@@ -30,9 +30,7 @@ export interface ClientRegistrationRequest extends EndpointOptions {
 
 /** @internal Throws `ConfigurationError` unless `metadata` is a plain JSON object. */
 export function checkMetadata(metadata: unknown, path: string): RegistrationMetadata {
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new ConfigurationError(`"${path}" must be an object of client metadata`);
-  }
+  assertObject(metadata, path);
   return metadata as RegistrationMetadata;
 }
 

@@ -11,7 +11,7 @@ import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
 import { endpointForm } from '../endpoint/form.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
-import { ConfigurationError } from '../errors.js';
+import { assertOptionalString, assertString } from '../lib/assert.js';
 
 /** Arguments of {@link revokeToken}. */
 export interface TokenRevocationRequest extends ClientCredentialsOptions, EndpointOptions {
@@ -66,12 +66,8 @@ export async function revokeToken(
   request: TokenRevocationRequest,
 ): Promise<TokenRevocationResponse> {
   const { token, tokenTypeHint } = request;
-  if (typeof token !== 'string' || token === '') {
-    throw new ConfigurationError('"token" must be a non-empty string');
-  }
-  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
-    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
-  }
+  assertString(token, 'token');
+  assertOptionalString(tokenTypeHint, 'tokenTypeHint');
   const form = endpointForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   return callEndpoint(request, {
     retry: 'unprocessed',

@@ -5,8 +5,9 @@
  */
 
 import { endpointFailure } from '../endpoint/failure.js';
-import { ConfigurationError, HttpError, ProtocolError } from '../errors.js';
+import { HttpError, ProtocolError } from '../errors.js';
 import { resolveHttpOptions } from '../http/defaults.js';
+import { assertFunction, assertNumber, assertOptionalNumber } from '../lib/assert.js';
 import { parseEndpoint } from '../lib/endpoint.js';
 import { DEFAULT_DEVICE_INTERVAL } from './device-authorization.js';
 import {
@@ -39,13 +40,6 @@ export interface DeviceTokenPollRequest extends DeviceTokenRequest {
   expiresIn?: number;
   /** Clock, in milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
-}
-
-function checkSeconds(value: unknown, path: string, min: number): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ConfigurationError(`"${path}" must be a number of seconds >= ${min}`);
-  }
 }
 
 /**
@@ -87,9 +81,9 @@ export async function pollDeviceToken(
   request: DeviceTokenPollRequest,
 ): Promise<DeviceTokenResponse> {
   const { interval = DEFAULT_DEVICE_INTERVAL, expiresIn, now = Date.now, ...poll } = request;
-  checkSeconds(interval, 'interval', 0);
-  checkSeconds(expiresIn, 'expiresIn', 0);
-  if (typeof now !== 'function') throw new ConfigurationError('"now" must be a function');
+  assertNumber(interval, 'interval', { min: 0, unit: 'seconds' });
+  assertOptionalNumber(expiresIn, 'expiresIn', { min: 0, unit: 'seconds' });
+  assertFunction(now, 'now');
   checkDeviceCode(poll.deviceCode);
   const url = parseEndpoint(poll.address, 'address').href;
   const { sleep, signal } = resolveHttpOptions(poll);

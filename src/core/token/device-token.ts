@@ -6,7 +6,7 @@
 
 import { GrantTypes } from '../constants/grant-types.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
-import { ConfigurationError } from '../errors.js';
+import { assertString } from '../lib/assert.js';
 import { clockOption } from './expiry.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
@@ -39,9 +39,7 @@ export type DeviceTokenResponse = DeviceTokenSuccess | EndpointFailure;
 
 /** @internal Throws `ConfigurationError` unless `deviceCode` is a non-empty string. */
 export function checkDeviceCode(deviceCode: unknown): void {
-  if (typeof deviceCode !== 'string' || deviceCode === '') {
-    throw new ConfigurationError('"deviceCode" must be a non-empty string');
-  }
+  assertString(deviceCode, 'deviceCode');
 }
 
 /**

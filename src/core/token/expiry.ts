@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ConfigurationError } from '../errors.js';
+import { assertFunction } from '../lib/assert.js';
 
 /** `expires_in` as a time on `sentAt`'s clock. */
 export function expiryTime(sentAt: number, expiresIn: number | undefined): number | undefined {
@@ -13,8 +13,6 @@ export function expiryTime(sentAt: number, expiresIn: number | undefined): numbe
 
 /** Checks an optional clock option. */
 export function clockOption(now: unknown): (() => number) | undefined {
-  if (now !== undefined && typeof now !== 'function') {
-    throw new ConfigurationError('"now" must be a function returning milliseconds');
-  }
+  if (now !== undefined) assertFunction(now, 'now');
   return now as (() => number) | undefined;
 }

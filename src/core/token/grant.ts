@@ -15,6 +15,7 @@ import { endpointForm } from '../endpoint/form.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError, ValidationConfigurationError } from '../errors.js';
 import type { RetryMode } from '../http/retry.js';
+import { defined } from '../lib/assert.js';
 import { TOKEN_FIELDS, type TokenFields, type TokenSuccess, tokenFields } from './response.js';
 
 /** What every token-endpoint request takes: the endpoint, the client, transport options. */
@@ -63,7 +64,7 @@ export async function requestGrant<S extends object = TokenSuccess>(
   const tokenTypes = new Set(['bearer', 'dpop', ...(spec.tokenTypes ?? [])]);
   return callEndpoint(request, {
     retry: spec.retry,
-    ...(spec.issuer === undefined ? {} : { issuer: spec.issuer }),
+    ...defined({ issuer: spec.issuer }),
     endpoint: 'token_endpoint',
     successFields: spec.successFields ?? TOKEN_FIELDS,
     send: (as, client, auth, options) =>

@@ -6,6 +6,7 @@
  */
 
 import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
+import { assertObject } from '../lib/assert.js';
 import { expiryTime } from './expiry.js';
 import {
   type IdTokenCheck,
@@ -54,9 +55,7 @@ export function prepareRequestIdTokenCheck(
   now: (() => number) | undefined,
 ): IdTokenCheck | undefined {
   if (expectations === undefined) return undefined;
-  if (typeof expectations !== 'object' || expectations === null) {
-    throw new ConfigurationError('"idToken" must be an object');
-  }
+  assertObject(expectations, 'idToken');
   const { accessToken: _a, code: _c, clientId: _id, ...rest } = expectations as IdTokenExpectations;
   try {
     return prepareIdTokenCheck(

@@ -4,16 +4,13 @@
  * @module
  */
 
-import { ConfigurationError } from '../errors.js';
+import { assertStringOrStrings } from '../lib/assert.js';
 
 /** `scope` as sent: an array joined with single spaces (RFC 6749 §3.3). */
 export function scopeParameter(scope: string | readonly string[] | undefined): string | undefined {
   if (scope === undefined) return undefined;
-  if (typeof scope === 'string') return scope;
-  if (!Array.isArray(scope) || scope.some((item) => typeof item !== 'string')) {
-    throw new ConfigurationError('"scope" must be a string or an array of strings');
-  }
-  return scope.join(' ');
+  assertStringOrStrings(scope, 'scope');
+  return typeof scope === 'string' ? scope : scope.join(' ');
 }
 
 /** True when a space-delimited scope string contains `openid`. */

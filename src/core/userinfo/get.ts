@@ -11,10 +11,11 @@ import {
   resourceCall,
 } from '../endpoint/resource.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
-import { ConfigurationError, HttpError, InvalidClaimError } from '../errors.js';
+import { HttpError, InvalidClaimError } from '../errors.js';
 import { pickHttpOptions } from '../http/defaults.js';
 import { decodeUtf8, type JsonObject, mediaType, readJsonObject } from '../http/json.js';
 import type { HttpResponse } from '../http/request.js';
+import { assertOptionalString } from '../lib/assert.js';
 import { checkStandardClaims, type UserInfoClaims } from './claims.js';
 import { type SignedUserInfoValidation, validateSignedUserInfo } from './signed.js';
 
@@ -105,9 +106,7 @@ const SUCCESS_FIELDS = ['claims', 'skippedClaims', 'raw', 'jwt'] as const;
 export async function getUserInfo(request: UserInfoRequest): Promise<UserInfoResponse> {
   const token = checkBearerToken(request.token, 'token');
   const { expectedSubject } = request;
-  if (expectedSubject !== undefined && (typeof expectedSubject !== 'string' || !expectedSubject)) {
-    throw new ConfigurationError('"expectedSubject" must be a non-empty string');
-  }
+  assertOptionalString(expectedSubject, 'expectedSubject');
   return resourceCall(request, {
     address: request.address,
     path: 'address',

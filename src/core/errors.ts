@@ -3,7 +3,8 @@
  *
  * Every error is an {@link IdentityModelError} with a stable {@link ErrorCode} in `code`;
  * switch on `code`, not on messages or class names (bundlers may rename classes).
- * Each failure family has one subclass; token validation has one subclass per check.
+ * Each failure family has one subclass; token validation has one subclass per check. Every code,
+ * with its family and what it means, is listed once in `error-codes.ts`.
  *
  * @example
  * ```ts
@@ -18,64 +19,9 @@
  * @module
  */
 
-/**
- * Every stable error code, grouped by family. The README's "Errors" table describes each.
- */
-export type ErrorCode =
-  // ConfigurationError: a bad argument or option, found before any network traffic
-  | 'ERR_CONFIGURATION'
-  // HttpError: transport and response-shape failures
-  | 'ERR_TIMEOUT'
-  | 'ERR_ABORTED'
-  | 'ERR_NETWORK'
-  | 'ERR_HTTP_STATUS'
-  | 'ERR_HTTP_REDIRECT'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_CONTENT_TYPE'
-  | 'ERR_INVALID_JSON'
-  | 'ERR_INVALID_RESPONSE'
-  | 'ERR_HTTPS_REQUIRED'
-  // DiscoveryError: the discovery document breaks the spec or the policy
-  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
-  | 'ERR_DISCOVERY_HTTPS_REQUIRED'
-  | 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'
-  | 'ERR_DISCOVERY_MISSING_MEMBER'
-  | 'ERR_DISCOVERY_INVALID_MEMBER'
-  // JwksError: the key set cannot be used
-  | 'ERR_JWKS_INVALID'
-  | 'ERR_JWKS_NO_USABLE_KEYS'
-  | 'ERR_JWKS_TOO_MANY_KEYS'
-  // TokenValidationError and its subclasses: one code per check
-  | 'ERR_JWT_MALFORMED'
-  | 'ERR_JWT_TOO_LARGE'
-  | 'ERR_JWT_ALG_NOT_ALLOWED'
-  | 'ERR_JWT_CRIT_UNSUPPORTED'
-  | 'ERR_JWT_TYPE_INVALID'
-  | 'ERR_JWT_NO_MATCHING_KEY'
-  | 'ERR_JWT_SIGNATURE_INVALID'
-  | 'ERR_JWT_EXPIRED'
-  | 'ERR_JWT_NOT_YET_VALID'
-  | 'ERR_JWT_ISSUER_INVALID'
-  | 'ERR_JWT_AUDIENCE_INVALID'
-  | 'ERR_JWT_CLAIM_MISSING'
-  | 'ERR_JWT_CLAIM_INVALID'
-  | 'ERR_JWT_CONFIGURATION'
-  // ProtocolError: the server answered with an OAuth 2.0 error response
-  | 'ERR_OAUTH_ERROR'
-  // AuthorizationResponseError: the redirect back from the authorization endpoint is refused
-  | 'ERR_STATE_MISMATCH'
-  | 'ERR_STATE_REUSED'
-  | 'ERR_ISSUER_MISMATCH'
-  | 'ERR_CALLBACK_INVALID'
-  // ResponseAccessError: a success field was read on a failed response object
-  | 'ERR_RESPONSE_NOT_SUCCESSFUL'
-  // WorkerError: the page ⇄ service worker channel and the worker's session rules
-  | 'ERR_PROTOCOL_VERSION'
-  | 'ERR_WORKER_UNAVAILABLE'
-  | 'ERR_WORKER_TIMEOUT'
-  | 'ERR_INVALID_MESSAGE'
-  | 'ERR_LOGIN_REQUIRED'
-  | 'ERR_TOKEN_NOT_ALLOWED';
+import type { ErrorCode, ErrorCodeOf } from './error-codes.js';
+
+export type { ErrorCode, ErrorCodeOf, ErrorFamily } from './error-codes.js';
 
 /** Options accepted by every error constructor. */
 export interface IdentityModelErrorOptions {
@@ -111,19 +57,7 @@ export class ConfigurationError extends IdentityModelError {
 }
 
 /** Codes of the {@link HttpError} family. */
-export type HttpErrorCode = Extract<
-  ErrorCode,
-  | 'ERR_TIMEOUT'
-  | 'ERR_ABORTED'
-  | 'ERR_NETWORK'
-  | 'ERR_HTTP_STATUS'
-  | 'ERR_HTTP_REDIRECT'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_CONTENT_TYPE'
-  | 'ERR_INVALID_JSON'
-  | 'ERR_INVALID_RESPONSE'
-  | 'ERR_HTTPS_REQUIRED'
->;
+export type HttpErrorCode = ErrorCodeOf<'HttpError'>;
 
 /** Extra facts carried by an {@link HttpError}. */
 export interface HttpErrorOptions extends IdentityModelErrorOptions {
@@ -156,14 +90,7 @@ export class HttpError extends IdentityModelError {
 }
 
 /** Codes of the {@link DiscoveryError} family. */
-export type DiscoveryErrorCode = Extract<
-  ErrorCode,
-  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
-  | 'ERR_DISCOVERY_HTTPS_REQUIRED'
-  | 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'
-  | 'ERR_DISCOVERY_MISSING_MEMBER'
-  | 'ERR_DISCOVERY_INVALID_MEMBER'
->;
+export type DiscoveryErrorCode = ErrorCodeOf<'DiscoveryError'>;
 
 /**
  * The discovery document (or its address) breaks OpenID Connect Discovery 1.0 / RFC 8414, or the
@@ -187,10 +114,7 @@ export class DiscoveryError extends IdentityModelError {
 }
 
 /** Codes of the {@link JwksError} family. */
-export type JwksErrorCode = Extract<
-  ErrorCode,
-  'ERR_JWKS_INVALID' | 'ERR_JWKS_NO_USABLE_KEYS' | 'ERR_JWKS_TOO_MANY_KEYS'
->;
+export type JwksErrorCode = ErrorCodeOf<'JwksError'>;
 
 /**
  * The JWK Set cannot be used at all: not a `{ "keys": [...] }` object, too many keys, or no key
@@ -207,7 +131,7 @@ export class JwksError extends IdentityModelError {
 }
 
 /** Codes of the {@link TokenValidationError} family. */
-export type TokenValidationErrorCode = Extract<ErrorCode, `ERR_JWT_${string}`>;
+export type TokenValidationErrorCode = ErrorCodeOf<'TokenValidationError'>;
 
 /** Extra facts carried by a {@link TokenValidationError}. */
 export interface TokenValidationErrorOptions extends IdentityModelErrorOptions {
@@ -375,7 +299,7 @@ export interface ProtocolErrorOptions extends IdentityModelErrorOptions {
  */
 export class ProtocolError extends IdentityModelError {
   override name = 'ProtocolError';
-  declare readonly code: 'ERR_OAUTH_ERROR';
+  declare readonly code: ErrorCodeOf<'ProtocolError'>;
   /** The `error` code sent by the server, e.g. `invalid_grant`. */
   readonly error: string;
   /** `error_description`, as text. */
@@ -397,10 +321,7 @@ export class ProtocolError extends IdentityModelError {
 }
 
 /** Codes of the {@link AuthorizationResponseError} family. */
-export type AuthorizationResponseErrorCode = Extract<
-  ErrorCode,
-  'ERR_STATE_MISMATCH' | 'ERR_STATE_REUSED' | 'ERR_ISSUER_MISMATCH' | 'ERR_CALLBACK_INVALID'
->;
+export type AuthorizationResponseErrorCode = ErrorCodeOf<'AuthorizationResponseError'>;
 
 /** Extra facts carried by an {@link AuthorizationResponseError}. */
 export interface AuthorizationResponseErrorOptions extends IdentityModelErrorOptions {
@@ -445,15 +366,7 @@ export class ResponseAccessError extends IdentityModelError {
 }
 
 /** Codes of the {@link WorkerError} family. */
-export type WorkerErrorCode = Extract<
-  ErrorCode,
-  | 'ERR_PROTOCOL_VERSION'
-  | 'ERR_WORKER_UNAVAILABLE'
-  | 'ERR_WORKER_TIMEOUT'
-  | 'ERR_INVALID_MESSAGE'
-  | 'ERR_LOGIN_REQUIRED'
-  | 'ERR_TOKEN_NOT_ALLOWED'
->;
+export type WorkerErrorCode = ErrorCodeOf<'WorkerError'>;
 
 /**
  * The page ⇄ service worker channel failed, or the worker refused a request by its rules:

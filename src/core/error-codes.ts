@@ -11,7 +11,7 @@
 
 /** Each error code with the class of the family that carries it. */
 export const ERROR_CODES = {
-  /** A bad argument or option, found before any request is made. */
+  /** A bad argument, option or validation configuration; always thrown, never a failed response. */
   ERR_CONFIGURATION: 'ConfigurationError',
 
   /** A request attempt got no answer within `timeout`; a timed-out attempt is not retried. */
@@ -30,10 +30,10 @@ export const ERROR_CODES = {
   ERR_CONTENT_TYPE: 'HttpError',
   /** The response body is not UTF-8 JSON, or not a JSON object. */
   ERR_INVALID_JSON: 'HttpError',
-  /** The answer breaks the protocol: e.g. a token response without `access_token`. */
+  /** The answer breaks the protocol: e.g. `expires_in: "300"`, a missing or unwanted ID token. */
   ERR_INVALID_RESPONSE: 'HttpError',
   /** An endpoint uses `http` off loopback while `requireHttps` is on; nothing is sent. */
-  ERR_HTTPS_REQUIRED: 'HttpError',
+  ERR_ENDPOINT_HTTPS_REQUIRED: 'HttpError',
 
   /** The document's `issuer` is not the issuer it was fetched for. */
   ERR_DISCOVERY_ISSUER_MISMATCH: 'DiscoveryError',
@@ -72,15 +72,13 @@ export const ERROR_CODES = {
   /** `nbf` or `iat` is in the future, beyond the leeway. */
   ERR_JWT_NOT_YET_VALID: 'TokenValidationError',
   /** `iss` is not the expected issuer. */
-  ERR_JWT_ISSUER_INVALID: 'TokenValidationError',
+  ERR_JWT_ISSUER_MISMATCH: 'TokenValidationError',
   /** `aud` does not contain the expected audience, or `azp` does not fit. */
   ERR_JWT_AUDIENCE_INVALID: 'TokenValidationError',
   /** A required claim is absent (`claim` set). */
   ERR_JWT_CLAIM_MISSING: 'TokenValidationError',
   /** A claim has the wrong type or value, or `claimsValidator` threw (`claim` set). */
   ERR_JWT_CLAIM_INVALID: 'TokenValidationError',
-  /** The validation configuration is unusable (e.g. it allows no algorithm). */
-  ERR_JWT_CONFIGURATION: 'TokenValidationError',
 
   /** The server answered with an OAuth 2.0 error (`error`, `errorDescription`, `status`, …). */
   ERR_OAUTH_ERROR: 'ProtocolError',
@@ -90,7 +88,7 @@ export const ERROR_CODES = {
   /** The sign-in this response answers was already completed. */
   ERR_STATE_REUSED: 'AuthorizationResponseError',
   /** `iss` is not the issuer, or is missing although the provider advertises it (RFC 9207). */
-  ERR_ISSUER_MISMATCH: 'AuthorizationResponseError',
+  ERR_CALLBACK_ISSUER_MISMATCH: 'AuthorizationResponseError',
   /** The response breaks the protocol: `error` with `code`, no `code`, a repeated parameter, … */
   ERR_CALLBACK_INVALID: 'AuthorizationResponseError',
 

@@ -46,8 +46,10 @@ export class IdentityModelError extends Error {
 }
 
 /**
- * A bad argument or option: found before any request is made. The message quotes the path of the
- * offending value, e.g. `"options.leeway" must be a number between 0 and 300`.
+ * A bad argument or option, token validation configurations included: found before any request
+ * is made (or, for a validation that needs keys the discovered provider does not publish, after
+ * discovery). Always thrown, never carried in a failed response object. The message quotes the
+ * path of the offending value, e.g. `"options.leeway" must be a number between 0 and 300`.
  */
 export class ConfigurationError extends IdentityModelError {
   override name = 'ConfigurationError';
@@ -71,9 +73,10 @@ export interface HttpErrorOptions extends IdentityModelErrorOptions {
  * A transport failure or a response the library refuses to read: timeout, abort, network error,
  * an unexpected HTTP status, a redirect (never followed), a body over the size cap, a wrong
  * content type, a body that is not JSON, or JSON that breaks the protocol (`ERR_INVALID_RESPONSE`:
- * e.g. a token response without `access_token`, or `expires_in` as a string). Also
- * `ERR_HTTPS_REQUIRED`: an endpoint the library refuses to call at all, `http` off loopback while
- * `requireHttps` is on (nothing is sent; a policy failure in response objects).
+ * e.g. a token response without `access_token`, `expires_in` as a string, or an ID Token the call
+ * cannot validate). Also `ERR_ENDPOINT_HTTPS_REQUIRED`: an endpoint the library refuses to call
+ * at all, `http` off loopback while `requireHttps` is on (nothing is sent; a policy failure in
+ * response objects).
  */
 export class HttpError extends IdentityModelError {
   override name = 'HttpError';
@@ -236,7 +239,7 @@ export class TokenNotYetValidError extends TokenValidationError {
 export class InvalidIssuerError extends TokenValidationError {
   override name = 'InvalidIssuerError';
   constructor(message: string, options?: TokenValidationErrorOptions) {
-    super('ERR_JWT_ISSUER_INVALID', message, { claim: 'iss', ...options });
+    super('ERR_JWT_ISSUER_MISMATCH', message, { claim: 'iss', ...options });
   }
 }
 
@@ -264,17 +267,6 @@ export class InvalidClaimError extends TokenValidationError {
   override name = 'InvalidClaimError';
   constructor(message: string, options?: TokenValidationErrorOptions) {
     super('ERR_JWT_CLAIM_INVALID', message, options);
-  }
-}
-
-/**
- * The validation configuration is unusable, e.g. it disables signature verification, gives no
- * key and no discovery, or allows no algorithm.
- */
-export class ValidationConfigurationError extends TokenValidationError {
-  override name = 'ValidationConfigurationError';
-  constructor(message: string, options?: TokenValidationErrorOptions) {
-    super('ERR_JWT_CONFIGURATION', message, options);
   }
 }
 
@@ -332,10 +324,10 @@ export interface AuthorizationResponseErrorOptions extends IdentityModelErrorOpt
 /**
  * The authorization response (the callback URL or `form_post` body) cannot be accepted:
  * `ERR_STATE_MISMATCH` (`state` missing or not the one sent, or no sign-in waiting for it),
- * `ERR_STATE_REUSED` (the expectation was already used), `ERR_ISSUER_MISMATCH` (`iss` wrong, or
- * missing although advertised, RFC 9207 §2.4), `ERR_CALLBACK_INVALID` (`error` with `code`, no
- * `code`, the wrong response mode, a duplicated parameter, another redirect URI, an implicit or
- * hybrid response). An OAuth error sent by the server (`?error=access_denied`) is a
+ * `ERR_STATE_REUSED` (the expectation was already used), `ERR_CALLBACK_ISSUER_MISMATCH` (`iss`
+ * wrong, or missing although advertised, RFC 9207 §2.4), `ERR_CALLBACK_INVALID` (`error` with
+ * `code`, no `code`, the wrong response mode, a duplicated parameter, another redirect URI, an
+ * implicit or hybrid response). An OAuth error sent by the server (`?error=access_denied`) is a
  * {@link ProtocolError} instead.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2

@@ -7,7 +7,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
+import { ConfigurationError, HttpError } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
 import { type ClientCredentialsOptions, prepareClient } from './client-auth.js';
@@ -54,7 +54,7 @@ export interface GrantSpec<S extends object> {
   issuer?: string;
   /**
    * Whether `finish` validates an ID Token in the response. When not, a response carrying one is
-   * refused (`ERR_JWT_CONFIGURATION`): the library never hands out an ID Token it did not validate.
+   * refused (`ERR_INVALID_RESPONSE`): the library never hands out an ID Token it did not validate.
    */
   validatesIdToken?: boolean;
   /** Turns the checked fields into the success object (e.g. after validating the ID token). */
@@ -196,8 +196,10 @@ export async function requestGrant<S extends object = TokenSuccess>(
         );
       }
       if (fields.idToken !== undefined && !spec.validatesIdToken) {
-        throw new ValidationConfigurationError(
+        throw new HttpError(
+          'ERR_INVALID_RESPONSE',
           `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate; it is refused rather than handed out unvalidated`,
+          { url, status: response.status },
         );
       }
       if (spec.finish) return spec.finish(fields, url);

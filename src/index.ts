@@ -10,9 +10,18 @@ export {
   type IdentityClient,
   type IdentityClientOptions,
 } from './client/client.js';
+// The family classes the page rebuilds a worker's error as, for `instanceof`.
 export {
+  AuthorizationResponseError,
+  ConfigurationError,
+  DiscoveryError,
   type ErrorCode,
+  HttpError,
   IdentityModelError,
+  JwksError,
+  ProtocolError,
+  ResponseAccessError,
+  TokenValidationError,
   WorkerError,
 } from './core/errors.js';
 export {

@@ -107,6 +107,8 @@ export const ERROR_CODES = {
   ERR_LOGIN_REQUIRED: 'WorkerError',
   /** The page asked for a token the worker configuration does not let it have. */
   ERR_TOKEN_NOT_ALLOWED: 'WorkerError',
+  /** The worker failed with an error that is not the library's (a bug or a browser failure). */
+  ERR_WORKER_INTERNAL: 'WorkerError',
 } as const;
 
 /** Every stable error code. Switch on it, not on messages or class names. */

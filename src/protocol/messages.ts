@@ -10,6 +10,8 @@
  * @module
  */
 
+import { IdentityModelError } from '../core/errors.js';
+
 /** Version of this protocol. Bumped on any incompatible change to the messages below. */
 export const PROTOCOL_VERSION = 1;
 
@@ -52,7 +54,14 @@ export interface SerializedError {
   readonly error?: string | undefined;
   readonly errorDescription?: string | undefined;
   readonly errorUri?: string | undefined;
+  /** The HTTP status, for HTTP and protocol errors. */
   readonly status?: number | undefined;
+  /** The `WWW-Authenticate` header, for protocol errors from a resource server. */
+  readonly wwwAuthenticate?: string | undefined;
+  /** The request URL, for HTTP errors. */
+  readonly url?: string | undefined;
+  /** The metadata member at fault, for discovery errors. */
+  readonly member?: string | undefined;
   /** The response parameter at fault, for authorization-response errors. */
   readonly parameter?: string | undefined;
   /** The claim at fault, for token validation errors. */
@@ -162,21 +171,28 @@ export function isTagged(value: unknown): value is { tag: typeof MESSAGE_TAG; v:
   );
 }
 
-/** Turns any thrown value into a {@link SerializedError}, keeping the library's fields. */
+/**
+ * Turns any thrown value into a {@link SerializedError}, keeping the library's code and fields.
+ * Anything else (a bug, a browser failure) becomes `ERR_WORKER_INTERNAL` with its name and message.
+ */
 export function serializeError(error: unknown): SerializedError {
   if (typeof error !== 'object' || error === null) {
-    return { name: 'Error', code: 'ERR_UNKNOWN', message: String(error) };
+    return { name: 'Error', code: 'ERR_WORKER_INTERNAL', message: String(error) };
   }
   const e = error as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
   return {
     name: text(e.name) ?? 'Error',
-    code: text(e.code) ?? 'ERR_UNKNOWN',
+    // Only the library's own errors carry a code from its list; other `code`s mean nothing here.
+    code: error instanceof IdentityModelError ? error.code : 'ERR_WORKER_INTERNAL',
     message: text(e.message) ?? 'Unknown error',
     error: text(e.error),
     errorDescription: text(e.errorDescription),
     errorUri: text(e.errorUri),
     status: typeof e.status === 'number' ? e.status : undefined,
+    wwwAuthenticate: text(e.wwwAuthenticate),
+    url: text(e.url),
+    member: text(e.member),
     parameter: text(e.parameter),
     claim: text(e.claim),
   };

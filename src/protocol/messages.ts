@@ -171,6 +171,18 @@ export function isTagged(value: unknown): value is { tag: typeof MESSAGE_TAG; v:
   );
 }
 
+/** The text fields of the library's errors that cross to the page. */
+const TEXT_FIELDS = [
+  'error',
+  'errorDescription',
+  'errorUri',
+  'wwwAuthenticate',
+  'url',
+  'member',
+  'parameter',
+  'claim',
+] as const satisfies readonly (keyof SerializedError)[];
+
 /**
  * Turns any thrown value into a {@link SerializedError}, keeping the library's code and fields.
  * Anything else (a bug, a browser failure) becomes `ERR_WORKER_INTERNAL` with its name and message.
@@ -181,19 +193,13 @@ export function serializeError(error: unknown): SerializedError {
   }
   const e = error as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return {
+  const serialized: Record<string, unknown> = {
     name: text(e.name) ?? 'Error',
     // Only the library's own errors carry a code from its list; other `code`s mean nothing here.
     code: error instanceof IdentityModelError ? error.code : 'ERR_WORKER_INTERNAL',
     message: text(e.message) ?? 'Unknown error',
-    error: text(e.error),
-    errorDescription: text(e.errorDescription),
-    errorUri: text(e.errorUri),
     status: typeof e.status === 'number' ? e.status : undefined,
-    wwwAuthenticate: text(e.wwwAuthenticate),
-    url: text(e.url),
-    member: text(e.member),
-    parameter: text(e.parameter),
-    claim: text(e.claim),
   };
+  for (const key of TEXT_FIELDS) serialized[key] = text(e[key]);
+  return serialized as unknown as SerializedError;
 }

@@ -10,7 +10,19 @@ export {
   type IdentityClient,
   type IdentityClientOptions,
 } from './client/client.js';
-export { type ErrorCode, IdentityModelError } from './core/errors.js';
+// The family classes the page rebuilds a worker's error as, for `instanceof`.
+export {
+  AuthorizationResponseError,
+  ConfigurationError,
+  DiscoveryError,
+  type ErrorCode,
+  HttpError,
+  IdentityModelError,
+  JwksError,
+  ProtocolError,
+  ResponseAccessError,
+  TokenValidationError,
+} from './core/errors.js';
 export { WorkerError } from './protocol/errors.js';
 export {
   type LoginOptions,

@@ -11,7 +11,7 @@ import type { AuthorizeParameters } from '../src/core/authorize/parameters.js';
 import { createPkce } from '../src/core/authorize/pkce.js';
 import { createNonce, createState } from '../src/core/authorize/random.js';
 import { createAuthorizeUrl } from '../src/core/authorize/url.js';
-import { AuthorizationResponseError } from '../src/core/errors.js';
+import { AuthorizationResponseError, DiscoveryError, HttpError } from '../src/core/errors.js';
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
 import { defined, tryParseUrl } from '../src/core/worker-api.js';
 import { WorkerError } from '../src/protocol/errors.js';
@@ -93,9 +93,11 @@ export async function startLogin(
   let url: string;
   if (usePar) {
     if (!parEndpoint) {
-      throw new WorkerError(
-        'ERR_INVALID_MESSAGE',
+      // The configuration requires a member the document lacks, as the policy's requireKeySet does.
+      throw new DiscoveryError(
+        'ERR_DISCOVERY_MISSING_MEMBER',
         'The provider has no PAR endpoint (config.par is true)',
+        { member: 'pushed_authorization_request_endpoint' },
       );
     }
     const pushed = await pushAuthorizationRequest({
@@ -207,7 +209,10 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
   });
   if (!tokens.isSuccessful) throw tokens.exception;
   if (tokens.idToken === undefined || tokens.idTokenClaims === undefined) {
-    throw new WorkerError('ERR_LOGIN_REQUIRED', 'The provider returned no ID token');
+    throw new HttpError('ERR_INVALID_RESPONSE', 'The provider returned no ID token', {
+      url: disco.tokenEndpoint,
+      status: tokens.httpStatus,
+    });
   }
   const session: Session = {
     idToken: tokens.idToken,

@@ -4,7 +4,18 @@
  * @module
  */
 
-import { type ErrorCode, IdentityModelError, type WorkerErrorCode } from '../core/errors.js';
+import { ERROR_CODES, type ErrorCode, type ErrorCodeOf, isErrorCode } from '../core/error-codes.js';
+import {
+  AuthorizationResponseError,
+  ConfigurationError,
+  DiscoveryError,
+  HttpError,
+  type IdentityModelError,
+  JwksError,
+  ProtocolError,
+  ResponseAccessError,
+  TokenValidationError,
+} from '../core/errors.js';
 import { WorkerError } from '../protocol/errors.js';
 import {
   isTagged,
@@ -17,36 +28,65 @@ import {
   type SerializedError,
 } from '../protocol/messages.js';
 
-const WORKER_CODES: ReadonlySet<string> = new Set([
-  'ERR_PROTOCOL_VERSION',
-  'ERR_WORKER_UNAVAILABLE',
-  'ERR_WORKER_TIMEOUT',
-  'ERR_INVALID_MESSAGE',
-  'ERR_LOGIN_REQUIRED',
-  'ERR_TOKEN_NOT_ALLOWED',
-]);
-
 /**
- * An error the worker reported, rebuilt on the page with its `code`, name and OAuth fields: a
- * `WorkerError` for the worker's own codes (so `instanceof WorkerError` holds), else an
- * `IdentityModelError`.
+ * An error the worker reported, rebuilt on the page as the class of its code's family (so
+ * `instanceof ProtocolError`, `instanceof TokenValidationError`, … hold) with its `name` and the
+ * family's fields. A code the list does not know (a worker of another version) becomes
+ * `ERR_WORKER_INTERNAL`. Subclasses of a family (e.g. `TokenExpiredError`) come back as the family
+ * class with the subclass's `name`: rebuilding each would put every class in the page bundle.
  */
 export function deserializeError(serialized: SerializedError): IdentityModelError {
-  const error = WORKER_CODES.has(serialized.code)
-    ? new WorkerError(serialized.code as WorkerErrorCode, serialized.message)
-    : new IdentityModelError(serialized.code as ErrorCode, serialized.message);
-  error.name = serialized.name;
-  const extra = error as unknown as Record<string, unknown>;
-  for (const key of [
-    'error',
-    'errorDescription',
-    'errorUri',
-    'status',
-    'claim',
-    'parameter',
-  ] as const) {
-    if (serialized[key] !== undefined) extra[key] = serialized[key];
+  const code: ErrorCode = isErrorCode(serialized.code) ? serialized.code : 'ERR_WORKER_INTERNAL';
+  const { message } = serialized;
+  // `code` is of the family named by the list: the casts below only restate that.
+  let error: IdentityModelError;
+  switch (ERROR_CODES[code]) {
+    case 'ConfigurationError':
+      error = new ConfigurationError(message);
+      break;
+    case 'HttpError':
+      error = new HttpError(code as ErrorCodeOf<'HttpError'>, message, {
+        url: serialized.url,
+        status: serialized.status,
+      });
+      break;
+    case 'DiscoveryError':
+      error = new DiscoveryError(code as ErrorCodeOf<'DiscoveryError'>, message, {
+        member: serialized.member,
+      });
+      break;
+    case 'JwksError':
+      error = new JwksError(code as ErrorCodeOf<'JwksError'>, message);
+      break;
+    case 'TokenValidationError':
+      error = new TokenValidationError(code as ErrorCodeOf<'TokenValidationError'>, message, {
+        claim: serialized.claim,
+      });
+      break;
+    case 'ProtocolError':
+      error = new ProtocolError(message, {
+        error: serialized.error ?? 'server_error',
+        errorDescription: serialized.errorDescription,
+        errorUri: serialized.errorUri,
+        status: serialized.status,
+        wwwAuthenticate: serialized.wwwAuthenticate,
+      });
+      break;
+    case 'AuthorizationResponseError':
+      error = new AuthorizationResponseError(
+        code as ErrorCodeOf<'AuthorizationResponseError'>,
+        message,
+        { parameter: serialized.parameter },
+      );
+      break;
+    case 'ResponseAccessError':
+      error = new ResponseAccessError(message);
+      break;
+    case 'WorkerError':
+      error = new WorkerError(code as ErrorCodeOf<'WorkerError'>, message);
+      break;
   }
+  error.name = serialized.name;
   return error;
 }
 

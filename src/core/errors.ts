@@ -3,7 +3,8 @@
  *
  * Every error is an {@link IdentityModelError} with a stable {@link ErrorCode} in `code`;
  * switch on `code`, not on messages or class names (bundlers may rename classes).
- * Each failure family has one subclass; token validation has one subclass per check.
+ * Each failure family has one subclass; token validation has one subclass per check. Every code,
+ * with its family and what it means, is listed once in `error-codes.ts`.
  *
  * @example
  * ```ts
@@ -18,64 +19,9 @@
  * @module
  */
 
-/**
- * Every stable error code, grouped by family. The README's "Errors" table describes each.
- */
-export type ErrorCode =
-  // ConfigurationError: a bad argument or option, found before any network traffic
-  | 'ERR_CONFIGURATION'
-  // HttpError: transport and response-shape failures
-  | 'ERR_TIMEOUT'
-  | 'ERR_ABORTED'
-  | 'ERR_NETWORK'
-  | 'ERR_HTTP_STATUS'
-  | 'ERR_HTTP_REDIRECT'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_CONTENT_TYPE'
-  | 'ERR_INVALID_JSON'
-  | 'ERR_INVALID_RESPONSE'
-  | 'ERR_HTTPS_REQUIRED'
-  // DiscoveryError: the discovery document breaks the spec or the policy
-  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
-  | 'ERR_DISCOVERY_HTTPS_REQUIRED'
-  | 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'
-  | 'ERR_DISCOVERY_MISSING_MEMBER'
-  | 'ERR_DISCOVERY_INVALID_MEMBER'
-  // JwksError: the key set cannot be used
-  | 'ERR_JWKS_INVALID'
-  | 'ERR_JWKS_NO_USABLE_KEYS'
-  | 'ERR_JWKS_TOO_MANY_KEYS'
-  // TokenValidationError and its subclasses: one code per check
-  | 'ERR_JWT_MALFORMED'
-  | 'ERR_JWT_TOO_LARGE'
-  | 'ERR_JWT_ALG_NOT_ALLOWED'
-  | 'ERR_JWT_CRIT_UNSUPPORTED'
-  | 'ERR_JWT_TYPE_INVALID'
-  | 'ERR_JWT_NO_MATCHING_KEY'
-  | 'ERR_JWT_SIGNATURE_INVALID'
-  | 'ERR_JWT_EXPIRED'
-  | 'ERR_JWT_NOT_YET_VALID'
-  | 'ERR_JWT_ISSUER_INVALID'
-  | 'ERR_JWT_AUDIENCE_INVALID'
-  | 'ERR_JWT_CLAIM_MISSING'
-  | 'ERR_JWT_CLAIM_INVALID'
-  | 'ERR_JWT_CONFIGURATION'
-  // ProtocolError: the server answered with an OAuth 2.0 error response
-  | 'ERR_OAUTH_ERROR'
-  // AuthorizationResponseError: the redirect back from the authorization endpoint is refused
-  | 'ERR_STATE_MISMATCH'
-  | 'ERR_STATE_REUSED'
-  | 'ERR_ISSUER_MISMATCH'
-  | 'ERR_CALLBACK_INVALID'
-  // ResponseAccessError: a success field was read on a failed response object
-  | 'ERR_RESPONSE_NOT_SUCCESSFUL'
-  // WorkerError: the page ⇄ service worker channel and the worker's session rules
-  | 'ERR_PROTOCOL_VERSION'
-  | 'ERR_WORKER_UNAVAILABLE'
-  | 'ERR_WORKER_TIMEOUT'
-  | 'ERR_INVALID_MESSAGE'
-  | 'ERR_LOGIN_REQUIRED'
-  | 'ERR_TOKEN_NOT_ALLOWED';
+import type { ErrorCode, ErrorCodeOf } from './error-codes.js';
+
+export type { ErrorCode, ErrorCodeOf, ErrorFamily } from './error-codes.js';
 
 /** Options accepted by every error constructor. */
 export interface IdentityModelErrorOptions {
@@ -100,8 +46,10 @@ export class IdentityModelError extends Error {
 }
 
 /**
- * A bad argument or option: found before any request is made. The message quotes the path of the
- * offending value, e.g. `"options.leeway" must be a number between 0 and 300`.
+ * A bad argument or option, token validation configurations included: found before any request
+ * is made (or, for a validation that needs keys the discovered provider does not publish, after
+ * discovery). Always thrown, never carried in a failed response object. The message quotes the
+ * path of the offending value, e.g. `"options.leeway" must be a number between 0 and 300`.
  */
 export class ConfigurationError extends IdentityModelError {
   override name = 'ConfigurationError';
@@ -111,19 +59,7 @@ export class ConfigurationError extends IdentityModelError {
 }
 
 /** Codes of the {@link HttpError} family. */
-export type HttpErrorCode = Extract<
-  ErrorCode,
-  | 'ERR_TIMEOUT'
-  | 'ERR_ABORTED'
-  | 'ERR_NETWORK'
-  | 'ERR_HTTP_STATUS'
-  | 'ERR_HTTP_REDIRECT'
-  | 'ERR_BODY_TOO_LARGE'
-  | 'ERR_CONTENT_TYPE'
-  | 'ERR_INVALID_JSON'
-  | 'ERR_INVALID_RESPONSE'
-  | 'ERR_HTTPS_REQUIRED'
->;
+export type HttpErrorCode = ErrorCodeOf<'HttpError'>;
 
 /** Extra facts carried by an {@link HttpError}. */
 export interface HttpErrorOptions extends IdentityModelErrorOptions {
@@ -137,9 +73,10 @@ export interface HttpErrorOptions extends IdentityModelErrorOptions {
  * A transport failure or a response the library refuses to read: timeout, abort, network error,
  * an unexpected HTTP status, a redirect (never followed), a body over the size cap, a wrong
  * content type, a body that is not JSON, or JSON that breaks the protocol (`ERR_INVALID_RESPONSE`:
- * e.g. a token response without `access_token`, or `expires_in` as a string). Also
- * `ERR_HTTPS_REQUIRED`: an endpoint the library refuses to call at all, `http` off loopback while
- * `requireHttps` is on (nothing is sent; a policy failure in response objects).
+ * e.g. a token response without `access_token`, `expires_in` as a string, or an ID Token the call
+ * cannot validate). Also `ERR_ENDPOINT_HTTPS_REQUIRED`: an endpoint the library refuses to call
+ * at all, `http` off loopback while `requireHttps` is on (nothing is sent; a policy failure in
+ * response objects).
  */
 export class HttpError extends IdentityModelError {
   override name = 'HttpError';
@@ -156,14 +93,7 @@ export class HttpError extends IdentityModelError {
 }
 
 /** Codes of the {@link DiscoveryError} family. */
-export type DiscoveryErrorCode = Extract<
-  ErrorCode,
-  | 'ERR_DISCOVERY_ISSUER_MISMATCH'
-  | 'ERR_DISCOVERY_HTTPS_REQUIRED'
-  | 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'
-  | 'ERR_DISCOVERY_MISSING_MEMBER'
-  | 'ERR_DISCOVERY_INVALID_MEMBER'
->;
+export type DiscoveryErrorCode = ErrorCodeOf<'DiscoveryError'>;
 
 /**
  * The discovery document (or its address) breaks OpenID Connect Discovery 1.0 / RFC 8414, or the
@@ -187,10 +117,7 @@ export class DiscoveryError extends IdentityModelError {
 }
 
 /** Codes of the {@link JwksError} family. */
-export type JwksErrorCode = Extract<
-  ErrorCode,
-  'ERR_JWKS_INVALID' | 'ERR_JWKS_NO_USABLE_KEYS' | 'ERR_JWKS_TOO_MANY_KEYS'
->;
+export type JwksErrorCode = ErrorCodeOf<'JwksError'>;
 
 /**
  * The JWK Set cannot be used at all: not a `{ "keys": [...] }` object, too many keys, or no key
@@ -207,7 +134,7 @@ export class JwksError extends IdentityModelError {
 }
 
 /** Codes of the {@link TokenValidationError} family. */
-export type TokenValidationErrorCode = Extract<ErrorCode, `ERR_JWT_${string}`>;
+export type TokenValidationErrorCode = ErrorCodeOf<'TokenValidationError'>;
 
 /** Extra facts carried by a {@link TokenValidationError}. */
 export interface TokenValidationErrorOptions extends IdentityModelErrorOptions {
@@ -312,7 +239,7 @@ export class TokenNotYetValidError extends TokenValidationError {
 export class InvalidIssuerError extends TokenValidationError {
   override name = 'InvalidIssuerError';
   constructor(message: string, options?: TokenValidationErrorOptions) {
-    super('ERR_JWT_ISSUER_INVALID', message, { claim: 'iss', ...options });
+    super('ERR_JWT_ISSUER_MISMATCH', message, { claim: 'iss', ...options });
   }
 }
 
@@ -343,17 +270,6 @@ export class InvalidClaimError extends TokenValidationError {
   }
 }
 
-/**
- * The validation configuration is unusable, e.g. it disables signature verification, gives no
- * key and no discovery, or allows no algorithm.
- */
-export class ValidationConfigurationError extends TokenValidationError {
-  override name = 'ValidationConfigurationError';
-  constructor(message: string, options?: TokenValidationErrorOptions) {
-    super('ERR_JWT_CONFIGURATION', message, options);
-  }
-}
-
 /** The facts of an OAuth 2.0 error response. */
 export interface ProtocolErrorOptions extends IdentityModelErrorOptions {
   /** The `error` code sent by the server, e.g. `invalid_grant`. */
@@ -375,7 +291,7 @@ export interface ProtocolErrorOptions extends IdentityModelErrorOptions {
  */
 export class ProtocolError extends IdentityModelError {
   override name = 'ProtocolError';
-  declare readonly code: 'ERR_OAUTH_ERROR';
+  declare readonly code: ErrorCodeOf<'ProtocolError'>;
   /** The `error` code sent by the server, e.g. `invalid_grant`. */
   readonly error: string;
   /** `error_description`, as text. */
@@ -397,10 +313,7 @@ export class ProtocolError extends IdentityModelError {
 }
 
 /** Codes of the {@link AuthorizationResponseError} family. */
-export type AuthorizationResponseErrorCode = Extract<
-  ErrorCode,
-  'ERR_STATE_MISMATCH' | 'ERR_STATE_REUSED' | 'ERR_ISSUER_MISMATCH' | 'ERR_CALLBACK_INVALID'
->;
+export type AuthorizationResponseErrorCode = ErrorCodeOf<'AuthorizationResponseError'>;
 
 /** Extra facts carried by an {@link AuthorizationResponseError}. */
 export interface AuthorizationResponseErrorOptions extends IdentityModelErrorOptions {
@@ -411,10 +324,10 @@ export interface AuthorizationResponseErrorOptions extends IdentityModelErrorOpt
 /**
  * The authorization response (the callback URL or `form_post` body) cannot be accepted:
  * `ERR_STATE_MISMATCH` (`state` missing or not the one sent, or no sign-in waiting for it),
- * `ERR_STATE_REUSED` (the expectation was already used), `ERR_ISSUER_MISMATCH` (`iss` wrong, or
- * missing although advertised, RFC 9207 §2.4), `ERR_CALLBACK_INVALID` (`error` with `code`, no
- * `code`, the wrong response mode, a duplicated parameter, another redirect URI, an implicit or
- * hybrid response). An OAuth error sent by the server (`?error=access_denied`) is a
+ * `ERR_STATE_REUSED` (the expectation was already used), `ERR_CALLBACK_ISSUER_MISMATCH` (`iss`
+ * wrong, or missing although advertised, RFC 9207 §2.4), `ERR_CALLBACK_INVALID` (`error` with
+ * `code`, no `code`, the wrong response mode, a duplicated parameter, another redirect URI, an
+ * implicit or hybrid response). An OAuth error sent by the server (`?error=access_denied`) is a
  * {@link ProtocolError} instead.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2
@@ -444,16 +357,8 @@ export class ResponseAccessError extends IdentityModelError {
   }
 }
 
-/** Codes of the `WorkerError` family (the class belongs to the page ⇄ worker protocol). */
-export type WorkerErrorCode = Extract<
-  ErrorCode,
-  | 'ERR_PROTOCOL_VERSION'
-  | 'ERR_WORKER_UNAVAILABLE'
-  | 'ERR_WORKER_TIMEOUT'
-  | 'ERR_INVALID_MESSAGE'
-  | 'ERR_LOGIN_REQUIRED'
-  | 'ERR_TOKEN_NOT_ALLOWED'
->;
+/** Codes of the {@link WorkerError} family. */
+export type WorkerErrorCode = ErrorCodeOf<'WorkerError'>;
 
 /** True when `value` is an {@link IdentityModelError} (optionally with the given code). */
 export function isIdentityModelError(

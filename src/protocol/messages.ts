@@ -10,6 +10,8 @@
  * @module
  */
 
+import { IdentityModelError } from '../core/errors.js';
+
 /** Version of this protocol. Bumped on any incompatible change to the messages below. */
 export const PROTOCOL_VERSION = 1;
 
@@ -52,7 +54,14 @@ export interface SerializedError {
   readonly error?: string | undefined;
   readonly errorDescription?: string | undefined;
   readonly errorUri?: string | undefined;
+  /** The HTTP status, for HTTP and protocol errors. */
   readonly status?: number | undefined;
+  /** The `WWW-Authenticate` header, for protocol errors from a resource server. */
+  readonly wwwAuthenticate?: string | undefined;
+  /** The request URL, for HTTP errors. */
+  readonly url?: string | undefined;
+  /** The metadata member at fault, for discovery errors. */
+  readonly member?: string | undefined;
   /** The response parameter at fault, for authorization-response errors. */
   readonly parameter?: string | undefined;
   /** The claim at fault, for token validation errors. */
@@ -162,22 +171,35 @@ export function isTagged(value: unknown): value is { tag: typeof MESSAGE_TAG; v:
   );
 }
 
-/** Turns any thrown value into a {@link SerializedError}, keeping the library's fields. */
+/** The text fields of the library's errors that cross to the page. */
+const TEXT_FIELDS = [
+  'error',
+  'errorDescription',
+  'errorUri',
+  'wwwAuthenticate',
+  'url',
+  'member',
+  'parameter',
+  'claim',
+] as const satisfies readonly (keyof SerializedError)[];
+
+/**
+ * Turns any thrown value into a {@link SerializedError}, keeping the library's code and fields.
+ * Anything else (a bug, a browser failure) becomes `ERR_WORKER_INTERNAL` with its name and message.
+ */
 export function serializeError(error: unknown): SerializedError {
   if (typeof error !== 'object' || error === null) {
-    return { name: 'Error', code: 'ERR_UNKNOWN', message: String(error) };
+    return { name: 'Error', code: 'ERR_WORKER_INTERNAL', message: String(error) };
   }
   const e = error as Record<string, unknown>;
   const text = (value: unknown) => (typeof value === 'string' ? value : undefined);
-  return {
+  const serialized: Record<string, unknown> = {
     name: text(e.name) ?? 'Error',
-    code: text(e.code) ?? 'ERR_UNKNOWN',
+    // Only the library's own errors carry a code from its list; other `code`s mean nothing here.
+    code: error instanceof IdentityModelError ? error.code : 'ERR_WORKER_INTERNAL',
     message: text(e.message) ?? 'Unknown error',
-    error: text(e.error),
-    errorDescription: text(e.errorDescription),
-    errorUri: text(e.errorUri),
     status: typeof e.status === 'number' ? e.status : undefined,
-    parameter: text(e.parameter),
-    claim: text(e.claim),
   };
+  for (const key of TEXT_FIELDS) serialized[key] = text(e[key]);
+  return serialized as unknown as SerializedError;
 }

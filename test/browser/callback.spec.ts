@@ -345,7 +345,7 @@ test('a callback URL that is not the redirect URI is refused without spending th
   expect(tokenRequests()).toEqual({ total: 1, codeExchanges: 1 });
 });
 
-test('a callback with the right state but another issuer (mix-up) is refused with ERR_ISSUER_MISMATCH', async ({
+test('a callback with the right state but another issuer (mix-up) is refused with ERR_CALLBACK_ISSUER_MISMATCH', async ({
   context,
   page,
 }) => {
@@ -362,7 +362,7 @@ test('a callback with the right state but another issuer (mix-up) is refused wit
     iss: 'https://evil.example',
   }).toString();
   const landed = await visitCallback(other, forged.href);
-  expect(loginError(landed)).toBe('ERR_ISSUER_MISMATCH');
+  expect(loginError(landed)).toBe('ERR_CALLBACK_ISSUER_MISMATCH');
   expect(tokenRequests().total).toBe(0);
   // The transaction is single-use whatever the outcome: the user's own callback is refused too.
   expect(await pendingStates(other)).toEqual([]);

@@ -268,6 +268,28 @@ test('validateToken: claims for a provider-issued access token, typed errors for
   );
   expect(await validate(token, 'urn:example:other-api')).toBe('ERR_JWT_AUDIENCE_INVALID');
   expect(await validate('not.a.jwt', DEFAULT_API_RESOURCE)).toBe('ERR_JWT_MALFORMED');
+  // The worker's error keeps its class on the page, with its fields.
+  const rebuilt = await page.evaluate(async (jwt) => {
+    const clientUrl: string = '/client.js';
+    const lib = (await import(clientUrl)) as typeof import('../../src/index.js');
+    try {
+      await window.identity.validateToken(jwt, { audience: 'urn:example:other-api' });
+      return 'resolved';
+    } catch (error) {
+      return {
+        tokenValidationError: error instanceof lib.TokenValidationError,
+        workerError: error instanceof lib.WorkerError,
+        name: (error as Error).name,
+        claim: (error as { claim?: unknown }).claim,
+      };
+    }
+  }, token);
+  expect(rebuilt).toEqual({
+    tokenValidationError: true,
+    workerError: false,
+    name: 'InvalidAudienceError',
+    claim: 'aud',
+  });
 });
 
 test('an updated worker takes over open pages without the old one’s tokens, and tells them', async ({

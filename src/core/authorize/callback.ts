@@ -163,8 +163,8 @@ function fromUrl(input: string | URL, mode: 'query' | 'fragment', redirect: URL 
  * - `ProtocolError` (`ERR_OAUTH_ERROR`) for an error response such as `access_denied`, with
  *   `error`, `errorDescription` and `errorUri` as plain text (never render them as HTML);
  * - `AuthorizationResponseError` with `ERR_STATE_MISMATCH`, `ERR_STATE_REUSED`,
- *   `ERR_ISSUER_MISMATCH` or `ERR_CALLBACK_INVALID` (an `error` together with a `code`, no
- *   `code`, the wrong response mode, a duplicated parameter, another redirect URI);
+ *   `ERR_CALLBACK_ISSUER_MISMATCH` or `ERR_CALLBACK_INVALID` (an `error` together with a
+ *   `code`, no `code`, the wrong response mode, a duplicated parameter, another redirect URI);
  * - `ConfigurationError` for a bad `expected`.
  *
  * `state` is single-use: the same `expected` object is accepted only once, whatever the
@@ -236,7 +236,7 @@ export function validateAuthorizeCallback(
   const iss = params.get('iss') ?? undefined;
   if (iss === undefined ? issRequired : iss !== issuer) {
     throw refuse(
-      'ERR_ISSUER_MISMATCH',
+      'ERR_CALLBACK_ISSUER_MISMATCH',
       iss === undefined
         ? '"iss" is missing, but the provider advertises authorization_response_iss_parameter_supported'
         : `"iss" ${quote(iss)} is not the expected issuer ${quote(issuer)}`,

@@ -17,7 +17,7 @@ export interface AuthorizeUrlRequest extends AuthorizeParameters {
   address: string;
   /**
    * Require `https` for `address` (`http` stays allowed on loopback). Default `true`. An `http`
-   * endpoint on another host throws an `HttpError` (`ERR_HTTPS_REQUIRED`).
+   * endpoint on another host throws an `HttpError` (`ERR_ENDPOINT_HTTPS_REQUIRED`).
    * Turning it off sends the end-user to a login page in clear text: local development only.
    */
   requireHttps?: boolean;

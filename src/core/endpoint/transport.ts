@@ -18,7 +18,7 @@ export interface EndpointOptions extends HttpOptions {
   /**
    * Require `https` for the endpoint (`http` on loopback stays allowed). Default `true`.
    * An `http` endpoint on another host gives a failed response with `errorType: 'policy'`
-   * (`ERR_HTTPS_REQUIRED`), and nothing is sent.
+   * (`ERR_ENDPOINT_HTTPS_REQUIRED`), and nothing is sent.
    * Turning it off sends credentials in clear text: for local development only.
    */
   requireHttps?: boolean;

@@ -30,7 +30,8 @@ export interface JwksRequest extends HttpOptions {
   cache?: MetadataCache | false;
   /**
    * Require `https` (`http` stays allowed on loopback). Default `true`; a refused address is a
-   * failed response with `ERR_HTTPS_REQUIRED` (`errorType: 'policy'`), and nothing is fetched.
+   * failed response with `ERR_ENDPOINT_HTTPS_REQUIRED` (`errorType: 'policy'`), and nothing is
+   * fetched.
    */
   requireHttps?: boolean;
 }

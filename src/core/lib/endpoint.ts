@@ -17,13 +17,13 @@ export function parseEndpoint(value: unknown, path: string): URL {
 }
 
 /**
- * Applies the https rule to a parsed endpoint: throws `HttpError` `ERR_HTTPS_REQUIRED` (a policy
- * failure) for `http` off loopback under `requireHttps`.
+ * Applies the https rule to a parsed endpoint: throws `HttpError` `ERR_ENDPOINT_HTTPS_REQUIRED`
+ * (a policy failure) for `http` off loopback under `requireHttps`.
  */
 export function assertSecureEndpoint(url: URL, path: string, requireHttps = true): void {
   if (!isSecureEnough(url, requireHttps, true)) {
     throw new HttpError(
-      'ERR_HTTPS_REQUIRED',
+      'ERR_ENDPOINT_HTTPS_REQUIRED',
       `"${path}" must use https, got "${url.origin}${url.pathname}"`,
       { url: `${url.origin}${url.pathname}` },
     );

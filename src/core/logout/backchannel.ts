@@ -11,11 +11,11 @@ import type { MetadataCache } from '../cache/metadata-cache.js';
 import { SecurityEventTypes } from '../constants/jwt-types.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import {
+  ConfigurationError,
   InvalidClaimError,
   InvalidTypeError,
   MissingClaimError,
   TokenExpiredError,
-  ValidationConfigurationError,
 } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { defined } from '../lib/assert.js';
@@ -182,19 +182,17 @@ export async function validateLogoutToken(
   options: LogoutTokenValidationOptions,
 ): Promise<LogoutTokenClaims> {
   if (typeof options !== 'object' || options === null) {
-    throw new ValidationConfigurationError('"options" must be an object');
+    throw new ConfigurationError('"options" must be an object');
   }
   const { authority, clientId, maxAge = DEFAULT_LOGOUT_TOKEN_MAX_AGE } = options;
   if (typeof authority !== 'string' || authority === '') {
-    throw new ValidationConfigurationError(
-      '"options.authority" must be the issuer or discovery URL',
-    );
+    throw new ConfigurationError('"options.authority" must be the issuer or discovery URL');
   }
   if (typeof clientId !== 'string' || clientId === '') {
-    throw new ValidationConfigurationError('"options.clientId" must be a non-empty string');
+    throw new ConfigurationError('"options.clientId" must be a non-empty string');
   }
   if (typeof maxAge !== 'number' || Number.isNaN(maxAge) || maxAge < 0) {
-    throw new ValidationConfigurationError('"options.maxAge" must be a number of seconds >= 0');
+    throw new ConfigurationError('"options.maxAge" must be a number of seconds >= 0');
   }
   const now = options.now ?? options.cache?.now ?? getDefaultCache().now;
   const leeway = options.leeway ?? 60;

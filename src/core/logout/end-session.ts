@@ -39,7 +39,7 @@ export interface EndSessionUrlRequest {
   parameters?: Readonly<Record<string, string>>;
   /**
    * Require `https` for `address` (`http` stays allowed on loopback). Default `true`; an `http`
-   * endpoint on another host throws an `HttpError` (`ERR_HTTPS_REQUIRED`).
+   * endpoint on another host throws an `HttpError` (`ERR_ENDPOINT_HTTPS_REQUIRED`).
    */
   requireHttps?: boolean;
 }

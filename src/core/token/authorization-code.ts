@@ -38,7 +38,7 @@ export interface AuthorizationCodeTokenRequest extends TokenEndpointRequest {
    * How to validate the ID Token (OpenID Connect). Give it whenever `openid` was requested:
    * the response must then carry an ID Token, validated in full (`at_hash` against the
    * returned access token). Without it, a response carrying an ID Token is refused
-   * (`ERR_JWT_CONFIGURATION`): an ID Token the library cannot validate is never handed out.
+   * (`ERR_INVALID_RESPONSE`): an ID Token the library cannot validate is never handed out.
    */
   idToken?: IdTokenRequestExpectations;
   /**
@@ -79,7 +79,7 @@ function checkArguments(request: AuthorizationCodeTokenRequest): void {
  * (ms); on failure `error`, `errorType`, `errorCode`, `errorDescription`, `errorUri`,
  * `httpStatus` and the `exception`. An invalid ID Token is a failure with its validation code
  * (e.g. `ERR_JWT_CLAIM_INVALID` for a wrong `nonce`); an ID Token without `idToken`
- * expectations is `ERR_JWT_CONFIGURATION`; a response without one when `idToken` was given,
+ * expectations is `ERR_INVALID_RESPONSE`, as is a response without one when `idToken` was given,
  * or whose `scope` contains `openid`, is `ERR_INVALID_RESPONSE`. Bad arguments throw a
  * `ConfigurationError` before anything is sent.
  *

@@ -24,7 +24,7 @@ export interface DeviceTokenRequest extends TokenEndpointRequest {
   /**
    * How to validate the ID Token when `openid` was requested (as for the code exchange: no
    * `nonce` exists in this flow). Without it, a response carrying an ID Token is refused
-   * (`ERR_JWT_CONFIGURATION`): an ID Token the library cannot validate is never handed out.
+   * (`ERR_INVALID_RESPONSE`): an ID Token the library cannot validate is never handed out.
    */
   idToken?: Omit<IdTokenRequestExpectations, 'nonce'>;
   /** Clock in milliseconds since the epoch (`expiresAt`, ID Token time checks). Default `Date.now`. */
@@ -51,7 +51,7 @@ export function checkDeviceCode(deviceCode: unknown): void {
  * On success: `accessToken`, `tokenType`, `expiresIn`, `expiresAt`, `refreshToken`, `scope`,
  * `raw`, and `idTokenClaims`: an ID Token is validated with `idToken` (signature, `iss`, `aud`,
  * `exp`, `iat`, `at_hash`); one that arrives without `idToken` expectations is refused
- * (`ERR_JWT_CONFIGURATION`).
+ * (`ERR_INVALID_RESPONSE`).
  *
  * @example
  * ```ts

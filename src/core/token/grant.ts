@@ -13,7 +13,7 @@ import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
 import { endpointForm } from '../endpoint/form.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
-import { HttpError, ValidationConfigurationError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import type { RetryMode } from '../http/retry.js';
 import { defined } from '../lib/assert.js';
 import { TOKEN_FIELDS, type TokenFields, type TokenSuccess, tokenFields } from './response.js';
@@ -43,7 +43,7 @@ export interface GrantSpec<S extends object> {
   issuer?: string;
   /**
    * Whether `finish` validates an ID Token in the response. When not, a response carrying one is
-   * refused (`ERR_JWT_CONFIGURATION`): the library never hands out an ID Token it did not validate.
+   * refused (`ERR_INVALID_RESPONSE`): the library never hands out an ID Token it did not validate.
    */
   validatesIdToken?: boolean;
   /** Turns the checked fields into the success object (e.g. after validating the ID token). */
@@ -79,8 +79,10 @@ export async function requestGrant<S extends object = TokenSuccess>(
         );
       }
       if (fields.idToken !== undefined && !spec.validatesIdToken) {
-        throw new ValidationConfigurationError(
+        throw new HttpError(
+          'ERR_INVALID_RESPONSE',
           `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate; it is refused rather than handed out unvalidated`,
+          { url, status: response.status },
         );
       }
       if (spec.finish) return spec.finish(fields, url);

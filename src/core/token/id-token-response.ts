@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
+import { HttpError } from '../errors.js';
 import { assertObject } from '../lib/assert.js';
 import { expiryTime } from './expiry.js';
 import {
@@ -57,23 +57,16 @@ export function prepareRequestIdTokenCheck(
   if (expectations === undefined) return undefined;
   assertObject(expectations, 'idToken');
   const { accessToken: _a, code: _c, clientId: _id, ...rest } = expectations as IdTokenExpectations;
-  try {
-    return prepareIdTokenCheck(
-      { ...rest, clientId, ...(rest.now === undefined && now ? { now } : {}) },
-      'idToken',
-    );
-  } catch (error) {
-    if (error instanceof ValidationConfigurationError) {
-      throw new ConfigurationError(error.message, { cause: error });
-    }
-    throw error;
-  }
+  return prepareIdTokenCheck(
+    { ...rest, clientId, ...(rest.now === undefined && now ? { now } : {}) },
+    'idToken',
+  );
 }
 
 /**
  * Validates the response's ID Token with `check` (the access token bound through `at_hash`).
- * An ID Token with no `check` is refused (`ERR_JWT_CONFIGURATION`): a library that cannot
- * validate it must not hand it out. A missing ID Token when `required` is `ERR_INVALID_RESPONSE`.
+ * An ID Token with no `check` is refused, as is a missing ID Token when `required`
+ * (`ERR_INVALID_RESPONSE`): a library that cannot validate an ID Token must not hand it out.
  */
 export async function checkResponseIdToken(
   fields: TokenFields,
@@ -92,8 +85,10 @@ export async function checkResponseIdToken(
     return undefined;
   }
   if (!check) {
-    throw new ValidationConfigurationError(
-      'The token response carries an ID Token but no "idToken" expectations were given to validate it with',
+    throw new HttpError(
+      'ERR_INVALID_RESPONSE',
+      `Token response from ${url} carries an ID Token but no "idToken" expectations were given to validate it with`,
+      { url, status: fields.httpStatus },
     );
   }
   return check(fields.idToken, { accessToken: fields.accessToken });

@@ -9,7 +9,7 @@
 import { getDefaultCache } from '../cache/default.js';
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
-import { ValidationConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { defined } from '../lib/assert.js';
 import {
@@ -133,7 +133,7 @@ export interface IdTokenExpectations {
   claimsValidator?: ClaimsValidator;
 }
 
-const fail = (message: string) => new ValidationConfigurationError(message);
+const fail = (message: string) => new ConfigurationError(message);
 
 function optionalString(value: unknown, path: string): void {
   if (value !== undefined && (typeof value !== 'string' || value === '')) {
@@ -152,7 +152,7 @@ export type IdTokenCheck = (
 ) => Promise<IdTokenClaims>;
 
 /**
- * Checks `expectations` (throwing `ValidationConfigurationError` with the path of a bad member)
+ * Checks `expectations` (throwing `ConfigurationError` with the path of a bad member)
  * and returns the check to run on tokens. Request functions call it before sending anything,
  * so a bad configuration never costs a one-time authorization code.
  */
@@ -274,9 +274,9 @@ export function prepareIdTokenCheck(
  *
  * Throws a {@link TokenValidationError} subclass with a stable code: `ERR_JWT_SIGNATURE_INVALID`,
  * `ERR_JWT_ALG_NOT_ALLOWED`, `ERR_JWT_EXPIRED`, `ERR_JWT_NOT_YET_VALID` (`iat` in the future),
- * `ERR_JWT_ISSUER_INVALID`, `ERR_JWT_AUDIENCE_INVALID` (`aud`, `azp`), `ERR_JWT_TYPE_INVALID`,
+ * `ERR_JWT_ISSUER_MISMATCH`, `ERR_JWT_AUDIENCE_INVALID` (`aud`, `azp`), `ERR_JWT_TYPE_INVALID`,
  * `ERR_JWT_CLAIM_MISSING` (with `claim`), `ERR_JWT_CLAIM_INVALID` (`nonce`, `sub`, `at_hash`,
- * `c_hash`, `auth_time` mismatches, with `claim`), `ERR_JWT_CONFIGURATION` for bad expectations;
+ * `c_hash`, `auth_time` mismatches, with `claim`), `ERR_CONFIGURATION` for bad expectations;
  * and the `HttpError` / `DiscoveryError` / `JwksError` when discovery or the keys cannot be had.
  *
  * @example

@@ -56,7 +56,7 @@ export interface RefreshTokenRequest extends TokenEndpointRequest {
   resource?: string | readonly string[];
   /**
    * How to validate an ID Token in the response (a refresh response may omit it). Without it,
-   * a response carrying an ID Token is refused (`ERR_JWT_CONFIGURATION`).
+   * a response carrying an ID Token is refused (`ERR_INVALID_RESPONSE`).
    */
   idToken?: RefreshIdTokenExpectations;
   /**
@@ -110,7 +110,7 @@ function checkPrevious(previous: unknown): asserts previous is JwtClaims | undef
  *
  * An ID Token in the response is validated with `idToken` (at_hash against the new access
  * token) and, per OpenID Connect Core §12.2, must keep the previous ID Token's `iss`
- * (`ERR_JWT_ISSUER_INVALID`), `sub` (`ERR_JWT_CLAIM_INVALID`), `aud` and `azp`
+ * (`ERR_JWT_ISSUER_MISMATCH`), `sub` (`ERR_JWT_CLAIM_INVALID`), `aud` and `azp`
  * (`ERR_JWT_AUDIENCE_INVALID`), `auth_time` and `nonce` (`ERR_JWT_CLAIM_INVALID`). No nonce is
  * expected: a refreshed ID Token carries none, or repeats the original one. A failed check is a
  * failed response: when the server rotated the refresh token the old one is then spent too, so

@@ -33,7 +33,8 @@ export interface UserInfoRequest extends EndpointOptions {
   expectedSubject?: string;
   /**
    * The issuer (or discovery URL) whose keys sign UserInfo responses. Needed to accept a signed
-   * (`application/jwt`) response; its `iss` must be the discovered issuer.
+   * (`application/jwt`) response (without it one fails with `ERR_CONTENT_TYPE`); its `iss` must
+   * be the discovered issuer.
    */
   authority?: string;
   /** The client id: a signed response's `aud` must contain it. Needed to accept a signed response. */
@@ -133,10 +134,19 @@ async function userInfoSuccess(
   let raw: JsonObject;
   let jwt: string | undefined;
   if (mediaType(response) === 'application/jwt') {
+    const { authority, clientId } = request;
+    // Like a JWT answer to a plain introspection: a signed answer the caller cannot validate.
+    if (typeof authority !== 'string' || authority === '' || typeof clientId !== 'string') {
+      throw new HttpError(
+        'ERR_CONTENT_TYPE',
+        `UserInfo response from ${response.url} is signed: give "authority" and "clientId" to validate it`,
+        { url: response.url, status: response.status },
+      );
+    }
     jwt = decodeUtf8(response).trim();
     raw = (await validateSignedUserInfo(jwt, {
-      authority: request.authority,
-      clientId: request.clientId,
+      authority,
+      clientId,
       validation: request.validation,
       requireHttps: request.requireHttps,
       http: pickHttpOptions(request),

@@ -9,7 +9,6 @@
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import { fetchDiscoveryDocument } from '../discovery/get.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
-import { ValidationConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { defined } from '../lib/assert.js';
 import type { TokenValidationConfig } from '../validation/config.js';
@@ -35,8 +34,8 @@ export interface SignedUserInfoValidation {
 
 /** @internal What a signed response needs: who signed it, for whom, how to check it. */
 export interface SignedUserInfoContext {
-  authority: string | undefined;
-  clientId: string | undefined;
+  authority: string;
+  clientId: string;
   validation: SignedUserInfoValidation | undefined;
   requireHttps: boolean | undefined;
   http: HttpOptions;
@@ -53,11 +52,6 @@ export async function validateSignedUserInfo(
   context: SignedUserInfoContext,
 ): Promise<JwtClaims> {
   const { authority, clientId, validation = {}, requireHttps, http } = context;
-  if (typeof authority !== 'string' || authority === '' || typeof clientId !== 'string') {
-    throw new ValidationConfigurationError(
-      'The UserInfo response is signed: give "authority" and "clientId" to validate it',
-    );
-  }
   let algorithms = validation.algorithms;
   if (algorithms === undefined) {
     // The same cache entry validateJwt reads next: one discovery request at most.

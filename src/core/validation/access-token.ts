@@ -4,7 +4,7 @@
  * @module
  */
 
-import { InvalidClaimError, ValidationConfigurationError } from '../errors.js';
+import { ConfigurationError, InvalidClaimError } from '../errors.js';
 import { normaliseTyp, type TokenValidationConfig, type ValidationOptions } from './config.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import { validateJwt } from './validate.js';
@@ -60,7 +60,7 @@ const MANDATORY: readonly (keyof ValidationOptions)[] = [
   'requireJti',
 ];
 
-const fail = (message: string) => new ValidationConfigurationError(message);
+const fail = (message: string) => new ConfigurationError(message);
 
 function checkClaimTypes(claims: JwtClaims): void {
   if (typeof claims.client_id !== 'string' || claims.client_id === '') {
@@ -132,7 +132,7 @@ function profileOf(config: TokenValidationConfig): TokenValidationConfig {
  *
  * `config` is a {@link TokenValidationConfig}; `audience` is required, and so is `issuer` unless
  * `performDisco` is set. Options that would skip a mandatory check (e.g.
- * `options.requireJti: false`) or a `typ` other than `at+jwt` throw `ERR_JWT_CONFIGURATION`.
+ * `options.requireJti: false`) or a `typ` other than `at+jwt` throw `ERR_CONFIGURATION`.
  * Reuse one config object: the profile is derived once per config.
  *
  * @example

@@ -6,7 +6,7 @@
 
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
-import { ValidationConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
 import type { JwtClaims, JwtHeader } from './types.js';
@@ -19,7 +19,7 @@ import {
 /**
  * Which checks run. Verification switches may only be turned off where the seed allows it:
  * turning off signature, `exp`, `nbf` or `iat` verification is refused
- * (`ERR_JWT_CONFIGURATION`).
+ * (`ERR_CONFIGURATION`).
  */
 export interface ValidationOptions {
   /** Must stay `true`. */
@@ -171,7 +171,7 @@ export const DEFAULT_MAX_TOKEN_SIZE = 16 * 1024;
 /** Default leeway: 60 seconds. */
 export const DEFAULT_LEEWAY = 60;
 
-const fail = (message: string) => new ValidationConfigurationError(message);
+const fail = (message: string) => new ConfigurationError(message);
 
 function stringList(value: unknown, path: string): readonly string[] | undefined {
   if (value === undefined) return undefined;

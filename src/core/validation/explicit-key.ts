@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ValidationConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import { importVerificationKey } from '../jwks/import.js';
 import { checkJwk, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwks/key.js';
 import {
@@ -34,9 +34,7 @@ const HASH_OF: Readonly<Record<string, 256 | 384 | 512>> = {
 
 function fromCryptoKey(key: CryptoKey): ExplicitKey {
   if (!key.usages.includes('verify')) {
-    throw new ValidationConfigurationError(
-      '"config.key" is a CryptoKey without the "verify" usage',
-    );
+    throw new ConfigurationError('"config.key" is a CryptoKey without the "verify" usage');
   }
   const algorithm = key.algorithm as KeyAlgorithm & {
     hash?: { name: string };
@@ -47,12 +45,12 @@ function fromCryptoKey(key: CryptoKey): ExplicitKey {
   const bits = algorithm.hash ? HASH_OF[algorithm.hash.name] : undefined;
   // The floors a JWK must meet hold for a CryptoKey too.
   if (algorithm.modulusLength !== undefined && algorithm.modulusLength < MIN_RSA_BITS) {
-    throw new ValidationConfigurationError(
+    throw new ConfigurationError(
       `"config.key" is an RSA CryptoKey of ${algorithm.modulusLength} bits, under ${MIN_RSA_BITS}`,
     );
   }
   if (algorithm.name === 'HMAC' && bits !== undefined && (algorithm.length ?? 0) < bits) {
-    throw new ValidationConfigurationError(
+    throw new ConfigurationError(
       '"config.key" is an HMAC CryptoKey shorter than its hash output (RFC 7518 §3.2)',
     );
   }
@@ -65,7 +63,7 @@ function fromCryptoKey(key: CryptoKey): ExplicitKey {
     return true;
   });
   if (fits.length === 0) {
-    throw new ValidationConfigurationError(
+    throw new ConfigurationError(
       `"config.key" is a ${algorithm.name} CryptoKey, which verifies no supported JWS algorithm`,
     );
   }
@@ -75,7 +73,7 @@ function fromCryptoKey(key: CryptoKey): ExplicitKey {
 function fromSymmetricJwk(jwk: JsonWebKey): ExplicitKey {
   const secret = typeof jwk.k === 'string' ? decodeBase64url(jwk.k) : undefined;
   if (!secret || secret.length === 0) {
-    throw new ValidationConfigurationError('"config.key.k" must be base64url');
+    throw new ConfigurationError('"config.key.k" must be base64url');
   }
   const algorithms = SYMMETRIC_ALGORITHMS.filter(
     // RFC 7518 §3.2: the key must be at least as long as the hash output.
@@ -83,7 +81,7 @@ function fromSymmetricJwk(jwk: JsonWebKey): ExplicitKey {
       (jwk.alg === undefined || jwk.alg === alg) && secret.length * 8 >= ALGORITHMS[alg].hashBits,
   );
   if (algorithms.length === 0) {
-    throw new ValidationConfigurationError(
+    throw new ConfigurationError(
       '"config.key" is a symmetric key too short for its algorithm (RFC 7518 §3.2)',
     );
   }
@@ -124,26 +122,22 @@ export function prepareExplicitKey(key: JsonWebKey | CryptoKey): ExplicitKey {
     const jwk = key as JsonWebKey;
     if (jwk.kty === 'oct') {
       if (jwk.alg !== undefined && !SYMMETRIC_ALGORITHMS.includes(jwk.alg as JwsAlgorithm)) {
-        throw new ValidationConfigurationError(
-          `"config.key.alg" ${jwk.alg} is not an HMAC algorithm`,
-        );
+        throw new ConfigurationError(`"config.key.alg" ${jwk.alg} is not an HMAC algorithm`);
       }
       if (jwk.use !== undefined && jwk.use !== 'sig') {
-        throw new ValidationConfigurationError(
-          `"config.key.use" is ${JSON.stringify(jwk.use)}, not "sig"`,
-        );
+        throw new ConfigurationError(`"config.key.use" is ${JSON.stringify(jwk.use)}, not "sig"`);
       }
       if (
         jwk.key_ops !== undefined &&
         !(Array.isArray(jwk.key_ops) && jwk.key_ops.includes('verify'))
       ) {
-        throw new ValidationConfigurationError('"config.key.key_ops" does not include "verify"');
+        throw new ConfigurationError('"config.key.key_ops" does not include "verify"');
       }
       result = fromSymmetricJwk(jwk);
     } else {
       const checked = checkJwk(jwk);
       if (!('key' in checked)) {
-        throw new ValidationConfigurationError(`"config.key" cannot verify: ${checked.reason}`);
+        throw new ConfigurationError(`"config.key" cannot verify: ${checked.reason}`);
       }
       const verificationKey = checked.key;
       const algorithms = ASYMMETRIC_ALGORITHMS.filter(

@@ -10,11 +10,11 @@ import type { CacheEntry } from '../cache/metadata-cache.js';
 import type { DiscoveryDocument } from '../discovery/document.js';
 import { type DiscoveryHandle, discoveryHandle } from '../discovery/get.js';
 import {
+  ConfigurationError,
   InvalidClaimError,
   NoMatchingKeyError,
   SignatureInvalidError,
   TokenValidationError,
-  ValidationConfigurationError,
 } from '../errors.js';
 import { type KeySetHandle, keySetHandle } from '../jwks/get.js';
 import { importedKey, importVerificationKey } from '../jwks/import.js';
@@ -97,9 +97,7 @@ export async function validateJwt(
       const alg = checkHeader(token.header, allowedForDiscovery(resolved, disco), resolved.typ);
       const jwksUri = disco.jwksUri;
       if (jwksUri === undefined) {
-        throw new ValidationConfigurationError(
-          'The discovery document has no "jwks_uri" to verify with',
-        );
+        throw new ConfigurationError('The discovery document has no "jwks_uri" to verify with');
       }
       await verifyWithKeySet(token, alg, handles.keySet(jwksUri));
     } else {
@@ -180,7 +178,7 @@ const handleCache = new WeakMap<ResolvedConfig, Map<string, Handles>>();
 
 function handlesFor(config: ResolvedConfig, discoAddress: string | undefined): Handles {
   if (typeof discoAddress !== 'string' || discoAddress === '') {
-    throw new ValidationConfigurationError('"discoAddress" is required with "performDisco"');
+    throw new ConfigurationError('"discoAddress" is required with "performDisco"');
   }
   let byAddress = handleCache.get(config);
   if (!byAddress) {

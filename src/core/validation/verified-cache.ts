@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ValidationConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../errors.js';
 import { deepFreeze } from '../lib/freeze.js';
 import type { DecodedJws } from './decode.js';
 
@@ -34,12 +34,12 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
   const maxEntries = options.maxEntries ?? 500;
   const maxAge = options.maxAge ?? 60_000;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
-    throw new ValidationConfigurationError(
+    throw new ConfigurationError(
       '"config.verifiedTokenCache.maxEntries" must be a positive integer',
     );
   }
   if (typeof maxAge !== 'number' || !(maxAge >= 0)) {
-    throw new ValidationConfigurationError(
+    throw new ConfigurationError(
       '"config.verifiedTokenCache.maxAge" must be a number of milliseconds',
     );
   }

@@ -209,14 +209,14 @@ describe('validateAuthorizeCallback: state', () => {
 });
 
 describe('validateAuthorizeCallback: issuer (RFC 9207)', () => {
-  it('refuses another iss (ERR_ISSUER_MISMATCH)', () => {
+  it('refuses another iss (ERR_CALLBACK_ISSUER_MISMATCH)', () => {
     const error = refused(
       () =>
         validateAuthorizeCallback(
           callback({ code: 'c', state: 'state-1', iss: 'https://evil.example' }),
           expectation({ issParameterSupported: true }),
         ),
-      'ERR_ISSUER_MISMATCH',
+      'ERR_CALLBACK_ISSUER_MISMATCH',
       'iss',
     );
     expect(error.message).toContain('https://evil.example');
@@ -229,7 +229,7 @@ describe('validateAuthorizeCallback: issuer (RFC 9207)', () => {
           callback({ code: 'c', state: 'state-1' }),
           expectation({ issParameterSupported: true }),
         ),
-      'ERR_ISSUER_MISMATCH',
+      'ERR_CALLBACK_ISSUER_MISMATCH',
       'iss',
     );
   });
@@ -241,7 +241,7 @@ describe('validateAuthorizeCallback: issuer (RFC 9207)', () => {
           callback({ code: 'c', state: 'state-1', iss: `${ISSUER}/` }),
           expectation({ issParameterSupported: false }),
         ),
-      'ERR_ISSUER_MISMATCH',
+      'ERR_CALLBACK_ISSUER_MISMATCH',
     );
   });
 
@@ -253,7 +253,7 @@ describe('validateAuthorizeCallback: issuer (RFC 9207)', () => {
             callback({ code: 'c', state: 'state-1', iss }),
             expectation({ issParameterSupported: true }),
           ),
-        'ERR_ISSUER_MISMATCH',
+        'ERR_CALLBACK_ISSUER_MISMATCH',
       );
     }
   });
@@ -265,7 +265,7 @@ describe('validateAuthorizeCallback: issuer (RFC 9207)', () => {
           callback({ error: 'access_denied', state: 'state-1', iss: 'https://evil.example' }),
           expectation(),
         ),
-      'ERR_ISSUER_MISMATCH',
+      'ERR_CALLBACK_ISSUER_MISMATCH',
     );
   });
 });

@@ -182,7 +182,7 @@ describe('pushAuthorizationRequest: the request', () => {
       ),
     );
     expect(par.errorType).toBe('policy');
-    expect(par.errorCode).toBe('ERR_HTTPS_REQUIRED');
+    expect(par.errorCode).toBe('ERR_ENDPOINT_HTTPS_REQUIRED');
     expect(route.seen()).toHaveLength(0);
     const remote = failure(await pushAuthorizationRequest(request('http://op.example/par')));
     expect(remote.errorType).toBe('policy');

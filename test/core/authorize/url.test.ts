@@ -143,7 +143,7 @@ describe('createAuthorizeUrl: parameters', () => {
     try {
       build({ address: 'http://op.example/auth' });
     } catch (error) {
-      expect((error as HttpError).code).toBe('ERR_HTTPS_REQUIRED');
+      expect((error as HttpError).code).toBe('ERR_ENDPOINT_HTTPS_REQUIRED');
     }
     expect(build({ address: 'http://op.example/auth', requireHttps: false }).protocol).toBe(
       'http:',

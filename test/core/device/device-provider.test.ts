@@ -69,7 +69,7 @@ describe('device flow against oidc-provider', () => {
     expectSuccess(run.token);
   });
 
-  it('refuses an ID Token it was given no expectations to validate (ERR_JWT_CONFIGURATION)', async () => {
+  it('refuses an ID Token it was given no expectations to validate (ERR_INVALID_RESPONSE)', async () => {
     const auth = expectSuccess(
       await requestDeviceAuthorization({
         address: `${op().issuer}/device/auth`,
@@ -89,7 +89,7 @@ describe('device flow against oidc-provider', () => {
         deviceCode: auth.deviceCode,
       }),
     );
-    expect(refused.errorCode).toBe('ERR_JWT_CONFIGURATION');
+    expect(refused.errorCode).toBe('ERR_INVALID_RESPONSE');
   });
 
   it('stops with access_denied when the user aborts on the confirmation page', async () => {

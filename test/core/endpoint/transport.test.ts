@@ -226,7 +226,7 @@ describe('hostile token responses', () => {
 
   it('an id_token in a client credentials response is refused, never handed out unvalidated', async () => {
     const token = await answer({ body: { ...TOKEN_BODY, id_token: 'eyJ.e30.sig' } });
-    expect(token.errorCode).toBe('ERR_JWT_CONFIGURATION');
+    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
     expect(() => (token as unknown as { idToken: string }).idToken).toThrow();
   });
 
@@ -297,7 +297,7 @@ describe('https rule for the token endpoint', () => {
     const token = failure(
       await requestClientCredentialsToken({ address, ...CLIENT, fetch: fetchSpy }),
     );
-    expect(token.errorCode).toBe('ERR_HTTPS_REQUIRED');
+    expect(token.errorCode).toBe('ERR_ENDPOINT_HTTPS_REQUIRED');
     expect(token.errorType).toBe('policy');
     expect(token.httpStatus).toBeUndefined();
     expect(fetchSpy).not.toHaveBeenCalled();

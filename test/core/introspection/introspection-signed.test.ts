@@ -156,7 +156,7 @@ describe('signed introspection responses (RFC 9701)', () => {
 
   it('refuses a response from another issuer', async () => {
     serve(await sign(rsaKey, claims({ iss: 'https://evil.example' }), { header: TYP }));
-    expect(expectFailure(await introspect()).errorCode).toBe('ERR_JWT_ISSUER_INVALID');
+    expect(expectFailure(await introspect()).errorCode).toBe('ERR_JWT_ISSUER_MISMATCH');
   });
 
   it.each([

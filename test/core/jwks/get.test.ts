@@ -287,7 +287,7 @@ describe('getJwks: the https rule', () => {
     const refused = await getJwks({ address: 'http://op.example/jwks', fetch, cache: false });
     expect(refused.isSuccessful).toBe(false);
     if (refused.isSuccessful) return;
-    expect(refused.errorCode).toBe('ERR_HTTPS_REQUIRED');
+    expect(refused.errorCode).toBe('ERR_ENDPOINT_HTTPS_REQUIRED');
     expect(refused.errorType).toBe('policy');
     expect(calls).toEqual([]);
     const allowed = await getJwks({

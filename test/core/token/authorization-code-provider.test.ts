@@ -149,7 +149,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
     expect(() => Reflect.get(token, 'accessToken')).toThrow(/failed response/);
   });
 
-  it('without ID Token expectations the openid response is refused: ERR_JWT_CONFIGURATION', async () => {
+  it('without ID Token expectations the openid response is refused: ERR_INVALID_RESPONSE', async () => {
     const { code, verifier } = await authorize();
     const token = failure(
       await requestAuthorizationCodeToken({
@@ -160,7 +160,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
         codeVerifier: verifier,
       }),
     );
-    expect(token.errorCode).toBe('ERR_JWT_CONFIGURATION');
+    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
   });
 
   it('max_age: auth_time is present and within max_age', async () => {

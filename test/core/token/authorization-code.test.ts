@@ -324,7 +324,7 @@ describe('the ID Token of the response', () => {
     [
       'another iss',
       () => idToken({ iss: 'https://evil.example' }),
-      'ERR_JWT_ISSUER_INVALID',
+      'ERR_JWT_ISSUER_MISMATCH',
       'iss',
     ],
     ['expired', () => idToken({ exp: NOW_S - 61 }), 'ERR_JWT_EXPIRED', 'exp'],
@@ -386,10 +386,10 @@ describe('the ID Token of the response', () => {
     expect(token.errorCode).toBe('ERR_JWT_SIGNATURE_INVALID');
   });
 
-  it('an ID Token without expectations is refused: ERR_JWT_CONFIGURATION', async () => {
+  it('an ID Token without expectations is refused: ERR_INVALID_RESPONSE', async () => {
     const r = route({ body: { ...TOKEN_BODY, id_token: await idToken() } });
     const token = failure(await requestAuthorizationCodeToken(request(r.url)));
-    expect(token.errorCode).toBe('ERR_JWT_CONFIGURATION');
+    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
     expect(() => Reflect.get(token, 'idToken')).toThrow(/failed response/);
   });
 

@@ -217,20 +217,20 @@ describe('the refreshed ID Token', () => {
     await refused(await refreshedIdToken({ sub: 'mallory' }), 'ERR_JWT_CLAIM_INVALID', 'sub');
   });
 
-  it('another iss than the previous ID Token: ERR_JWT_ISSUER_INVALID', async () => {
+  it('another iss than the previous ID Token: ERR_JWT_ISSUER_MISMATCH', async () => {
     // The new token is the provider's own; the session's ID Token came from elsewhere.
     await refused(
       await refreshedIdToken(),
-      'ERR_JWT_ISSUER_INVALID',
+      'ERR_JWT_ISSUER_MISMATCH',
       'iss',
       previous({ iss: 'https://other-op.example' }),
     );
   });
 
-  it('an iss that is not the provider: ERR_JWT_ISSUER_INVALID', async () => {
+  it('an iss that is not the provider: ERR_JWT_ISSUER_MISMATCH', async () => {
     await refused(
       await refreshedIdToken({ iss: 'https://evil.example' }),
-      'ERR_JWT_ISSUER_INVALID',
+      'ERR_JWT_ISSUER_MISMATCH',
       'iss',
     );
   });
@@ -305,10 +305,10 @@ describe('the refreshed ID Token', () => {
     );
   });
 
-  it('an ID Token without expectations: ERR_JWT_CONFIGURATION', async () => {
+  it('an ID Token without expectations: ERR_INVALID_RESPONSE', async () => {
     const r = route({ body: { ...TOKEN_BODY, id_token: await refreshedIdToken() } });
     const token = failure(await requestRefreshToken(request(r.url)));
-    expect(token.errorCode).toBe('ERR_JWT_CONFIGURATION');
+    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
   });
 
   it('no ID Token in a refresh response is fine, even with expectations', async () => {

@@ -107,7 +107,7 @@ describe('signed UserInfo responses (application/jwt)', () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(esKey, userClaims({ iss: 'https://evil.example' })));
     expect(failed(await getUserInfo(signedRequest(endpoint.url))).errorCode).toBe(
-      'ERR_JWT_ISSUER_INVALID',
+      'ERR_JWT_ISSUER_MISMATCH',
     );
   });
 
@@ -145,7 +145,7 @@ describe('signed UserInfo responses (application/jwt)', () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(esKey, userClaims()));
     const info = failed(await getUserInfo({ address: endpoint.url, token: TOKEN }));
-    expect(info.errorCode).toBe('ERR_JWT_CONFIGURATION');
+    expect(info.errorCode).toBe('ERR_CONTENT_TYPE');
     expect(op().discoveryFetches()).toBe(0);
   });
 

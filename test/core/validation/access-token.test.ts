@@ -137,7 +137,7 @@ describe('hostile JWT access tokens', () => {
     [
       'another issuer',
       () => token({ iss: 'https://evil.example' }),
-      'ERR_JWT_ISSUER_INVALID',
+      'ERR_JWT_ISSUER_MISMATCH',
       'iss',
     ],
     ['an expired exp', () => token({ exp: NOW_S - 120 }), 'ERR_JWT_EXPIRED', 'exp'],
@@ -176,7 +176,7 @@ describe('configuration', () => {
         config(extra as Partial<TokenValidationConfig>),
         op().issuer,
       ),
-      'ERR_JWT_CONFIGURATION',
+      'ERR_CONFIGURATION',
     );
     expect(error.message).toMatch(message);
     expect(op().discoveryFetches()).toBe(0);

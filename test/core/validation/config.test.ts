@@ -59,6 +59,6 @@ describe('allowedIssuers with discovery', () => {
     expect((await validateToken(fromTenant, config, op().issuer)).iss).toBe(
       'https://tenant2.example',
     );
-    await expectCode(validateToken(fromElsewhere, config, op().issuer), 'ERR_JWT_ISSUER_INVALID');
+    await expectCode(validateToken(fromElsewhere, config, op().issuer), 'ERR_JWT_ISSUER_MISMATCH');
   });
 });

@@ -173,7 +173,7 @@ const CASES: [id: string, title: string, vectors: Vector[]][] = [
           outcome: 'reject',
           error: 'claim_validation',
           claim: 'iss',
-          code: 'ERR_JWT_ISSUER_INVALID',
+          code: 'ERR_JWT_ISSUER_MISMATCH',
         },
       },
     ],

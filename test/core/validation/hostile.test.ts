@@ -482,9 +482,9 @@ describe('custom validator and refused configurations', () => {
     ['verifySignature false', { options: { verifySignature: false } }],
     ['verifyExp false', { options: { verifyExp: false } }],
     ['algorithms containing none', { algorithms: ['RS256', 'none'] }],
-  ])('%s: ERR_JWT_CONFIGURATION, before any request', async (_, extra) => {
+  ])('%s: ERR_CONFIGURATION, before any request', async (_, extra) => {
     op().setJwks(jwks(good));
-    await expectCode(validate(await sign(good, payload()), config(extra)), 'ERR_JWT_CONFIGURATION');
+    await expectCode(validate(await sign(good, payload()), config(extra)), 'ERR_CONFIGURATION');
     expect(op().server.requests).toHaveLength(0);
   });
 });

@@ -5,7 +5,7 @@
  */
 import { base64url } from 'jose';
 import { describe, expect, it } from 'vitest';
-import { ValidationConfigurationError } from '../../../src/core/errors.js';
+import { ConfigurationError } from '../../../src/core/errors.js';
 import { type TokenValidationConfig, validateToken } from '../../../src/core/validation/index.js';
 import {
   claimsAt,
@@ -111,19 +111,19 @@ describe('unusable keys are configuration errors', () => {
       async () =>
         crypto.subtle.generateKey({ name: 'HMAC', hash: 'SHA-256', length: 64 }, false, ['verify']),
     ],
-  ])('%s: ERR_JWT_CONFIGURATION', async (_, makeBadKey) => {
+  ])('%s: ERR_CONFIGURATION', async (_, makeBadKey) => {
     const key = (await makeBadKey()) as JsonWebKey | CryptoKey;
     const error = await expectCode(
       validateToken(await sign(rsa, payload), config(key)),
-      'ERR_JWT_CONFIGURATION',
+      'ERR_CONFIGURATION',
     );
-    expect(error).toBeInstanceOf(ValidationConfigurationError);
+    expect(error).toBeInstanceOf(ConfigurationError);
   });
 
   it('a token signed by a 1024-bit key never validates, whatever key is configured', async () => {
     const weak = await makeWeakRsaKey(1024, { kid: 'weak' });
     const jwt = await signRs256WithSubtle(weak, payload);
-    await expectCode(validateToken(jwt, config(weak.jwk)), 'ERR_JWT_CONFIGURATION');
+    await expectCode(validateToken(jwt, config(weak.jwk)), 'ERR_CONFIGURATION');
     await expectCode(validateToken(jwt, config(rsa.jwk)), 'ERR_JWT_SIGNATURE_INVALID');
   });
 });
@@ -174,7 +174,7 @@ describe('HMAC: only with an explicit symmetric key', () => {
   });
 });
 
-describe('configurations refused before the token is read (ERR_JWT_CONFIGURATION)', () => {
+describe('configurations refused before the token is read (ERR_CONFIGURATION)', () => {
   const garbage = 'not-a-token';
 
   it.each([
@@ -197,21 +197,21 @@ describe('configurations refused before the token is read (ERR_JWT_CONFIGURATION
   ])('%s', async (_, extra) => {
     const error = await expectCode(
       validateToken(garbage, { key: rsa.jwk, now, ...extra } as TokenValidationConfig),
-      'ERR_JWT_CONFIGURATION',
+      'ERR_CONFIGURATION',
     );
-    expect(error).toBeInstanceOf(ValidationConfigurationError);
+    expect(error).toBeInstanceOf(ConfigurationError);
   });
 
   it('performDisco without a discovery address', async () => {
     const jwt = await sign(rsa, payload);
-    await expectCode(validateToken(jwt, { performDisco: true, now }), 'ERR_JWT_CONFIGURATION');
-    await expectCode(validateToken(jwt, { performDisco: true, now }, ''), 'ERR_JWT_CONFIGURATION');
+    await expectCode(validateToken(jwt, { performDisco: true, now }), 'ERR_CONFIGURATION');
+    await expectCode(validateToken(jwt, { performDisco: true, now }, ''), 'ERR_CONFIGURATION');
   });
 
   it('a config that is not an object', async () => {
     await expectCode(
       validateToken(garbage, null as unknown as TokenValidationConfig),
-      'ERR_JWT_CONFIGURATION',
+      'ERR_CONFIGURATION',
     );
   });
 

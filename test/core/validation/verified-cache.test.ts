@@ -61,11 +61,11 @@ describe('verifiedTokenCache', () => {
     expect(Object.isFrozen(first)).toBe(false);
   });
 
-  it('rejects bad options with ERR_JWT_CONFIGURATION', async () => {
+  it('rejects bad options with ERR_CONFIGURATION', async () => {
     const { jwk, sign } = await setup();
     const token = await sign({ sub: 'a' });
     await expect(
       validateToken(token, { key: jwk, verifiedTokenCache: { maxEntries: 0 } }),
-    ).rejects.toMatchObject({ code: 'ERR_JWT_CONFIGURATION' });
+    ).rejects.toMatchObject({ code: 'ERR_CONFIGURATION' });
   });
 });

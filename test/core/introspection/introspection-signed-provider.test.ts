@@ -9,8 +9,8 @@ import { describe, expect, it } from 'vitest';
 import { createMetadataCache } from '../../../src/core/cache/metadata-cache.js';
 import { introspectToken } from '../../../src/core/introspection/index.js';
 import { useProvider } from '../../support/provider.js';
-import { expectFailure, expectSuccess } from '../device/expect.js';
-import { deviceTokens } from '../device/provider-token.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
+import { deviceTokens } from '../token/device-flow.js';
 
 const RESOURCE_SERVER = { clientId: 'signed-rs', clientSecret: 'signed-rs-secret' } as const;
 

@@ -17,7 +17,7 @@ import {
   unsigned,
   useHostileOp,
 } from '../../support/hostile-op.js';
-import { expectFailure, expectSuccess } from '../device/expect.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 
 const op = useHostileOp();
 const [rsa, ec, other] = await Promise.all([

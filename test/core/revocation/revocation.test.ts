@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { revokeToken } from '../../../src/core/revocation/index.js';
 import { jsonFixture } from '../../support/hostile-op.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from '../device/expect.js';
 import { basicCredentials, formDecode, onlyRequest, tokenRoute } from '../token/token-server.js';
 
 type Json = Record<string, unknown>;

@@ -3,8 +3,8 @@
  * and revocation tests.
  */
 import { expect } from 'vitest';
-import { ConfigurationError } from '../../../src/core/errors.js';
-import type { EndpointFailure } from '../../../src/core/token/index.js';
+import { ConfigurationError } from '../../src/core/errors.js';
+import type { EndpointFailure } from '../../src/core/token/index.js';
 
 /** Narrows to the success half, or fails the test with the failure's own exception. */
 export function expectSuccess<R extends { readonly isSuccessful: boolean }>(

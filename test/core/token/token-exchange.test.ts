@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenTypeIdentifiers } from '../../../src/core/constants/token-types.js';
 import { requestTokenExchangeToken } from '../../../src/core/token/token-exchange.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from '../device/expect.js';
-import { basicCredentials, onlyRequest, tokenRoute } from '../token/token-server.js';
+import { basicCredentials, onlyRequest, tokenRoute } from './token-server.js';
 
 type Json = Record<string, unknown>;
 

@@ -7,9 +7,9 @@ import {
   DEFAULT_DEVICE_INTERVAL,
   requestDeviceAuthorization,
 } from '../../../src/core/token/device-authorization.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { basicCredentials, onlyRequest, tokenRoute } from '../token/token-server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from './expect.js';
+import { basicCredentials, onlyRequest, tokenRoute } from './token-server.js';
 
 let server: TestServer;
 

@@ -9,8 +9,8 @@ import { requestDeviceAuthorization } from '../../../src/core/token/device-autho
 import { requestDeviceToken } from '../../../src/core/token/device-token.js';
 import { completeDeviceVerification } from '../../support/login.js';
 import { useProvider } from '../../support/provider.js';
-import { expectFailure, expectSuccess } from './expect.js';
-import { runDeviceFlow } from './provider-token.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
+import { runDeviceFlow } from './device-flow.js';
 
 const op = useProvider();
 

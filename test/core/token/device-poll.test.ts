@@ -11,15 +11,9 @@ import {
   SLOW_DOWN_INCREMENT,
 } from '../../../src/core/token/device-poll.js';
 import { requestDeviceToken } from '../../../src/core/token/device-token.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import {
-  type Answer,
-  onlyRequest,
-  sleepRecorder,
-  TOKEN_BODY,
-  tokenRoute,
-} from '../token/token-server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from './expect.js';
+import { type Answer, onlyRequest, sleepRecorder, TOKEN_BODY, tokenRoute } from './token-server.js';
 
 let server: TestServer;
 

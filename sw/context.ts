@@ -57,17 +57,26 @@ export interface WorkerContext {
 /** Where events go: the worker's clients (replaceable in tests of the composable handler). */
 export type ClientsLike = Pick<Clients, 'matchAll'>;
 
+/** Stores that replace the IndexedDB ones (Node tests have no IndexedDB). */
+export interface ContextStores {
+  readonly cache?: MetadataCache;
+  readonly transactions?: TransactionStore;
+}
+
 /** Creates the context, and starts reading the session marker (never on a fetch's path). */
 export function createContext(
   config: ResolvedConfig,
   clients: ClientsLike,
   now: () => number = Date.now,
+  stores: ContextStores = {},
 ): WorkerContext {
-  const cache = createMetadataCache({
-    store: createIndexedDbStore(config.databases.metadata, 'metadata'),
-    now,
-  });
-  const transactions = createTransactionStore(config.databases.transactions);
+  const cache =
+    stores.cache ??
+    createMetadataCache({
+      store: createIndexedDbStore(config.databases.metadata, 'metadata'),
+      now,
+    });
+  const transactions = stores.transactions ?? createTransactionStore(config.databases.transactions);
   const disco: DiscoveryHandle = discoveryHandle({
     ...config.http,
     address: config.issuer,

@@ -6,12 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearDiscoveryCache } from '../../../src/core/cache/default.js';
 import { createMetadataCache, type MetadataCache } from '../../../src/core/cache/metadata-cache.js';
 import { type CacheStore, createMemoryStore } from '../../../src/core/cache/store.js';
-import {
-  DEFAULT_DISCOVERY_TTL,
-  type DiscoveryDocumentResponse,
-  type DiscoverySuccess,
-  getDiscoveryDocument,
-} from '../../../src/core/discovery/get.js';
+import { DEFAULT_DISCOVERY_TTL, getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { DISCOVERY_MEMBERS } from '../../../src/core/discovery/members.js';
 import { policyKey, resolveDiscoveryPolicy } from '../../../src/core/discovery/policy.js';
 import {
@@ -21,6 +16,7 @@ import {
   ResponseAccessError,
 } from '../../../src/core/errors.js';
 import type { FailedResponse } from '../../../src/core/lib/response.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
 import { buildDocument, FIXTURE_ISSUER, fixture, jsonFetch, rebase } from './fixtures.js';
 
@@ -58,18 +54,6 @@ function serveValid(headers: Record<string, string> = {}) {
   const { issuer, path } = tenant();
   server.json(path, buildDocument(issuer), { headers });
   return { issuer, path };
-}
-
-function expectSuccess(response: DiscoveryDocumentResponse): DiscoverySuccess {
-  if (!response.isSuccessful) {
-    throw new Error(`expected success, got ${response.errorCode}: ${response.error}`);
-  }
-  return response;
-}
-
-function expectFailure(response: DiscoveryDocumentResponse): FailedResponse {
-  expect(response.isSuccessful).toBe(false);
-  return response as FailedResponse;
 }
 
 describe('seed conformance (fetching)', () => {

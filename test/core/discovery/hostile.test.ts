@@ -5,15 +5,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DiscoveryDocumentResponse,
-  type DiscoveryRequest,
-  type DiscoverySuccess,
-  getDiscoveryDocument,
-} from '../../../src/core/discovery/get.js';
+import { type DiscoveryRequest, getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { REQUIRED_MEMBERS } from '../../../src/core/discovery/members.js';
 import { DiscoveryError, HttpError } from '../../../src/core/errors.js';
 import type { FailedResponse } from '../../../src/core/lib/response.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
 import { buildDocument, recordingSleep } from './fixtures.js';
 
@@ -58,18 +54,6 @@ function serveWith(handler: (res: ServerResponse, issuer: string) => void | Prom
 
 function discover(address: string, options: Omit<DiscoveryRequest, 'address'> = {}) {
   return getDiscoveryDocument({ address, cache: false, ...options });
-}
-
-function expectSuccess(response: DiscoveryDocumentResponse): DiscoverySuccess {
-  if (!response.isSuccessful) {
-    throw new Error(`expected success, got ${response.errorCode}: ${response.error}`);
-  }
-  return response;
-}
-
-function expectFailure(response: DiscoveryDocumentResponse): FailedResponse {
-  expect(response.isSuccessful).toBe(false);
-  return response as FailedResponse;
 }
 
 /** The failure's offending member (DiscoveryError only). */

@@ -20,7 +20,7 @@ import type { EndpointFailure } from '../../../src/core/token/response.js';
 import { validateToken } from '../../../src/core/validation/validate.js';
 import { loginWithDevInteractions } from '../../support/login.js';
 import { DEFAULT_API_RESOURCE, DEMO_CLIENTS, useProvider } from '../../support/provider.js';
-import { failure } from './token-server.js';
+import { expectFailure } from '../../support/result.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const op = useProvider({ redirectUris: [REDIRECT_URI] });
@@ -116,7 +116,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
 
   it('ACG-006 a wrong code_verifier is refused: invalid_grant', async () => {
     const authorized = await authorize();
-    const token = failure(
+    const token = expectFailure(
       await exchange({ ...authorized, verifier: randomBytes(32).toString('base64url') }),
     );
     expect(token.errorType).toBe('protocol');
@@ -125,7 +125,9 @@ describe('authorization code + PKCE against oidc-provider', () => {
   });
 
   it('another redirect URI than the authorization request is refused: invalid_grant', async () => {
-    const token = failure(await exchange(await authorize(), { redirectUri: `${REDIRECT_URI}/` }));
+    const token = expectFailure(
+      await exchange(await authorize(), { redirectUri: `${REDIRECT_URI}/` }),
+    );
     expect(token.error).toBe('invalid_grant');
   });
 
@@ -133,7 +135,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
     const authorized = await authorize();
     ok(await exchange(authorized));
     expect(op().counts['token:authorization_code']).toBe(1);
-    const replay = failure(await exchange(authorized));
+    const replay = expectFailure(await exchange(authorized));
     expect(replay.errorType).toBe('protocol');
     expect(replay.errorCode).toBe('ERR_OAUTH_ERROR');
     expect(replay.error).toBe('invalid_grant');
@@ -144,14 +146,14 @@ describe('authorization code + PKCE against oidc-provider', () => {
 
   it('a nonce other than the one sent: ERR_JWT_CLAIM_INVALID, the tokens are not handed out', async () => {
     const authorized = await authorize();
-    const token = failure(await exchange({ ...authorized, nonce: 'another-nonce' }));
+    const token = expectFailure(await exchange({ ...authorized, nonce: 'another-nonce' }));
     expect(token.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
     expect(() => Reflect.get(token, 'accessToken')).toThrow(/failed response/);
   });
 
   it('without ID Token expectations the openid response is refused: ERR_JWT_CONFIGURATION', async () => {
     const { code, verifier } = await authorize();
-    const token = failure(
+    const token = expectFailure(
       await requestAuthorizationCodeToken({
         address: `${op().issuer}/token`,
         clientId: DEMO_CLIENTS.spa.clientId,
@@ -250,14 +252,14 @@ describe('refresh against oidc-provider', () => {
     const second = ok<RefreshTokenSuccess>(
       await refresh({ refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims }),
     );
-    const reuse = failure(
+    const reuse = expectFailure(
       await refresh({ refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims }),
     );
     expect(reuse.errorType).toBe('protocol');
     expect(reuse.error).toBe('invalid_grant');
     expect(reuse.exception).toBeInstanceOf(ProtocolError);
     // Reuse detection: oidc-provider revokes the whole grant, the new token with it.
-    const after = failure(
+    const after = expectFailure(
       await refresh({ refreshToken: second.refreshToken, idTokenClaims: second.idTokenClaims }),
     );
     expect(after.error).toBe('invalid_grant');
@@ -280,7 +282,7 @@ describe('refresh against oidc-provider', () => {
 
   it('a refreshed ID Token checked against another session is refused (sub continuity)', async () => {
     const first = await signIn();
-    const token = failure(
+    const token = expectFailure(
       await refresh({
         refreshToken: first.refreshToken!,
         idTokenClaims: { ...first.idTokenClaims!, sub: 'bob' },

@@ -35,8 +35,8 @@ describe('revocation errors from oidc-provider', () => {
         token: await jwtAccessToken(),
         tokenTypeHint: 'access_token',
       }),
+      { errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
     expect(failure.error).toBe('unsupported_token_type');
     expect(failure.errorDescription).toMatch(/cannot be revoked/);
     expect(failure.httpStatus).toBe(400);

@@ -238,8 +238,8 @@ describe('EXCH-005 response parsing', () => {
         subjectToken: SUBJECT,
         subjectTokenType: TokenTypeIdentifiers.accessToken,
       }),
+      { errorType: 'invalid_response' },
     );
-    expect(failure.errorType).toBe('invalid_response');
     expect(failure.error).toMatch(message);
     expect(() => Reflect.get(failure, 'issuedTokenType')).toThrow(/failed response/);
   });
@@ -259,9 +259,8 @@ describe('EXCH-006 error responses', () => {
         subjectToken: SUBJECT,
         subjectTokenType: TokenTypeIdentifiers.accessToken,
       }),
+      { code: 'ERR_OAUTH_ERROR', errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
-    expect(failure.errorCode).toBe('ERR_OAUTH_ERROR');
     expect(failure.error).toBe(error);
     expect(failure.errorDescription).toBe(body.error_description);
     expect(failure.errorUri).toBe('https://as.example/errors');

@@ -55,17 +55,17 @@ describe('getUserInfo against oidc-provider', () => {
       await getUserInfo({ address, token: tokens.access_token, expectedSubject: 'alice' }),
     );
     expect(match.claims.sub).toBe('alice');
-    const mismatch = expectFailure(
+    expectFailure(
       await getUserInfo({ address, token: tokens.access_token, expectedSubject: 'bob' }),
+      { code: 'ERR_JWT_CLAIM_INVALID' },
     );
-    expect(mismatch.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
   });
 
   it('reports the provider challenge for an unknown token', async () => {
     const info = expectFailure(
       await getUserInfo({ address: `${op().issuer}/me`, token: 'not-a-token' }),
+      { httpStatus: 401 },
     );
-    expect(info.httpStatus).toBe(401);
     expect(info.error).toBe('invalid_token');
     expect(info.wwwAuthenticate).toMatch(/^Bearer realm=/);
   });
@@ -91,14 +91,14 @@ describe('getUserInfo against oidc-provider', () => {
     expect(info.claims.iss).toBe(op().issuer);
     expect(info.claims.aud).toBe(SIGNED_CLIENT);
 
-    const wrongClient = expectFailure(
+    expectFailure(
       await getUserInfo({
         address: `${op().issuer}/me`,
         token: signedTokens.access_token,
         authority: op().issuer,
         clientId: DEMO_CLIENTS.spa.clientId,
       }),
+      { code: 'ERR_JWT_AUDIENCE_INVALID' },
     );
-    expect(wrongClient.errorCode).toBe('ERR_JWT_AUDIENCE_INVALID');
   });
 });

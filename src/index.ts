@@ -10,11 +10,8 @@ export {
   type IdentityClient,
   type IdentityClientOptions,
 } from './client/client.js';
-export {
-  type ErrorCode,
-  IdentityModelError,
-  WorkerError,
-} from './core/errors.js';
+export { type ErrorCode, IdentityModelError } from './core/errors.js';
+export { WorkerError } from './protocol/errors.js';
 export {
   type LoginOptions,
   type LogoutOptions,

@@ -13,6 +13,7 @@
  */
 
 import { ConfigurationError } from '../src/core/errors.js';
+import { assertOptionalString, assertString, assertUrl } from '../src/core/worker-api.js';
 
 /** One API the worker attaches tokens for. */
 export interface ApiEntry {
@@ -82,15 +83,10 @@ export function compileAllowlist(
   if (!Array.isArray(entries)) throw new ConfigurationError(`"${path}" must be an array`);
   return entries.map((entry, index) => {
     const where = `${path}[${index}]`;
-    if (typeof entry !== 'object' || entry === null || typeof entry.url !== 'string') {
-      throw new ConfigurationError(`"${where}.url" must be a string`);
-    }
-    let url: URL;
-    try {
-      url = new URL(entry.url);
-    } catch {
-      throw new ConfigurationError(`"${where}.url" must be an absolute URL`);
-    }
+    // An entry that is no object has no url either: one message for both.
+    assertString((entry as Partial<ApiEntry> | null)?.url, `${where}.url`, { empty: true });
+    assertUrl(entry.url, `${where}.url`);
+    const url = new URL(entry.url);
     if (!['https:', 'http:', 'wss:', 'ws:'].includes(url.protocol)) {
       throw new ConfigurationError(`"${where}.url" must be an http(s) or ws(s) URL`);
     }
@@ -98,9 +94,7 @@ export function compileAllowlist(
       throw new ConfigurationError(`"${where}.url" must not have user info, a query or a fragment`);
     }
     for (const key of ['resource', 'scope'] as const) {
-      if (entry[key] !== undefined && typeof entry[key] !== 'string') {
-        throw new ConfigurationError(`"${where}.${key}" must be a string`);
-      }
+      assertOptionalString(entry[key], `${where}.${key}`, { empty: true });
     }
     const prefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     const lenientPrefix = lenientPath(prefix);

@@ -8,6 +8,14 @@
 import type { DiscoveryPolicy } from '../src/core/discovery/policy.js';
 import { ConfigurationError } from '../src/core/errors.js';
 import type { HttpOptions } from '../src/core/http/defaults.js';
+import {
+  assertObject,
+  assertOptionalNumber,
+  assertOptionalString,
+  assertString,
+  assertStringOrStrings,
+  assertUrl,
+} from '../src/core/worker-api.js';
 import { type ApiEntry, type CompiledEntry, compileAllowlist } from './allowlist.js';
 
 /** Configuration of the token handler. */
@@ -78,60 +86,43 @@ export interface ResolvedConfig {
   readonly now: () => number;
 }
 
-function text(value: unknown, path: string, required = true): string | undefined {
-  if (value === undefined && !required) return undefined;
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(`"${path}" must be a non-empty string`);
-  }
-  return value;
-}
-
 function seconds(value: unknown, path: string, fallback: number, max: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || value > max) {
-    throw new ConfigurationError(`"${path}" must be a number of seconds between 0 and ${max}`);
-  }
-  return value;
+  assertOptionalNumber(value, path, { min: 0, max, unit: 'seconds' });
+  return value ?? fallback;
 }
 
 /** Checks and freezes the configuration, quoting the path of a bad member. */
 export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
-  if (typeof config !== 'object' || config === null) {
-    throw new ConfigurationError('"config" must be an object');
-  }
-  const issuer = text(config.issuer, 'config.issuer')!;
-  const clientId = text(config.clientId, 'config.clientId')!;
-  let redirectUri: URL;
-  try {
-    redirectUri = new URL(text(config.redirectUri, 'config.redirectUri')!);
-  } catch {
-    throw new ConfigurationError('"config.redirectUri" must be an absolute URL');
-  }
+  assertObject(config, 'config');
+  const { issuer, clientId, postLogoutRedirectUri, errorRedirect } = config;
+  assertString(issuer, 'config.issuer');
+  assertString(clientId, 'config.clientId');
+  assertUrl(config.redirectUri, 'config.redirectUri');
+  const redirectUri = new URL(config.redirectUri);
   const scope = config.scope ?? 'openid profile';
+  assertStringOrStrings(scope, 'config.scope');
   const scopeText = typeof scope === 'string' ? scope : scope.join(' ');
-  if (typeof scopeText !== 'string' || !scopeText.split(' ').includes('openid')) {
+  if (!scopeText.split(' ').includes('openid')) {
     throw new ConfigurationError('"config.scope" must include "openid"');
   }
   const par = config.par ?? 'auto';
   if (par !== 'auto' && typeof par !== 'boolean') {
     throw new ConfigurationError('"config.par" must be true, false or "auto"');
   }
+  assertOptionalString(postLogoutRedirectUri, 'config.postLogoutRedirectUri');
+  assertOptionalString(errorRedirect, 'config.errorRedirect');
   return Object.freeze({
     issuer,
     clientId,
     redirectUri,
-    postLogoutRedirectUri: text(
-      config.postLogoutRedirectUri,
-      'config.postLogoutRedirectUri',
-      false,
-    ),
+    postLogoutRedirectUri,
     scope: scopeText,
     apis: compileAllowlist(config.apis ?? [], 'config.apis'),
     pageTokenUrls: compileAllowlist(config.pageTokenUrls ?? [], 'config.pageTokenUrls'),
     refreshSkew: seconds(config.refreshSkew, 'config.refreshSkew', 30, 3600),
     loginTimeout: seconds(config.loginTimeout, 'config.loginTimeout', 600, 3600),
     par,
-    errorRedirect: text(config.errorRedirect, 'config.errorRedirect', false) ?? '/',
+    errorRedirect: errorRedirect ?? '/',
     discoveryPolicy: config.discoveryPolicy ?? {},
     // Shorter than the core's 30 s: a page waits for the worker's answer (30 s by default).
     http: { timeout: 10_000, ...config.http },

@@ -8,7 +8,7 @@
 import { createIndexedDbStore } from '../src/core/cache/idb-store.js';
 import { createMetadataCache, type MetadataCache } from '../src/core/cache/metadata-cache.js';
 import type { DiscoveryDocument } from '../src/core/discovery/document.js';
-import { type DiscoveryHandle, discoveryHandle } from '../src/core/discovery/get.js';
+import { type DiscoveryHandle, discoveryHandle } from '../src/core/worker-api.js';
 import {
   type EventEnvelope,
   MESSAGE_TAG,
@@ -19,7 +19,8 @@ import {
 } from '../src/protocol/messages.js';
 import type { ResolvedConfig } from './config.js';
 import { publicUser, type Session } from './session.js';
-import { createTransactionStore, type TransactionStore } from './transactions.js';
+import { createSessionMarker, type SessionMarker } from './session-marker.js';
+import { createTransactionStore, loginDatabase, type TransactionStore } from './transactions.js';
 
 /** What every part of the worker shares. */
 export interface WorkerContext {
@@ -61,6 +62,7 @@ export type ClientsLike = Pick<Clients, 'matchAll'>;
 export interface ContextStores {
   readonly cache?: MetadataCache;
   readonly transactions?: TransactionStore;
+  readonly marker?: SessionMarker;
 }
 
 /** Creates the context, and starts reading the session marker (never on a fetch's path). */
@@ -76,7 +78,9 @@ export function createContext(
       store: createIndexedDbStore(config.databases.metadata, 'metadata'),
       now,
     });
-  const transactions = stores.transactions ?? createTransactionStore(config.databases.transactions);
+  const database = loginDatabase(config.databases.transactions);
+  const transactions = stores.transactions ?? createTransactionStore(database);
+  const marker = stores.marker ?? createSessionMarker(database);
   const disco: DiscoveryHandle = discoveryHandle({
     ...config.http,
     address: config.issuer,
@@ -94,14 +98,14 @@ export function createContext(
   const restore = () => {
     restoring ??= (async () => {
       if (state !== undefined) return;
-      const had = await transactions.hadSession().catch(() => false);
+      const had = await marker.had().catch(() => false);
       if (state !== undefined) return;
       state = had ? 'expired' : 'unauthenticated';
       if (!had) return;
       const told = await broadcast({ type: 'sessionexpired', state: 'expired', user: null }).catch(
         () => 0,
       );
-      if (told > 0 && state === 'expired') await transactions.markSession(false).catch(() => {});
+      if (told > 0 && state === 'expired') await marker.mark(false).catch(() => {});
     })().finally(() => {
       awake = true;
     });
@@ -156,20 +160,20 @@ export function createContext(
       await restore();
       // A page that learns of the expiry from its own question has been told: clear the marker,
       // so the next restart is quiet (as after a broadcast that reached a window).
-      if (state === 'expired' && !session) await transactions.markSession(false).catch(() => {});
+      if (state === 'expired' && !session) await marker.mark(false).catch(() => {});
       return { state: state ?? 'unauthenticated', user: session ? publicUser(session) : null };
     },
     async startSession(next) {
       session = next;
       state = 'authenticated';
-      await transactions.markSession(true).catch(() => {});
+      await marker.mark(true).catch(() => {});
       await broadcast({ type: 'userchanged', state: 'authenticated', user: publicUser(next) });
     },
     async endSession(next) {
       const had = session !== undefined || state === 'expired';
       session = undefined;
       state = next;
-      await transactions.markSession(false).catch(() => {});
+      await marker.mark(false).catch(() => {});
       if (next === 'expired')
         await broadcast({ type: 'sessionexpired', state: 'expired', user: null });
       else if (had) await broadcast({ type: 'userchanged', state: 'unauthenticated', user: null });

@@ -11,6 +11,7 @@
 import type { DiscoveryDocument } from '../src/core/discovery/document.js';
 import { DISCOVERY_MEMBERS } from '../src/core/discovery/members.js';
 import { OIDC_DISCOVERY_PATH, parseDiscoveryUrl } from '../src/core/discovery/url.js';
+import { isChallenge } from '../src/core/worker-api.js';
 import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
 import type { WorkerContext } from './context.js';
@@ -78,13 +79,11 @@ function withToken(request: Request, token: AccessToken, body?: ArrayBuffer): Re
   return new Request(request, body === undefined ? { headers } : { headers, body });
 }
 
+/** A 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3.1). */
 function isInvalidTokenChallenge(response: Response): boolean {
-  if (response.status !== 401) return false;
-  const challenge = response.headers.get('www-authenticate');
   return (
-    challenge !== null &&
-    /^\s*bearer\b/i.test(challenge) &&
-    /error="?invalid_token"?/i.test(challenge)
+    response.status === 401 &&
+    isChallenge(response.headers.get('www-authenticate'), 'Bearer', 'invalid_token')
   );
 }
 

@@ -8,12 +8,13 @@
 import { validateAuthorizeCallback } from '../src/core/authorize/callback.js';
 import { pushAuthorizationRequest } from '../src/core/authorize/par.js';
 import type { AuthorizeParameters } from '../src/core/authorize/parameters.js';
-import { createNonce, createPkce, createState } from '../src/core/authorize/pkce.js';
+import { createPkce } from '../src/core/authorize/pkce.js';
+import { createNonce, createState } from '../src/core/authorize/random.js';
 import { createAuthorizeUrl } from '../src/core/authorize/url.js';
-import { AuthorizationResponseError, WorkerError } from '../src/core/errors.js';
-import { tryParseUrl } from '../src/core/lib/url.js';
-
+import { AuthorizationResponseError } from '../src/core/errors.js';
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
+import { defined, tryParseUrl } from '../src/core/worker-api.js';
+import { WorkerError } from '../src/protocol/errors.js';
 import type { LoginOptions } from '../src/protocol/messages.js';
 import type { WorkerContext } from './context.js';
 import { resourceKey, type Session } from './session.js';
@@ -85,11 +86,7 @@ export async function startLogin(
     codeChallenge: pkce.codeChallenge,
     codeChallengeMethod: 'S256',
     ...(indicators.length > 0 ? { resource: indicators } : {}),
-    ...(prompt === undefined ? {} : { prompt }),
-    ...(loginHint === undefined ? {} : { loginHint }),
-    ...(uiLocales === undefined ? {} : { uiLocales }),
-    ...(acrValues === undefined ? {} : { acrValues }),
-    ...(maxAge === undefined ? {} : { maxAge }),
+    ...defined({ prompt, loginHint, uiLocales, acrValues, maxAge }),
   };
   const parEndpoint = disco.pushedAuthorizationRequestEndpoint;
   const usePar = config.par === true || (config.par === 'auto' && parEndpoint !== undefined);
@@ -197,11 +194,11 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     code: result.code,
     redirectUri: config.redirectUri.href,
     codeVerifier: transaction.codeVerifier,
-    ...(first === undefined ? {} : { resource: first }),
+    ...defined({ resource: first }),
     idToken: {
       authority: config.issuer,
       nonce: transaction.nonce,
-      ...(transaction.maxAge === undefined ? {} : { maxAge: transaction.maxAge }),
+      ...defined({ maxAge: transaction.maxAge }),
       cache: context.cache,
       leeway: config.leeway,
       discoveryPolicy: config.discoveryPolicy,

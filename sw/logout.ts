@@ -4,9 +4,9 @@
  * @module
  */
 
-import { WorkerError } from '../src/core/errors.js';
 import { createEndSessionUrl } from '../src/core/logout/end-session.js';
 import { revokeToken } from '../src/core/revocation/revoke.js';
+import { WorkerError } from '../src/protocol/errors.js';
 import type { LogoutOptions } from '../src/protocol/messages.js';
 import type { WorkerContext } from './context.js';
 import type { TokenSource } from './tokens.js';

@@ -6,9 +6,9 @@
  * @module
  */
 
-import { WorkerError } from '../src/core/errors.js';
-import { tryParseUrl } from '../src/core/lib/url.js';
 import { validateToken } from '../src/core/validation/validate.js';
+import { defined, tryParseUrl } from '../src/core/worker-api.js';
+import { WorkerError } from '../src/protocol/errors.js';
 import {
   isTagged,
   MESSAGE_TAG,
@@ -92,8 +92,7 @@ export function createMessageHandler(
           leeway: config.leeway,
           discoveryPolicy: config.discoveryPolicy,
           http: config.http,
-          ...(audience === undefined ? {} : { audience }),
-          ...(payload.typ === undefined ? {} : { typ: payload.typ }),
+          ...defined({ audience, typ: payload.typ }),
         },
         config.issuer,
       );

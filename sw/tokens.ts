@@ -11,6 +11,7 @@
  */
 
 import { requestRefreshToken } from '../src/core/token/refresh.js';
+import { backoffDelay, decodeBase64url, defined } from '../src/core/worker-api.js';
 import type { CompiledEntry } from './allowlist.js';
 import type { WorkerContext } from './context.js';
 import { type AccessToken, resourceKey, type Session } from './session.js';
@@ -24,11 +25,21 @@ const MAX_BACKOFF = 60_000;
 /** Lifetime assumed when the provider sends no `expires_in` and the token is not a JWT: 5 min. */
 const DEFAULT_LIFETIME = 300_000;
 
-/** The JWT payload of `token`, or `undefined` for an opaque token. */
+const utf8 = new TextDecoder();
+
+/**
+ * The JWT payload of `token`, unverified (only its `exp` and `iat` are read, for timing), or
+ * `undefined` for an opaque token.
+ */
 function jwtPayload(token: string): Record<string, unknown> | undefined {
+  const part = token.split('.')[1];
+  const bytes = part === undefined ? undefined : decodeBase64url(part);
+  if (!bytes) return undefined;
   try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/')));
-    return typeof payload === 'object' && payload !== null ? payload : undefined;
+    const payload: unknown = JSON.parse(utf8.decode(bytes));
+    return typeof payload === 'object' && payload !== null
+      ? (payload as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -96,7 +107,9 @@ export function createTokenSource(context: WorkerContext): TokenSource {
   /** Transient failure (5xx, network, a bad response): keep the refresh token, back off. */
   const backOff = (session: Session) => {
     const failures = (backoffs.get(session)?.failures ?? 0) + 1;
-    const until = context.now() + Math.min(MAX_BACKOFF, 1000 * 2 ** (failures - 1));
+    // Without jitter (random = 1): one worker's schedule on its own clock, 1 s, 2 s, 4 s, … The
+    // failures of many users' workers are spread in time already.
+    const until = context.now() + Math.min(MAX_BACKOFF, backoffDelay(failures - 1, 1000, 1));
     backoffs.set(session, { failures, until });
   };
 
@@ -125,8 +138,7 @@ export function createTokenSource(context: WorkerContext): TokenSource {
           address: disco.tokenEndpoint,
           clientId: config.clientId,
           refreshToken: session.refreshToken,
-          ...(api.entry.resource === undefined ? {} : { resource: api.entry.resource }),
-          ...(api.entry.scope === undefined ? {} : { scope: api.entry.scope }),
+          ...defined({ resource: api.entry.resource, scope: api.entry.scope }),
           idToken: {
             authority: config.issuer,
             previousClaims: session.idTokenClaims,

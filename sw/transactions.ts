@@ -9,7 +9,7 @@
  * @module
  */
 
-import { createStore, del, entries, get, set, type UseStore } from 'idb-keyval';
+import { createStore, del, entries, set, type UseStore } from 'idb-keyval';
 
 /** One pending sign-in. */
 export interface LoginTransaction {
@@ -32,13 +32,9 @@ export interface TransactionStore {
   take(state: string, now: number): Promise<LoginTransaction | undefined>;
   /** Deletes expired transactions. */
   prune(now: number): Promise<void>;
-  /** A small non-secret marker: a session existed (to tell pages it expired after a restart). */
-  markSession(active: boolean): Promise<void>;
-  hadSession(): Promise<boolean>;
 }
 
 const KEY_PREFIX = 'login:';
-const MARKER = 'session-marker';
 
 function isTransaction(value: unknown): value is LoginTransaction {
   const t = value as LoginTransaction | null;
@@ -54,13 +50,20 @@ function isTransaction(value: unknown): value is LoginTransaction {
   );
 }
 
-/** Creates the store in its own IndexedDB database. */
-export function createTransactionStore(databaseName: string): TransactionStore {
+/**
+ * The worker's own IndexedDB database for sign-in state (transactions and the session marker),
+ * opened on first use and then shared.
+ */
+export function loginDatabase(databaseName: string): () => UseStore {
   let store: UseStore | undefined;
-  const db = () => {
+  return () => {
     store ??= createStore(databaseName, 'transactions');
     return store;
   };
+}
+
+/** Creates the store in the worker's login database (see {@link loginDatabase}). */
+export function createTransactionStore(db: () => UseStore): TransactionStore {
   return {
     save: (transaction) => set(KEY_PREFIX + transaction.state, transaction, db()),
     async take(state, now) {
@@ -89,7 +92,5 @@ export function createTransactionStore(databaseName: string): TransactionStore {
         if (!isTransaction(value) || value.expiresAt <= now) await del(key, db());
       }
     },
-    markSession: (active) => (active ? set(MARKER, true, db()) : del(MARKER, db())),
-    hadSession: async () => (await get(MARKER, db())) === true,
   };
 }

@@ -4,12 +4,8 @@
  * @module
  */
 
-import {
-  type ErrorCode,
-  IdentityModelError,
-  WorkerError,
-  type WorkerErrorCode,
-} from '../core/errors.js';
+import { type ErrorCode, IdentityModelError, type WorkerErrorCode } from '../core/errors.js';
+import { WorkerError } from '../protocol/errors.js';
 import {
   isTagged,
   MESSAGE_TAG,

@@ -7,7 +7,7 @@
  */
 
 import { Workbox } from 'workbox-window/build/workbox-window.prod.mjs';
-import { WorkerError } from '../core/errors.js';
+import { WorkerError } from '../protocol/errors.js';
 import {
   type EventEnvelope,
   isTagged,

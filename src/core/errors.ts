@@ -444,7 +444,7 @@ export class ResponseAccessError extends IdentityModelError {
   }
 }
 
-/** Codes of the {@link WorkerError} family. */
+/** Codes of the `WorkerError` family (the class belongs to the page ⇄ worker protocol). */
 export type WorkerErrorCode = Extract<
   ErrorCode,
   | 'ERR_PROTOCOL_VERSION'
@@ -454,22 +454,6 @@ export type WorkerErrorCode = Extract<
   | 'ERR_LOGIN_REQUIRED'
   | 'ERR_TOKEN_NOT_ALLOWED'
 >;
-
-/**
- * The page ⇄ service worker channel failed, or the worker refused a request by its rules:
- * `ERR_PROTOCOL_VERSION` (page and worker of different versions), `ERR_WORKER_UNAVAILABLE` (no
- * service worker, or none controls the page), `ERR_WORKER_TIMEOUT` (no reply in time),
- * `ERR_INVALID_MESSAGE` (a malformed request), `ERR_LOGIN_REQUIRED` (no session, or it
- * expired), `ERR_TOKEN_NOT_ALLOWED` (the page asked for a token the worker configuration does
- * not let it have).
- */
-export class WorkerError extends IdentityModelError {
-  override name = 'WorkerError';
-  declare readonly code: WorkerErrorCode;
-  constructor(code: WorkerErrorCode, message: string, options?: IdentityModelErrorOptions) {
-    super(code, message, options);
-  }
-}
 
 /** True when `value` is an {@link IdentityModelError} (optionally with the given code). */
 export function isIdentityModelError(

@@ -5,10 +5,13 @@
  * @module
  */
 
+// The class belongs to the page ⇄ worker protocol; `./core` keeps exporting it by name.
+export { WorkerError } from '../protocol/errors.js';
 export * from './authorize/index.js';
 export * from './cache/index.js';
 export * from './constants/index.js';
 export * from './discovery/index.js';
+export * from './endpoint/index.js';
 export * from './errors.js';
 export {
   configureHttp,
@@ -18,7 +21,6 @@ export {
   type SleepFn,
 } from './http/index.js';
 export * from './introspection/index.js';
-export type { JwsAlgorithm } from './jose/algorithms.js';
 export {
   DEFAULT_JWKS_TTL,
   getJwks,
@@ -31,6 +33,7 @@ export {
   MIN_RSA_BITS,
   type SkippedKey,
 } from './jwks/index.js';
+export type { JwsAlgorithm } from './jws/algorithms.js';
 export type { FailedResponse, ResponseErrorType } from './lib/response.js';
 export {
   DEFAULT_LOGOUT_TOKEN_MAX_AGE,

@@ -5,7 +5,8 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { deserializeError, request } from '../../src/client/channel.js';
-import { IdentityModelError, WorkerError } from '../../src/core/errors.js';
+import { IdentityModelError } from '../../src/core/errors.js';
+import { WorkerError } from '../../src/protocol/errors.js';
 import {
   MESSAGE_TAG,
   PROTOCOL_VERSION,

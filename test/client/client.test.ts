@@ -5,7 +5,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIdentityClient, type IdentityClient } from '../../src/client/client.js';
-import { WorkerError } from '../../src/core/errors.js';
+import { WorkerError } from '../../src/protocol/errors.js';
 import { MESSAGE_TAG, PROTOCOL_VERSION, type WorkerEvent } from '../../src/protocol/messages.js';
 import { rejectionOf } from '../support/hostile-op.js';
 import {

@@ -110,16 +110,22 @@ describe('resolveConfig: refusals quote the member', () => {
     ['"config.scope" must include "openid"', { scope: 'profile email' }],
     ['"config.scope" must include "openid"', { scope: ['openidx'] }],
     ['"config.par" must be true, false or "auto"', { par: 'yes' }],
-    ['"config.refreshSkew" must be a number of seconds between 0 and 3600', { refreshSkew: -1 }],
-    ['"config.refreshSkew" must be a number of seconds between 0 and 3600', { refreshSkew: 3601 }],
-    ['"config.refreshSkew" must be a number of seconds between 0 and 3600', { refreshSkew: '30' }],
+    ['"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)', { refreshSkew: -1 }],
     [
-      '"config.loginTimeout" must be a number of seconds between 0 and 3600',
+      '"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)',
+      { refreshSkew: 3601 },
+    ],
+    [
+      '"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)',
+      { refreshSkew: '30' },
+    ],
+    [
+      '"config.loginTimeout" must be a finite number from 0 to 3600 (seconds)',
       { loginTimeout: Number.NaN },
     ],
-    ['"config.leeway" must be a number of seconds between 0 and 300', { leeway: 301 }],
+    ['"config.leeway" must be a finite number from 0 to 300 (seconds)', { leeway: 301 }],
     [
-      '"config.leeway" must be a number of seconds between 0 and 300',
+      '"config.leeway" must be a finite number from 0 to 300 (seconds)',
       { leeway: Number.POSITIVE_INFINITY },
     ],
     ['"config.apis" must be an array', { apis: 'https://api.test/' }],

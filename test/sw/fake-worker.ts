@@ -10,6 +10,7 @@ import type { CompiledEntry } from '../../sw/allowlist.js';
 import { type ResolvedConfig, resolveConfig, type TokenHandlerConfig } from '../../sw/config.js';
 import { type ClientsLike, createContext, type WorkerContext } from '../../sw/context.js';
 import type { AccessToken, Session } from '../../sw/session.js';
+import type { SessionMarker } from '../../sw/session-marker.js';
 import { createTokenSource, type TokenSource } from '../../sw/tokens.js';
 import type { LoginTransaction, TransactionStore } from '../../sw/transactions.js';
 import {
@@ -89,15 +90,13 @@ export async function startFakeOp(): Promise<FakeOp> {
   return fake;
 }
 
-/** Transactions and the session marker in memory (Node has no IndexedDB). */
+/** Sign-in transactions in memory (Node has no IndexedDB). */
 export function memoryTransactions(): TransactionStore & {
   readonly saved: Map<string, LoginTransaction>;
-  marked: boolean;
 } {
   const saved = new Map<string, LoginTransaction>();
-  const store = {
+  return {
     saved,
-    marked: false,
     async save(transaction: LoginTransaction) {
       saved.set(transaction.state, transaction);
     },
@@ -109,12 +108,19 @@ export function memoryTransactions(): TransactionStore & {
     async prune(now: number) {
       for (const [state, t] of saved) if (t.expiresAt <= now) saved.delete(state);
     },
-    async markSession(active: boolean) {
-      store.marked = active;
-    },
-    hadSession: async () => store.marked,
   };
-  return store;
+}
+
+/** The session marker in memory. */
+export function memoryMarker(): SessionMarker & { marked: boolean } {
+  const marker = {
+    marked: false,
+    async mark(active: boolean) {
+      marker.marked = active;
+    },
+    had: async () => marker.marked,
+  };
+  return marker;
 }
 
 /** A worker in Node: its context, token source, clock and the events its windows received. */
@@ -124,6 +130,7 @@ export interface FakeWorker {
   readonly context: WorkerContext;
   readonly tokens: TokenSource;
   readonly transactions: ReturnType<typeof memoryTransactions>;
+  readonly marker: ReturnType<typeof memoryMarker>;
   /** Events posted to the windows, oldest first. */
   readonly events: WorkerEvent[];
   /** The compiled API entry whose URL starts with `url`. */
@@ -167,9 +174,11 @@ export function fakeWorker(op: FakeOp, config: Partial<TokenHandlerConfig> = {})
     matchAll: async () => windows as unknown as ReadonlyArray<WindowClient>,
   };
   const transactions = memoryTransactions();
+  const marker = memoryMarker();
   const context = createContext(resolved, clients, resolved.now, {
     cache: createMetadataCache({ now: clock.now }),
     transactions,
+    marker,
   });
   const tokens = createTokenSource(context);
   return {
@@ -178,6 +187,7 @@ export function fakeWorker(op: FakeOp, config: Partial<TokenHandlerConfig> = {})
     context,
     tokens,
     transactions,
+    marker,
     events,
     api(url) {
       const found = resolved.apis.find((api) => api.entry.url.startsWith(url));

@@ -218,7 +218,7 @@ describe('failures', () => {
     expect(await worker.tokens.get(api)).toBeUndefined();
     expect(worker.context.session).toBeUndefined();
     expect(worker.events.map((event) => event.type)).toEqual(['userchanged', 'sessionexpired']);
-    expect(worker.transactions.marked).toBe(false);
+    expect(worker.marker.marked).toBe(false);
     expect(await worker.context.userState()).toEqual({ state: 'expired', user: null });
 
     worker.clock.advance(60_000);

@@ -11,8 +11,14 @@ import {
   ConfigurationError,
   ProtocolError,
 } from '../errors.js';
+import {
+  assertObject,
+  assertOneOf,
+  assertOptionalBoolean,
+  assertString,
+  assertUrl,
+} from '../lib/assert.js';
 import { tryParseUrl } from '../lib/url.js';
-import { absoluteUrl } from './parameters.js';
 
 /** What the callback must match: the transaction saved when the request was made. */
 export interface AuthorizeCallbackExpectation {
@@ -74,7 +80,7 @@ const RESPONSE_PARAMETERS = [
   'response',
 ] as const;
 
-const RESPONSE_MODES = new Set(['query', 'fragment', 'form_post']);
+const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
 
 /** Enough of a hostile value to recognise it in a message, never more. */
 function quote(value: string): string {
@@ -95,29 +101,17 @@ function hasResponseParameter(params: URLSearchParams): boolean {
 }
 
 function checkExpectation(expected: AuthorizeCallbackExpectation) {
-  if (expected === null || typeof expected !== 'object') {
-    throw new ConfigurationError('"expected" must be an object');
-  }
+  assertObject(expected, 'expected');
   const { state, issuer, issParameterSupported, redirectUri } = expected;
   const responseMode = expected.responseMode ?? 'query';
-  if (typeof state !== 'string' || state === '') {
-    throw new ConfigurationError('"expected.state" must be a non-empty string');
+  assertString(state, 'expected.state');
+  assertString(issuer, 'expected.issuer');
+  assertOptionalBoolean(issParameterSupported, 'expected.issParameterSupported');
+  assertOneOf(responseMode, 'expected.responseMode', RESPONSE_MODES);
+  if (redirectUri !== undefined) {
+    assertUrl(redirectUri, 'expected.redirectUri', { fragment: false });
   }
-  if (typeof issuer !== 'string' || issuer === '') {
-    throw new ConfigurationError('"expected.issuer" must be a non-empty string');
-  }
-  if (issParameterSupported !== undefined && typeof issParameterSupported !== 'boolean') {
-    throw new ConfigurationError('"expected.issParameterSupported" must be a boolean');
-  }
-  if (!RESPONSE_MODES.has(responseMode)) {
-    throw new ConfigurationError(
-      '"expected.responseMode" must be "query", "fragment" or "form_post"',
-    );
-  }
-  const redirect =
-    redirectUri === undefined
-      ? undefined
-      : new URL(absoluteUrl(redirectUri, 'expected.redirectUri'));
+  const redirect = redirectUri === undefined ? undefined : new URL(redirectUri);
   if (redirect && responseMode === 'form_post') {
     throw new ConfigurationError(
       '"expected.redirectUri" cannot be checked with form_post: check the URL the form was posted to',

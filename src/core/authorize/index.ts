@@ -10,7 +10,8 @@ export {
   pushAuthorizationRequest,
 } from './par.js';
 export { type AuthorizeParameters, RESERVED_AUTHORIZE_PARAMETERS } from './parameters.js';
-export { createCodeChallenge, createNonce, createPkce, createState, type Pkce } from './pkce.js';
+export { createCodeChallenge, createPkce, type Pkce } from './pkce.js';
+export { createNonce, createState } from './random.js';
 export {
   type AuthorizeUrlRequest,
   createAuthorizeUrl,

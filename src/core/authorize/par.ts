@@ -6,13 +6,15 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import { readOAuthJson } from '../endpoint/answer.js';
+import { callEndpoint } from '../endpoint/call.js';
+import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
-import type { ClientCredentialsOptions } from '../token/client-auth.js';
-import { callEndpoint } from '../token/grant.js';
-import { readOAuthJson } from '../token/oauth-response.js';
-import type { EndpointFailure } from '../token/response.js';
-import { assertSecureEndpoint, type EndpointOptions } from '../token/transport.js';
+import { defined } from '../lib/assert.js';
+import { assertSecureEndpoint } from '../lib/endpoint.js';
 import { type AuthorizeParameters, authorizeParameters } from './parameters.js';
 import { parseFrontChannelEndpoint, withParameters } from './url.js';
 
@@ -99,7 +101,7 @@ export async function pushAuthorizationRequest(
   );
   return callEndpoint(request, {
     retry: 'unprocessed',
-    ...(request.issuer === undefined ? {} : { issuer: request.issuer }),
+    ...defined({ issuer: request.issuer }),
     endpoint: 'pushed_authorization_request_endpoint',
     successFields: SUCCESS_FIELDS,
     send: (as, client, auth, options) => {

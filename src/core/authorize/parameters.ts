@@ -6,7 +6,16 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import { tryParseUrl } from '../lib/url.js';
+import {
+  assertObject,
+  assertOneOf,
+  assertOptionalNumber,
+  assertOptionalString,
+  assertSpaceList,
+  assertString,
+  assertStringOrStrings,
+  assertUrl,
+} from '../lib/assert.js';
 
 /** The parameters of an authorization code request. */
 export interface AuthorizeParameters {
@@ -82,53 +91,26 @@ export const RESERVED_AUTHORIZE_PARAMETERS: ReadonlySet<string> = new Set([
 ]);
 
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
-const RESPONSE_MODES = new Set(['query', 'fragment', 'form_post']);
-
-function nonEmptyString(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(`"${path}" must be a non-empty string`);
-  }
-  return value;
-}
-
-function optionalString(value: unknown, path: string): string | undefined {
-  return value === undefined ? undefined : nonEmptyString(value, path);
-}
+const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
 
 /** A space-delimited list parameter: a string as given, or an array of tokens joined by spaces. */
 export function spaceList(value: unknown, path: string): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return nonEmptyString(value, path);
-  if (
-    !Array.isArray(value) ||
-    value.length === 0 ||
-    value.some((item) => typeof item !== 'string' || item === '' || /\s/.test(item))
-  ) {
-    throw new ConfigurationError(
-      `"${path}" must be a non-empty string or a non-empty array of strings without spaces`,
-    );
-  }
-  return value.join(' ');
-}
-
-/** An absolute URL without fragment (`redirect_uri`, `post_logout_redirect_uri`). */
-export function absoluteUrl(value: unknown, path: string): string {
-  const url = typeof value === 'string' ? tryParseUrl(value) : undefined;
-  if (!url || value === '' || (value as string).includes('#')) {
-    throw new ConfigurationError(`"${path}" must be an absolute URL without a fragment`);
-  }
-  return value as string;
+  assertSpaceList(value, path);
+  return typeof value === 'string' ? value : value.join(' ');
 }
 
 function resources(value: unknown): string[] {
   if (value === undefined) return [];
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list)) {
-    throw new ConfigurationError('"resource" must be a string or an array of strings');
+  assertStringOrStrings(value, 'resource');
+  if (typeof value === 'string') {
+    assertUrl(value, 'resource', { fragment: false });
+    return [value];
   }
-  return list.map((item: unknown, index) =>
-    absoluteUrl(item, typeof value === 'string' ? 'resource' : `resource[${index}]`),
-  );
+  for (const [index, item] of value.entries()) {
+    assertUrl(item, `resource[${index}]`, { fragment: false });
+  }
+  return value;
 }
 
 function prompt(value: unknown): string | undefined {
@@ -142,9 +124,7 @@ function prompt(value: unknown): string | undefined {
 
 function claims(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError('"claims" must be a JSON object');
-  }
+  assertObject(value, 'claims');
   return JSON.stringify(value);
 }
 
@@ -153,9 +133,7 @@ function claims(value: unknown): string | undefined {
  * then the extras. Throws `ConfigurationError` for anything invalid.
  */
 export function authorizeParameters(request: AuthorizeParameters): URLSearchParams {
-  if (request === null || typeof request !== 'object') {
-    throw new ConfigurationError('The request must be an object');
-  }
+  assertObject(request, 'request');
   const responseType = request.responseType ?? 'code';
   if (responseType !== 'code') {
     throw new ConfigurationError(
@@ -174,27 +152,32 @@ export function authorizeParameters(request: AuthorizeParameters): URLSearchPara
     );
   }
   const { maxAge, responseMode } = request;
-  if (maxAge !== undefined && (!Number.isSafeInteger(maxAge) || maxAge < 0)) {
-    throw new ConfigurationError('"maxAge" must be a non-negative integer (seconds)');
-  }
-  if (responseMode !== undefined && !RESPONSE_MODES.has(responseMode)) {
-    throw new ConfigurationError('"responseMode" must be "query", "fragment" or "form_post"');
-  }
+  assertOptionalNumber(maxAge, 'maxAge', { integer: true, min: 0, unit: 'seconds' });
+  if (responseMode !== undefined) assertOneOf(responseMode, 'responseMode', RESPONSE_MODES);
+  const { clientId, redirectUri, state, nonce, loginHint, idTokenHint } = request;
+  assertString(clientId, 'clientId');
+  assertUrl(redirectUri, 'redirectUri', { fragment: false });
+  const scope = spaceList(request.scope, 'scope');
+  assertString(state, 'state');
+  assertOptionalString(nonce, 'nonce');
+  const promptList = prompt(request.prompt);
+  assertOptionalString(loginHint, 'loginHint');
+  assertOptionalString(idTokenHint, 'idTokenHint');
 
   const own: [string, string | undefined][] = [
     ['response_type', responseType],
-    ['client_id', nonEmptyString(request.clientId, 'clientId')],
-    ['redirect_uri', absoluteUrl(request.redirectUri, 'redirectUri')],
-    ['scope', spaceList(request.scope, 'scope')],
-    ['state', nonEmptyString(request.state, 'state')],
-    ['nonce', optionalString(request.nonce, 'nonce')],
+    ['client_id', clientId],
+    ['redirect_uri', redirectUri],
+    ['scope', scope],
+    ['state', state],
+    ['nonce', nonce],
     ['code_challenge', request.codeChallenge],
     ['code_challenge_method', method],
     ['response_mode', responseMode],
-    ['prompt', prompt(request.prompt)],
+    ['prompt', promptList],
     ['max_age', maxAge === undefined ? undefined : String(maxAge)],
-    ['login_hint', optionalString(request.loginHint, 'loginHint')],
-    ['id_token_hint', optionalString(request.idTokenHint, 'idTokenHint')],
+    ['login_hint', loginHint],
+    ['id_token_hint', idTokenHint],
     ['acr_values', spaceList(request.acrValues, 'acrValues')],
     ['ui_locales', spaceList(request.uiLocales, 'uiLocales')],
     ['claims', claims(request.claims)],
@@ -216,17 +199,13 @@ export function appendExtras(
   reserved: ReadonlySet<string>,
 ): void {
   if (extra === undefined) return;
-  if (extra === null || typeof extra !== 'object' || Array.isArray(extra)) {
-    throw new ConfigurationError('"parameters" must be an object of strings');
-  }
+  assertObject(extra, 'parameters');
   for (const [name, value] of Object.entries(extra)) {
     if (name === '') throw new ConfigurationError('"parameters" cannot have an empty name');
     if (reserved.has(name) || params.has(name)) {
       throw new ConfigurationError(`"parameters.${name}" cannot be set through extra parameters`);
     }
-    if (typeof value !== 'string') {
-      throw new ConfigurationError(`"parameters.${name}" must be a string`);
-    }
+    assertString(value, `parameters.${name}`, { empty: true });
     params.append(name, value);
   }
 }

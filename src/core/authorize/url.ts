@@ -6,9 +6,10 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import { assertSecureEndpoint, parseEndpoint } from '../token/transport.js';
+import { assertSecureEndpoint, parseEndpoint } from '../lib/endpoint.js';
 import { type AuthorizeParameters, authorizeParameters } from './parameters.js';
-import { createNonce, createPkce, createState } from './pkce.js';
+import { createPkce } from './pkce.js';
+import { createNonce, createState } from './random.js';
 
 /** Arguments of {@link createAuthorizeUrl}. */
 export interface AuthorizeUrlRequest extends AuthorizeParameters {

@@ -7,6 +7,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
+import { assertOptionalNumber } from '../lib/assert.js';
 import { type CacheStore, createMemoryStore } from './store.js';
 
 /** A cached value with its timing, in milliseconds since the epoch. */
@@ -130,11 +131,8 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
 }
 
 function checkDuration(value: number | undefined, path: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
-    throw new ConfigurationError(`"${path}" must be a non-negative number of milliseconds`);
-  }
-  return value;
+  assertOptionalNumber(value, path, { min: 0, unit: 'milliseconds' });
+  return value ?? fallback;
 }
 
 interface Settings {

@@ -81,15 +81,16 @@ export function fetchDiscoveryDocument(request: DiscoveryRequest): Promise<Disco
 }
 
 /**
- * @internal A prepared discovery lookup: the address parsed and the policy resolved once, so
- * that hot paths (token validation) can `peek` the cache without any I/O or parsing.
+ * A prepared discovery lookup: the address parsed and the policy resolved once, so that hot
+ * paths (token validation, the worker's fetch handler) can `peek` the cache without any I/O or
+ * parsing. Not exported by the package; the worker reaches it through `worker-api.ts`.
  */
 export interface DiscoveryHandle {
   get(): Promise<DiscoveryDocument>;
   peek(): DiscoveryDocument | undefined;
 }
 
-/** @internal Prepares a discovery lookup; see {@link DiscoveryHandle}. */
+/** Prepares a discovery lookup; see {@link DiscoveryHandle}. */
 export function discoveryHandle(request: DiscoveryRequest): DiscoveryHandle {
   const { url, authority: derived } = parseDiscoveryUrl(request.address);
   const policy = resolveDiscoveryPolicy(request.policy);

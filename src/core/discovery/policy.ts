@@ -4,8 +4,12 @@
  * @module
  */
 
-import { ConfigurationError } from '../errors.js';
-import { tryParseUrl } from '../lib/url.js';
+import {
+  assertObject,
+  assertOptionalBoolean,
+  assertStringArray,
+  assertUrl,
+} from '../lib/assert.js';
 
 /**
  * How strictly a discovery document (and the address it came from) is checked. Every member is
@@ -64,30 +68,20 @@ export interface ResolvedDiscoveryPolicy {
 }
 
 function bool(value: unknown, path: string, fallback: boolean): boolean {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw new ConfigurationError(`"${path}" must be a boolean`);
-  return value;
+  assertOptionalBoolean(value, path);
+  return value ?? fallback;
 }
 
 function strings(value: unknown, path: string): readonly string[] {
   if (value === undefined) return [];
-  if (!Array.isArray(value) || value.some((item) => typeof item !== 'string')) {
-    throw new ConfigurationError(`"${path}" must be an array of strings`);
-  }
+  assertStringArray(value, path, { nonEmpty: false });
   return value;
 }
 
 /** Applies defaults and checks types, quoting the path of a bad member. */
 export function resolveDiscoveryPolicy(policy: DiscoveryPolicy = {}): ResolvedDiscoveryPolicy {
-  if (typeof policy !== 'object' || policy === null) {
-    throw new ConfigurationError('"policy" must be an object');
-  }
-  if (
-    policy.authority !== undefined &&
-    (typeof policy.authority !== 'string' || !tryParseUrl(policy.authority))
-  ) {
-    throw new ConfigurationError('"policy.authority" must be an absolute URL');
-  }
+  assertObject(policy, 'policy');
+  if (policy.authority !== undefined) assertUrl(policy.authority, 'policy.authority');
   return {
     authority: policy.authority,
     requireHttps: bool(policy.requireHttps, 'policy.requireHttps', true),

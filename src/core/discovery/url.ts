@@ -3,6 +3,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
+import { assertString } from '../lib/assert.js';
 import { trimTrailingSlashes, tryParseUrl } from '../lib/url.js';
 
 /** The well-known path of OpenID Connect Discovery 1.0 §4. */
@@ -30,9 +31,8 @@ export interface DiscoveryUrl {
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationRequest
  */
 export function parseDiscoveryUrl(address: string): DiscoveryUrl {
-  if (typeof address !== 'string' || address.trim() === '') {
-    throw new ConfigurationError('"address" must be a non-empty string');
-  }
+  // Blank counts as empty: '  ' is no address either.
+  assertString(typeof address === 'string' ? address.trim() : address, 'address');
   const parsed = tryParseUrl(address.trim());
   if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:')) {
     throw new ConfigurationError('"address" must be an absolute http(s) URL');

@@ -5,6 +5,7 @@
  */
 
 import { ConfigurationError } from '../errors.js';
+import { assertFunction, assertOptionalNumber } from '../lib/assert.js';
 
 /** A `fetch`-compatible function: the platform's, or one injected for tests, Electron or proxies. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -151,40 +152,24 @@ export function configureHttp(defaults: HttpOptions = {}): void {
   globalDefaults = { ...defaults };
 }
 
-function checkNumber(
-  value: unknown,
-  path: string,
-  min: number,
-  integer = false,
-  max = Number.POSITIVE_INFINITY,
-): void {
-  if (value === undefined) return;
-  if (
-    typeof value !== 'number' ||
-    !Number.isFinite(value) ||
-    value < min ||
-    value > max ||
-    (integer && !Number.isInteger(value))
-  ) {
-    throw new ConfigurationError(
-      `"${path}" must be ${integer ? 'an integer' : 'a number'} >= ${min}${
-        max < Number.POSITIVE_INFINITY ? ` and <= ${max}` : ''
-      }`,
-    );
-  }
-}
-
 /** Checks transport options, quoting the offending path. */
 export function checkHttpOptions(options: HttpOptions, path = 'options'): void {
-  checkNumber(options.timeout, `${path}.timeout`, 1, false, MAX_TIMER_DELAY);
-  checkNumber(options.retries, `${path}.retries`, 0, true);
-  checkNumber(options.retryBaseDelay, `${path}.retryBaseDelay`, 0);
-  checkNumber(options.maxRetryAfter, `${path}.maxRetryAfter`, 0);
-  checkNumber(options.maxBodySize, `${path}.maxBodySize`, 1, true);
+  const ms = 'milliseconds';
+  assertOptionalNumber(options.timeout, `${path}.timeout`, {
+    min: 1,
+    max: MAX_TIMER_DELAY,
+    unit: ms,
+  });
+  assertOptionalNumber(options.retries, `${path}.retries`, { min: 0, integer: true });
+  assertOptionalNumber(options.retryBaseDelay, `${path}.retryBaseDelay`, { min: 0, unit: ms });
+  assertOptionalNumber(options.maxRetryAfter, `${path}.maxRetryAfter`, { min: 0, unit: ms });
+  assertOptionalNumber(options.maxBodySize, `${path}.maxBodySize`, {
+    min: 1,
+    integer: true,
+    unit: 'bytes',
+  });
   for (const name of ['fetch', 'sleep'] as const) {
-    if (options[name] !== undefined && typeof options[name] !== 'function') {
-      throw new ConfigurationError(`"${path}.${name}" must be a function`);
-    }
+    if (options[name] !== undefined) assertFunction(options[name], `${path}.${name}`);
   }
 }
 

@@ -5,12 +5,15 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError, HttpError } from '../errors.js';
+import { failureOf, readOAuthJson } from '../endpoint/answer.js';
+import { callEndpoint } from '../endpoint/call.js';
+import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
+import { endpointForm } from '../endpoint/form.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
+import { HttpError } from '../errors.js';
 import { pickHttpOptions } from '../http/defaults.js';
-import type { ClientCredentialsOptions } from '../token/client-auth.js';
-import { callEndpoint, grantForm } from '../token/grant.js';
-import { readOAuthJson } from '../token/oauth-response.js';
-import type { EndpointOptions } from '../token/transport.js';
+import { mediaType } from '../http/json.js';
+import { assertOptionalString, assertString, defined } from '../lib/assert.js';
 import {
   INTROSPECTION_FIELDS,
   introspectionFields,
@@ -39,11 +42,6 @@ export interface TokenIntrospectionRequest extends ClientCredentialsOptions, End
   signedResponse?: SignedIntrospectionOptions;
   /** Extra form parameters; they can never replace the ones the library sets. */
   parameters?: Readonly<Record<string, string>>;
-}
-
-function isJwtResponse(response: Response): boolean {
-  const type = response.headers.get('content-type')?.split(';', 1)[0]?.trim().toLowerCase();
-  return type === TOKEN_INTROSPECTION_JWT;
 }
 
 /**
@@ -85,14 +83,10 @@ export async function introspectToken(
   request: TokenIntrospectionRequest,
 ): Promise<TokenIntrospectionResponse> {
   const { token, tokenTypeHint, signedResponse } = request;
-  if (typeof token !== 'string' || token === '') {
-    throw new ConfigurationError('"token" must be a non-empty string');
-  }
-  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
-    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
-  }
+  assertString(token, 'token');
+  assertOptionalString(tokenTypeHint, 'tokenTypeHint');
   if (signedResponse !== undefined) checkSignedOptions(signedResponse);
-  const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
+  const form = endpointForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   const signed = signedResponse !== undefined;
 
   return callEndpoint(request, {
@@ -105,10 +99,9 @@ export async function introspectToken(
         additionalParameters: form,
         requestJwtResponse: signed,
       }),
-    process: async (as, client, response) => {
-      const jwt = isJwtResponse(response);
-      if (response.status === 200 && jwt !== signed) {
-        const url = as.introspection_endpoint;
+    finish: async (response, url) => {
+      if (response.status !== 200) throw failureOf(response, url);
+      if ((mediaType(response) === TOKEN_INTROSPECTION_JWT) !== signed) {
         throw new HttpError(
           'ERR_CONTENT_TYPE',
           signed
@@ -117,13 +110,6 @@ export async function introspectToken(
           { url, status: response.status },
         );
       }
-      // A JWT is verified in `finish` with the library's validation (typed errors): oauth4webapi
-      // decodes it but checks no signature.
-      if (!jwt || response.status !== 200) {
-        await oauth.processIntrospectionResponse(as, client, response);
-      }
-    },
-    finish: async (response, url) => {
       if (!signedResponse) {
         const raw = readOAuthJson(response, url);
         return introspectionFields(raw, raw, undefined, response.status, url);
@@ -135,7 +121,7 @@ export async function introspectToken(
         signedResponse,
         {
           ...pickHttpOptions(request),
-          ...(request.requireHttps === undefined ? {} : { requireHttps: request.requireHttps }),
+          ...defined({ requireHttps: request.requireHttps }),
         },
         url,
         response.status,

@@ -5,9 +5,9 @@
  * @module
  */
 
+import type { EndpointFailure } from '../endpoint/failure.js';
 import { HttpError } from '../errors.js';
 import type { JsonObject, JsonValue } from '../http/json.js';
-import type { EndpointFailure } from '../token/response.js';
 
 /**
  * The members of a successful introspection response, camelCase. The typed members are set only

@@ -11,7 +11,14 @@ import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError, HttpError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { isJsonObject, type JsonObject } from '../http/json.js';
-import { ASYMMETRIC_ALGORITHMS } from '../jose/algorithms.js';
+import { ASYMMETRIC_ALGORITHMS } from '../jws/algorithms.js';
+import {
+  assertFunction,
+  assertObject,
+  assertOptionalNumber,
+  assertString,
+  defined,
+} from '../lib/assert.js';
 import { validateJwt } from '../validation/validate.js';
 
 /** Media type of a signed introspection response (RFC 9701 §4, §5). */
@@ -50,13 +57,9 @@ function isAsymmetric(alg: unknown): alg is string {
 export function checkSignedOptions(
   options: unknown,
 ): asserts options is SignedIntrospectionOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError('"signedResponse" must be an object');
-  }
-  const { authority, algorithms, leeway, now } = options as SignedIntrospectionOptions;
-  if (typeof authority !== 'string' || authority === '') {
-    throw new ConfigurationError('"signedResponse.authority" must be a non-empty string');
-  }
+  assertObject(options, 'signedResponse');
+  const { authority, algorithms, leeway, now } = options;
+  assertString(authority, 'signedResponse.authority');
   if (
     algorithms !== undefined &&
     (!Array.isArray(algorithms) ||
@@ -67,17 +70,8 @@ export function checkSignedOptions(
       `"signedResponse.algorithms" must be a non-empty array of ${ASYMMETRIC_ALGORITHMS.join(', ')}`,
     );
   }
-  if (
-    leeway !== undefined &&
-    (typeof leeway !== 'number' || !Number.isFinite(leeway) || leeway < 0 || leeway > 300)
-  ) {
-    throw new ConfigurationError(
-      '"signedResponse.leeway" must be a number of seconds from 0 to 300',
-    );
-  }
-  if (now !== undefined && typeof now !== 'function') {
-    throw new ConfigurationError('"signedResponse.now" must be a function');
-  }
+  assertOptionalNumber(leeway, 'signedResponse.leeway', { min: 0, max: 300, unit: 'seconds' });
+  if (now !== undefined) assertFunction(now, 'signedResponse.now');
 }
 
 /** @internal What a verified signed response gives: the JWT claims and the introspection members. */
@@ -114,7 +108,7 @@ export async function verifyIntrospectionJwt(
   const { requireHttps, ...transport } = http;
   const policy = {
     ...options.discoveryPolicy,
-    ...(requireHttps === undefined ? {} : { requireHttps }),
+    ...defined({ requireHttps }),
   };
   const disco = await fetchDiscoveryDocument({
     ...transport,
@@ -131,10 +125,9 @@ export async function verifyIntrospectionJwt(
       algorithms: options.algorithms ??
         publishedAlgorithms(disco.raw) ?? [DEFAULT_INTROSPECTION_ALGORITHM],
       options: { requireExp: false, requireIat: true, requireAud: true, requireIss: true },
-      ...(options.leeway === undefined ? {} : { leeway: options.leeway }),
+      ...defined({ leeway: options.leeway, requireHttps }),
       ...(options.now ? { now: options.now } : {}),
       ...(options.cache ? { cache: options.cache } : {}),
-      ...(requireHttps === undefined ? {} : { requireHttps }),
       ...(options.discoveryPolicy ? { discoveryPolicy: options.discoveryPolicy } : {}),
       http: transport,
     },

@@ -6,14 +6,13 @@
 
 import { getDefaultCache } from '../cache/default.js';
 import type { CacheEntry, CacheLoader, MetadataCache } from '../cache/metadata-cache.js';
-import { ConfigurationError } from '../errors.js';
 import { maxAgeSeconds } from '../http/cache-control.js';
 import type { HttpOptions } from '../http/defaults.js';
 import { assertOk, isJsonObject, readJsonObject } from '../http/json.js';
 import { httpRequest } from '../http/request.js';
+import { assertUrl } from '../lib/assert.js';
 import { assertSecureEndpoint } from '../lib/endpoint.js';
 import { type FailedResponse, toResponse } from '../lib/response.js';
-import { tryParseUrl } from '../lib/url.js';
 import type { Jwk } from './key.js';
 import { type KeySet, parseKeySet } from './parse.js';
 
@@ -108,9 +107,7 @@ function loaderFor(address: string, options: JwksRequest): CacheLoader<KeySet> {
 }
 
 function checkAddress(address: unknown): string {
-  if (typeof address !== 'string' || !tryParseUrl(address)) {
-    throw new ConfigurationError('"address" must be an absolute URL');
-  }
+  assertUrl(address, 'address');
   return address;
 }
 

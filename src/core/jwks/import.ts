@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
+import { ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
 import type { VerificationKey } from './key.js';
 
 // Keyed by the cached key object: entries go when the key set leaves the cache. Settled keys

@@ -4,7 +4,7 @@
  * @module
  */
 
-import { ALGORITHMS, isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
+import { ALGORITHMS, isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
 import { decodeBase64url } from '../lib/base64url.js';
 
 /** A JSON Web Key with the members WebCrypto's `JsonWebKey` type leaves out (RFC 7517 §4). */

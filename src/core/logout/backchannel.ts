@@ -18,6 +18,7 @@ import {
   ValidationConfigurationError,
 } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
+import { defined } from '../lib/assert.js';
 import {
   type ClaimsValidator,
   normaliseTyp,
@@ -217,7 +218,7 @@ export async function validateLogoutToken(
     ...(options.algorithms ? { algorithms: options.algorithms } : {}),
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.discoveryPolicy ? { discoveryPolicy: options.discoveryPolicy } : {}),
-    ...(options.requireHttps === undefined ? {} : { requireHttps: options.requireHttps }),
+    ...defined({ requireHttps: options.requireHttps }),
     ...(options.http ? { http: options.http } : {}),
   };
   const { claims } = await validateJwt(logoutToken, config, authority);

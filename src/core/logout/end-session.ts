@@ -4,10 +4,11 @@
  * @module
  */
 
-import { absoluteUrl, appendExtras, spaceList } from '../authorize/parameters.js';
+import { appendExtras, spaceList } from '../authorize/parameters.js';
 import { parseFrontChannelEndpoint, withParameters } from '../authorize/url.js';
 import { ConfigurationError } from '../errors.js';
-import { assertSecureEndpoint } from '../token/transport.js';
+import { assertObject, assertOptionalString, assertUrl } from '../lib/assert.js';
+import { assertSecureEndpoint } from '../lib/endpoint.js';
 
 /** Arguments of {@link createEndSessionUrl}. */
 export interface EndSessionUrlRequest {
@@ -52,14 +53,6 @@ const END_SESSION_PARAMETERS: ReadonlySet<string> = new Set([
   'logout_hint',
 ]);
 
-function optional(value: unknown, path: string): string | undefined {
-  if (value === undefined) return undefined;
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(`"${path}" must be a non-empty string`);
-  }
-  return value;
-}
-
 /**
  * Builds the URL that asks the provider to end the end-user's session: send the browser to it
  * (a top-level navigation, so the provider sees its session cookie). Nothing is fetched. Clear
@@ -84,15 +77,15 @@ function optional(value: unknown, path: string): string | undefined {
  * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout RP-Initiated Logout 1.0 §2
  */
 export function createEndSessionUrl(request: EndSessionUrlRequest): string {
-  if (request === null || typeof request !== 'object') {
-    throw new ConfigurationError('The request must be an object');
+  assertObject(request, 'request');
+  const { idTokenHint, clientId, postLogoutRedirectUri, state, logoutHint } = request;
+  assertOptionalString(idTokenHint, 'idTokenHint');
+  assertOptionalString(clientId, 'clientId');
+  if (postLogoutRedirectUri !== undefined) {
+    assertUrl(postLogoutRedirectUri, 'postLogoutRedirectUri', { fragment: false });
   }
-  const idTokenHint = optional(request.idTokenHint, 'idTokenHint');
-  const clientId = optional(request.clientId, 'clientId');
-  const postLogoutRedirectUri =
-    request.postLogoutRedirectUri === undefined
-      ? undefined
-      : absoluteUrl(request.postLogoutRedirectUri, 'postLogoutRedirectUri');
+  assertOptionalString(state, 'state');
+  assertOptionalString(logoutHint, 'logoutHint');
   if (postLogoutRedirectUri !== undefined && idTokenHint === undefined && clientId === undefined) {
     throw new ConfigurationError(
       '"postLogoutRedirectUri" needs "idTokenHint" or "clientId" (RP-Initiated Logout §2)',
@@ -102,8 +95,8 @@ export function createEndSessionUrl(request: EndSessionUrlRequest): string {
     ['id_token_hint', idTokenHint],
     ['client_id', clientId],
     ['post_logout_redirect_uri', postLogoutRedirectUri],
-    ['state', optional(request.state, 'state')],
-    ['logout_hint', optional(request.logoutHint, 'logoutHint')],
+    ['state', state],
+    ['logout_hint', logoutHint],
     ['ui_locales', spaceList(request.uiLocales, 'uiLocales')],
   ];
   const params = new URLSearchParams();

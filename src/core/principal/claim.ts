@@ -5,7 +5,7 @@
  * @module
  */
 
-import { ConfigurationError } from '../errors.js';
+import { assertObject, assertString } from '../lib/assert.js';
 
 /**
  * The value types {@link toPrincipal} gives claims, after .NET's `ClaimValueTypes` and
@@ -81,15 +81,16 @@ export interface CreateClaimOptions {
  * an option is not a string.
  */
 export function createClaim(type: string, value: string, options?: CreateClaimOptions): Claim {
-  assertNonEmptyString(type, 'type');
-  assertString(value, 'value');
+  assertString(type, 'type');
+  assertString(value, 'value', { empty: true });
   if (options !== undefined) assertObject(options, 'options');
   const valueType = options?.valueType ?? ClaimValueTypes.string;
-  assertNonEmptyString(valueType, 'options.valueType');
+  assertString(valueType, 'options.valueType');
   const issuer = options?.issuer;
-  if (issuer !== undefined) assertString(issuer, 'options.issuer');
+  if (issuer !== undefined) assertString(issuer, 'options.issuer', { empty: true });
   const originalIssuer = options?.originalIssuer;
-  if (originalIssuer !== undefined) assertString(originalIssuer, 'options.originalIssuer');
+  if (originalIssuer !== undefined)
+    assertString(originalIssuer, 'options.originalIssuer', { empty: true });
   return makeClaim(type, value, valueType, issuer, originalIssuer);
 }
 
@@ -124,12 +125,12 @@ export function makeClaim(
 export function toStoredClaim(claim: unknown, path: string): Claim {
   assertObject(claim, path);
   const c = claim as Partial<Record<keyof Claim, unknown>>;
-  assertNonEmptyString(c.type, `${path}.type`);
-  assertString(c.value, `${path}.value`);
-  assertNonEmptyString(c.valueType, `${path}.valueType`);
-  assertString(c.issuer, `${path}.issuer`);
-  assertString(c.originalIssuer, `${path}.originalIssuer`);
-  if (Object.isFrozen(claim)) return claim as Claim;
+  assertString(c.type, `${path}.type`);
+  assertString(c.value, `${path}.value`, { empty: true });
+  assertString(c.valueType, `${path}.valueType`);
+  assertString(c.issuer, `${path}.issuer`, { empty: true });
+  assertString(c.originalIssuer, `${path}.originalIssuer`, { empty: true });
+  if (Object.isFrozen(claim)) return c as Claim;
   return makeClaim(c.type, c.value, c.valueType, c.issuer, c.originalIssuer);
 }
 
@@ -141,23 +142,4 @@ export function toStoredClaim(claim: unknown, path: string): Claim {
  */
 export function isStringClaim(claim: Claim): boolean {
   return claim.valueType === ClaimValueTypes.string || claim.valueType === XML_SCHEMA_STRING;
-}
-
-/** @internal */
-export function assertString(value: unknown, path: string): asserts value is string {
-  if (typeof value !== 'string') throw new ConfigurationError(`"${path}" must be a string`);
-}
-
-/** @internal */
-export function assertNonEmptyString(value: unknown, path: string): asserts value is string {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(`"${path}" must be a non-empty string`);
-  }
-}
-
-/** @internal */
-export function assertObject(value: unknown, path: string): asserts value is object {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
-    throw new ConfigurationError(`"${path}" must be an object`);
-  }
 }

@@ -6,14 +6,8 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import {
-  assertNonEmptyString,
-  assertObject,
-  assertString,
-  type Claim,
-  isStringClaim,
-  toStoredClaim,
-} from './claim.js';
+import { assertObject, assertString } from '../lib/assert.js';
+import { type Claim, isStringClaim, toStoredClaim } from './claim.js';
 
 /** Tests one claim; used by `findFirst`, `findAll` and `hasClaim`. */
 export type ClaimPredicate = (claim: Claim) => boolean;
@@ -72,13 +66,13 @@ export class ClaimsIdentity {
     options?: ClaimsIdentityOptions,
   ) {
     if (authenticationType !== undefined && authenticationType !== null) {
-      assertString(authenticationType, 'authenticationType');
+      assertString(authenticationType, 'authenticationType', { empty: true });
     }
     if (options !== undefined) assertObject(options, 'options');
     const nameClaimType = options?.nameClaimType ?? DEFAULT_NAME_CLAIM_TYPE;
     const roleClaimType = options?.roleClaimType ?? DEFAULT_ROLE_CLAIM_TYPE;
-    assertNonEmptyString(nameClaimType, 'options.nameClaimType');
-    assertNonEmptyString(roleClaimType, 'options.roleClaimType');
+    assertString(nameClaimType, 'options.nameClaimType');
+    assertString(roleClaimType, 'options.roleClaimType');
     this.authenticationType = authenticationType ?? undefined;
     this.nameClaimType = nameClaimType;
     this.roleClaimType = roleClaimType;
@@ -166,9 +160,9 @@ export class ClaimsIdentity {
  */
 export function toMatcher(match: string | ClaimPredicate, value?: string): ClaimPredicate {
   if (typeof match === 'function') return match;
-  assertString(match, 'type');
+  assertString(match, 'type', { empty: true });
   if (value === undefined) return (c) => c.type === match;
-  assertString(value, 'value');
+  assertString(value, 'value', { empty: true });
   return (c) => c.type === match && c.value === value;
 }
 

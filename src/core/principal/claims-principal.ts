@@ -7,7 +7,8 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import { assertString, type Claim, isStringClaim } from './claim.js';
+import { assertString } from '../lib/assert.js';
+import { type Claim, isStringClaim } from './claim.js';
 import { type ClaimPredicate, ClaimsIdentity, toMatcher } from './claims-identity.js';
 
 /**
@@ -120,7 +121,7 @@ export class ClaimsPrincipal {
    * @throws ConfigurationError when `role` is not a string.
    */
   isInRole(role: string): boolean {
-    assertString(role, 'role');
+    assertString(role, 'role', { empty: true });
     if (role === '') return false;
     return this.#identities.some((identity) =>
       identity.hasClaim(

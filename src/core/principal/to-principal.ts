@@ -7,7 +7,8 @@
  */
 
 import { ConfigurationError } from '../errors.js';
-import { assertObject, type Claim, ClaimValueTypes, makeClaim } from './claim.js';
+import { assertObject } from '../lib/assert.js';
+import { type Claim, ClaimValueTypes, makeClaim } from './claim.js';
 import { ClaimsIdentity, type ClaimsIdentityOptions } from './claims-identity.js';
 import { ClaimsPrincipal } from './claims-principal.js';
 

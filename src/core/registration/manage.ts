@@ -5,15 +5,16 @@
  * @module
  */
 
-import { ConfigurationError, HttpError } from '../errors.js';
-import type { HttpResponse } from '../http/request.js';
-import type { EndpointOptions } from '../token/transport.js';
 import {
   bearerRequest,
   checkBearerToken,
   type ResourceFailure,
   resourceCall,
-} from '../userinfo/protected-resource.js';
+} from '../endpoint/resource.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
+import { HttpError } from '../errors.js';
+import type { HttpResponse } from '../http/request.js';
+import { assertString } from '../lib/assert.js';
 import { checkMetadata } from './register.js';
 import {
   type ClientRegistrationResponse,
@@ -124,9 +125,8 @@ export async function updateClient(
   const { address, path, token } = target(request);
   const metadata = checkMetadata(request.metadata, 'metadata');
   const clientId = metadata.client_id;
-  if (typeof clientId !== 'string' || clientId === '') {
-    throw new ConfigurationError('"metadata.client_id" must be the client id (RFC 7592 §2.2)');
-  }
+  // RFC 7592 §2.2: the update carries the client id it was registered under.
+  assertString(clientId, 'metadata.client_id');
   // Object.fromEntries defines properties: a "__proto__" member stays plain data.
   const body = JSON.stringify(
     Object.fromEntries(Object.entries(metadata).filter(([name]) => !SERVER_MEMBERS.has(name))),

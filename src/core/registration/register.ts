@@ -5,9 +5,9 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError } from '../errors.js';
-import type { EndpointOptions } from '../token/transport.js';
-import { checkBearerToken, resourceCall } from '../userinfo/protected-resource.js';
+import { checkBearerToken, resourceCall } from '../endpoint/resource.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
+import { assertObject } from '../lib/assert.js';
 import {
   type ClientRegistrationResponse,
   clientInformation,
@@ -30,9 +30,7 @@ export interface ClientRegistrationRequest extends EndpointOptions {
 
 /** @internal Throws `ConfigurationError` unless `metadata` is a plain JSON object. */
 export function checkMetadata(metadata: unknown, path: string): RegistrationMetadata {
-  if (typeof metadata !== 'object' || metadata === null || Array.isArray(metadata)) {
-    throw new ConfigurationError(`"${path}" must be an object of client metadata`);
-  }
+  assertObject(metadata, path);
   return metadata as RegistrationMetadata;
 }
 
@@ -85,7 +83,7 @@ export async function registerClient(
         metadata as Parameters<typeof oauth.dynamicClientRegistrationRequest>[1],
         initialAccessToken === undefined ? options : { ...options, initialAccessToken },
       ),
-    process: (response) => oauth.processDynamicClientRegistrationResponse(response),
+    expect: [201],
     successFields: REGISTRATION_FIELDS,
     finish: clientInformation,
   });

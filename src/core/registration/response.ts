@@ -5,11 +5,11 @@
  * @module
  */
 
+import type { ResourceFailure } from '../endpoint/resource.js';
 import { HttpError } from '../errors.js';
 import { type JsonObject, readJsonObject } from '../http/json.js';
 import type { HttpResponse } from '../http/request.js';
 import { tryParseUrl } from '../lib/url.js';
-import type { ResourceFailure } from '../userinfo/protected-resource.js';
 
 /**
  * Client metadata as sent on the wire (RFC 7591 §2, OpenID Connect Dynamic Client Registration

@@ -5,12 +5,13 @@
  */
 
 import * as oauth from 'oauth4webapi';
-import { ConfigurationError } from '../errors.js';
-import type { ClientCredentialsOptions } from '../token/client-auth.js';
-import { callEndpoint, grantForm } from '../token/grant.js';
-import { failureOf } from '../token/oauth-response.js';
-import type { EndpointFailure } from '../token/response.js';
-import type { EndpointOptions } from '../token/transport.js';
+import { failureOf } from '../endpoint/answer.js';
+import { callEndpoint } from '../endpoint/call.js';
+import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
+import { endpointForm } from '../endpoint/form.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
+import { assertOptionalString, assertString } from '../lib/assert.js';
 
 /** Arguments of {@link revokeToken}. */
 export interface TokenRevocationRequest extends ClientCredentialsOptions, EndpointOptions {
@@ -65,13 +66,9 @@ export async function revokeToken(
   request: TokenRevocationRequest,
 ): Promise<TokenRevocationResponse> {
   const { token, tokenTypeHint } = request;
-  if (typeof token !== 'string' || token === '') {
-    throw new ConfigurationError('"token" must be a non-empty string');
-  }
-  if (tokenTypeHint !== undefined && (typeof tokenTypeHint !== 'string' || tokenTypeHint === '')) {
-    throw new ConfigurationError('"tokenTypeHint" must be a non-empty string');
-  }
-  const form = grantForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
+  assertString(token, 'token');
+  assertOptionalString(tokenTypeHint, 'tokenTypeHint');
+  const form = endpointForm({ token, token_type_hint: tokenTypeHint }, request.parameters);
   return callEndpoint(request, {
     retry: 'unprocessed',
     endpoint: 'revocation_endpoint',

@@ -6,18 +6,17 @@
  */
 
 import { assertCodeVerifier } from '../authorize/pkce.js';
-import { ConfigurationError } from '../errors.js';
-import { tryParseUrl } from '../lib/url.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
+import { assertObject, assertString, assertUrl } from '../lib/assert.js';
+import { clockOption } from './expiry.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
   checkedTokenFinish,
-  clockOption,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
-import type { EndpointFailure } from './response.js';
 
 /** Arguments of {@link requestAuthorizationCodeToken}. */
 export interface AuthorizationCodeTokenRequest extends TokenEndpointRequest {
@@ -58,15 +57,9 @@ export interface AuthorizationCodeTokenSuccess extends CheckedTokenFields {
 export type AuthorizationCodeTokenResponse = AuthorizationCodeTokenSuccess | EndpointFailure;
 
 function checkArguments(request: AuthorizationCodeTokenRequest): void {
-  if (typeof request !== 'object' || request === null) {
-    throw new ConfigurationError('"request" must be an object');
-  }
-  if (typeof request.code !== 'string' || request.code === '') {
-    throw new ConfigurationError('"code" must be a non-empty string');
-  }
-  if (typeof request.redirectUri !== 'string' || !tryParseUrl(request.redirectUri)) {
-    throw new ConfigurationError('"redirectUri" must be an absolute URI');
-  }
+  assertObject(request, 'request');
+  assertString(request.code, 'code');
+  assertUrl(request.redirectUri, 'redirectUri');
   assertCodeVerifier(request.codeVerifier);
 }
 

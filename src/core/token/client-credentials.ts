@@ -4,8 +4,9 @@
  * @module
  */
 
-import { requestGrant, scopeParameter, type TokenEndpointRequest } from './grant.js';
+import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import type { TokenResponse } from './response.js';
+import { scopeParameter } from './scope.js';
 
 /** Arguments of {@link requestClientCredentialsToken}. */
 export interface ClientCredentialsTokenRequest extends TokenEndpointRequest {

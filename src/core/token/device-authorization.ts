@@ -5,14 +5,16 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import { readOAuthJson } from '../endpoint/answer.js';
+import { callEndpoint } from '../endpoint/call.js';
+import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
+import { endpointForm } from '../endpoint/form.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
 import { tryParseUrl } from '../lib/url.js';
-import type { ClientCredentialsOptions } from './client-auth.js';
-import { callEndpoint, grantForm, scopeParameter } from './grant.js';
-import { readOAuthJson } from './oauth-response.js';
-import type { EndpointFailure } from './response.js';
-import type { EndpointOptions } from './transport.js';
+import { scopeParameter } from './scope.js';
 
 /** Polling interval used when the server sends none: 5 seconds (RFC 8628 §3.2). */
 export const DEFAULT_DEVICE_INTERVAL = 5;
@@ -145,7 +147,7 @@ function deviceAuthorizationFields(
 export async function requestDeviceAuthorization(
   request: DeviceAuthorizationRequest,
 ): Promise<DeviceAuthorizationResponse> {
-  const form = grantForm(
+  const form = endpointForm(
     { scope: scopeParameter(request.scope), resource: request.resource },
     request.parameters,
   );
@@ -155,8 +157,6 @@ export async function requestDeviceAuthorization(
     successFields: DEVICE_AUTHORIZATION_FIELDS,
     send: (as, client, auth, options) =>
       oauth.deviceAuthorizationRequest(as, client, auth, form, options),
-    process: (as, client, response) =>
-      oauth.processDeviceAuthorizationResponse(as, client, response),
     finish: (response, url) =>
       deviceAuthorizationFields(readOAuthJson(response, url), response.status, url),
   });

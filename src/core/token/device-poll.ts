@@ -4,8 +4,11 @@
  * @module
  */
 
-import { ConfigurationError, HttpError, ProtocolError } from '../errors.js';
+import { endpointFailure } from '../endpoint/failure.js';
+import { HttpError, ProtocolError } from '../errors.js';
 import { resolveHttpOptions } from '../http/defaults.js';
+import { assertFunction, assertNumber, assertOptionalNumber } from '../lib/assert.js';
+import { parseEndpoint } from '../lib/endpoint.js';
 import { DEFAULT_DEVICE_INTERVAL } from './device-authorization.js';
 import {
   checkDeviceCode,
@@ -13,8 +16,7 @@ import {
   type DeviceTokenResponse,
   requestDeviceToken,
 } from './device-token.js';
-import { endpointFailure, TOKEN_FIELDS } from './response.js';
-import { parseEndpoint } from './transport.js';
+import { TOKEN_FIELDS } from './response.js';
 
 /** Shortest wait between polls, in seconds, whatever the server says: 1. */
 export const MIN_DEVICE_POLL_INTERVAL = 1;
@@ -38,13 +40,6 @@ export interface DeviceTokenPollRequest extends DeviceTokenRequest {
   expiresIn?: number;
   /** Clock, in milliseconds since the epoch. Default `Date.now`. */
   now?: () => number;
-}
-
-function checkSeconds(value: unknown, path: string, min: number): void {
-  if (value === undefined) return;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < min) {
-    throw new ConfigurationError(`"${path}" must be a number of seconds >= ${min}`);
-  }
 }
 
 /**
@@ -86,9 +81,9 @@ export async function pollDeviceToken(
   request: DeviceTokenPollRequest,
 ): Promise<DeviceTokenResponse> {
   const { interval = DEFAULT_DEVICE_INTERVAL, expiresIn, now = Date.now, ...poll } = request;
-  checkSeconds(interval, 'interval', 0);
-  checkSeconds(expiresIn, 'expiresIn', 0);
-  if (typeof now !== 'function') throw new ConfigurationError('"now" must be a function');
+  assertNumber(interval, 'interval', { min: 0, unit: 'seconds' });
+  assertOptionalNumber(expiresIn, 'expiresIn', { min: 0, unit: 'seconds' });
+  assertFunction(now, 'now');
   checkDeviceCode(poll.deviceCode);
   const url = parseEndpoint(poll.address, 'address').href;
   const { sleep, signal } = resolveHttpOptions(poll);

@@ -5,17 +5,17 @@
  */
 
 import { GrantTypes } from '../constants/grant-types.js';
-import { ConfigurationError } from '../errors.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
+import { assertString } from '../lib/assert.js';
+import { clockOption } from './expiry.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
   checkedTokenFinish,
-  clockOption,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
-import type { EndpointFailure } from './response.js';
 
 /** Arguments of {@link requestDeviceToken}. */
 export interface DeviceTokenRequest extends TokenEndpointRequest {
@@ -39,9 +39,7 @@ export type DeviceTokenResponse = DeviceTokenSuccess | EndpointFailure;
 
 /** @internal Throws `ConfigurationError` unless `deviceCode` is a non-empty string. */
 export function checkDeviceCode(deviceCode: unknown): void {
-  if (typeof deviceCode !== 'string' || deviceCode === '') {
-    throw new ConfigurationError('"deviceCode" must be a non-empty string');
-  }
+  assertString(deviceCode, 'deviceCode');
 }
 
 /**

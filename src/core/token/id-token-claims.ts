@@ -12,7 +12,7 @@ import {
   InvalidTypeError,
   MissingClaimError,
 } from '../errors.js';
-import { ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
+import { ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
 import { normaliseTyp } from '../validation/config.js';
 import type { JwtClaims, JwtHeader } from '../validation/types.js';
 

@@ -1,11 +1,13 @@
 /**
- * What the OpenID grants share after the token endpoint answered: the ID Token in the response
- * validated (or the response refused), and the access token's expiry as a time.
+ * The ID Token step of the OpenID grants after the token endpoint answered: the ID Token in the
+ * response validated (or the response refused), with the access token's expiry as a time.
  *
  * @module
  */
 
 import { ConfigurationError, HttpError, ValidationConfigurationError } from '../errors.js';
+import { assertObject } from '../lib/assert.js';
+import { expiryTime } from './expiry.js';
 import {
   type IdTokenCheck,
   type IdTokenClaims,
@@ -13,6 +15,7 @@ import {
   prepareIdTokenCheck,
 } from './id-token.js';
 import { TOKEN_FIELDS, type TokenFields } from './response.js';
+import { hasOpenIdScope } from './scope.js';
 
 /**
  * ID Token expectations as a token request takes them: the client id comes from the request,
@@ -52,9 +55,7 @@ export function prepareRequestIdTokenCheck(
   now: (() => number) | undefined,
 ): IdTokenCheck | undefined {
   if (expectations === undefined) return undefined;
-  if (typeof expectations !== 'object' || expectations === null) {
-    throw new ConfigurationError('"idToken" must be an object');
-  }
+  assertObject(expectations, 'idToken');
   const { accessToken: _a, code: _c, clientId: _id, ...rest } = expectations as IdTokenExpectations;
   try {
     return prepareIdTokenCheck(
@@ -117,22 +118,4 @@ export function checkedTokenFinish(check: IdTokenCheck | undefined, sentAt: numb
       expiresAt: expiryTime(sentAt, fields.expiresIn),
     };
   };
-}
-
-/** True when a space-delimited scope string contains `openid`. */
-export function hasOpenIdScope(scope: string | undefined): boolean {
-  return scope?.split(' ').includes('openid') === true;
-}
-
-/** `expires_in` as a time on `sentAt`'s clock. */
-export function expiryTime(sentAt: number, expiresIn: number | undefined): number | undefined {
-  return expiresIn === undefined ? undefined : sentAt + expiresIn * 1000;
-}
-
-/** Checks an optional clock option. */
-export function clockOption(now: unknown): (() => number) | undefined {
-  if (now !== undefined && typeof now !== 'function') {
-    throw new ConfigurationError('"now" must be a function returning milliseconds');
-  }
-  return now as (() => number) | undefined;
 }

@@ -11,6 +11,7 @@ import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ValidationConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
+import { defined } from '../lib/assert.js';
 import {
   type ClaimsValidator,
   resolveConfig,
@@ -209,17 +210,19 @@ export function prepareIdTokenCheck(
     audience: e.clientId,
     authorizedParty: e.clientId,
     options: { requireAud: true, requireIss: true, requireSub: true },
-    ...(e.key === undefined ? {} : { key: e.key }),
-    ...(e.issuer === undefined ? {} : { issuer: e.issuer }),
-    ...(e.algorithms === undefined ? {} : { algorithms: e.algorithms }),
-    ...(e.expectedSubject === undefined ? {} : { subject: e.expectedSubject }),
-    ...(e.leeway === undefined ? {} : { leeway: e.leeway }),
-    ...(e.now === undefined ? {} : { now: e.now }),
-    ...(e.cache === undefined ? {} : { cache: e.cache }),
-    ...(e.http === undefined ? {} : { http: e.http }),
-    ...(e.requireHttps === undefined ? {} : { requireHttps: e.requireHttps }),
-    ...(e.discoveryPolicy === undefined ? {} : { discoveryPolicy: e.discoveryPolicy }),
-    ...(e.maxTokenSize === undefined ? {} : { maxTokenSize: e.maxTokenSize }),
+    ...defined({
+      key: e.key,
+      issuer: e.issuer,
+      algorithms: e.algorithms,
+      subject: e.expectedSubject,
+      leeway: e.leeway,
+      now: e.now,
+      cache: e.cache,
+      http: e.http,
+      requireHttps: e.requireHttps,
+      discoveryPolicy: e.discoveryPolicy,
+      maxTokenSize: e.maxTokenSize,
+    }),
   };
   // Checks the shared members (leeway, algorithms, key, …) now, before any request.
   const { leeway } = resolveConfig(base);
@@ -237,7 +240,7 @@ export function prepareIdTokenCheck(
     const code = companions.code ?? givenCode;
     const config: TokenValidationConfig = {
       ...base,
-      ...(nonce === undefined ? {} : { nonce }),
+      ...defined({ nonce }),
       claimsValidator: async (claims, header) => {
         checkIdTokenType(header);
         checkTrustedAudiences(claims, trusted);

@@ -4,7 +4,6 @@ export {
   type AuthorizationCodeTokenSuccess,
   requestAuthorizationCodeToken,
 } from './authorization-code.js';
-export type { ClientAuthMethod, ClientCredentialsOptions } from './client-auth.js';
 export {
   type ClientCredentialsTokenRequest,
   requestClientCredentialsToken,
@@ -38,11 +37,10 @@ export {
   type RefreshTokenSuccess,
   requestRefreshToken,
 } from './refresh.js';
-export type { EndpointFailure, TokenFields, TokenResponse, TokenSuccess } from './response.js';
+export type { TokenFields, TokenResponse, TokenSuccess } from './response.js';
 export {
   requestTokenExchangeToken,
   type TokenExchangeSuccess,
   type TokenExchangeTokenRequest,
   type TokenExchangeTokenResponse,
 } from './token-exchange.js';
-export type { EndpointOptions } from './transport.js';

@@ -5,25 +5,26 @@
  * @module
  */
 
+import type { EndpointFailure } from '../endpoint/failure.js';
 import {
   ConfigurationError,
   InvalidAudienceError,
   InvalidClaimError,
   InvalidIssuerError,
 } from '../errors.js';
+import { assertObject, assertString } from '../lib/assert.js';
 import type { JwtClaims } from '../validation/types.js';
-import { requestGrant, scopeParameter, type TokenEndpointRequest } from './grant.js';
+import { clockOption, expiryTime } from './expiry.js';
+import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import type { IdTokenClaims } from './id-token.js';
 import {
   CHECKED_TOKEN_FIELDS,
   type CheckedTokenFields,
   checkResponseIdToken,
-  clockOption,
-  expiryTime,
   type IdTokenRequestExpectations,
   prepareRequestIdTokenCheck,
 } from './id-token-response.js';
-import type { EndpointFailure } from './response.js';
+import { scopeParameter } from './scope.js';
 
 /**
  * How to validate an ID Token returned by a refresh: as at sign-in (signature, `iss`, `aud`,
@@ -134,13 +135,9 @@ function checkPrevious(previous: unknown): asserts previous is JwtClaims | undef
 export async function requestRefreshToken(
   request: RefreshTokenRequest,
 ): Promise<RefreshTokenResponse> {
-  if (typeof request !== 'object' || request === null) {
-    throw new ConfigurationError('"request" must be an object');
-  }
+  assertObject(request, 'request');
   const { refreshToken } = request;
-  if (typeof refreshToken !== 'string' || refreshToken === '') {
-    throw new ConfigurationError('"refreshToken" must be a non-empty string');
-  }
+  assertString(refreshToken, 'refreshToken');
   const now = clockOption(request.now);
   const expectations = request.idToken;
   let previous: JwtClaims | undefined;
@@ -148,9 +145,7 @@ export async function requestRefreshToken(
   if (expectations === undefined) {
     check = undefined;
   } else {
-    if (typeof expectations !== 'object' || expectations === null) {
-      throw new ConfigurationError('"idToken" must be an object');
-    }
+    assertObject(expectations, 'idToken');
     const {
       previousClaims,
       nonce: _n,

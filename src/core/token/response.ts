@@ -4,20 +4,9 @@
  * @module
  */
 
-import { HttpError, IdentityModelError, ProtocolError } from '../errors.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
+import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
-import { type FailedResponse, failedResponse } from '../lib/response.js';
-import { toLibraryError } from './errors.js';
-
-/** The failure half of endpoint responses: adds the server's OAuth error fields. */
-export interface EndpointFailure extends FailedResponse {
-  /** For `errorType: 'protocol'`: the server's `error` code (e.g. `invalid_client`); else the message. */
-  readonly error: string;
-  /** The server's `error_description`, as text. */
-  readonly errorDescription: string | undefined;
-  /** The server's `error_uri`. */
-  readonly errorUri: string | undefined;
-}
 
 /** The fields of a successful token response (RFC 6749 §5.1), camelCase, as sent. */
 export interface TokenFields {
@@ -50,41 +39,6 @@ export const TOKEN_FIELDS = [
   'scope',
   'raw',
 ] as const;
-
-/** Builds the failed response for an endpoint call, with the OAuth error fields when present. */
-export function endpointFailure(
-  error: IdentityModelError,
-  successFields: readonly string[],
-): EndpointFailure {
-  if (error instanceof ProtocolError) {
-    return failedResponse(error, successFields, {
-      error: error.error,
-      errorDescription: error.errorDescription,
-      errorUri: error.errorUri,
-    });
-  }
-  return failedResponse(error, successFields, { errorDescription: undefined, errorUri: undefined });
-}
-
-/**
- * Runs an endpoint call; library errors (and oauth4webapi's, mapped) become a failed response.
- * Configuration errors and bugs propagate.
- */
-export async function endpointCall<S extends object>(
-  url: string,
-  successFields: readonly string[],
-  work: () => Promise<S>,
-): Promise<S | EndpointFailure> {
-  try {
-    return await work();
-  } catch (caught) {
-    const error = toLibraryError(caught, url);
-    if (error instanceof IdentityModelError && error.code !== 'ERR_CONFIGURATION') {
-      return endpointFailure(error, successFields);
-    }
-    throw error;
-  }
-}
 
 function invalid(url: string, status: number, message: string): HttpError {
   return new HttpError('ERR_INVALID_RESPONSE', `Invalid token response from ${url}: ${message}`, {

@@ -6,9 +6,12 @@
  */
 
 import { GrantTypes } from '../constants/grant-types.js';
+import type { EndpointFailure } from '../endpoint/failure.js';
 import { ConfigurationError, HttpError } from '../errors.js';
-import { requestGrant, scopeParameter, type TokenEndpointRequest } from './grant.js';
-import { type EndpointFailure, TOKEN_FIELDS, type TokenFields } from './response.js';
+import { assertOptionalString, assertString } from '../lib/assert.js';
+import { requestGrant, type TokenEndpointRequest } from './grant.js';
+import { TOKEN_FIELDS, type TokenFields } from './response.js';
+import { scopeParameter } from './scope.js';
 
 /** Arguments of {@link requestTokenExchangeToken}. */
 export interface TokenExchangeTokenRequest extends TokenEndpointRequest {
@@ -45,17 +48,6 @@ export type TokenExchangeTokenResponse = TokenExchangeSuccess | EndpointFailure;
 
 const TOKEN_EXCHANGE_FIELDS = [...TOKEN_FIELDS, 'issuedTokenType'] as const;
 
-function requiredString(value: unknown, path: string): string {
-  if (typeof value !== 'string' || value === '') {
-    throw new ConfigurationError(`"${path}" must be a non-empty string`);
-  }
-  return value;
-}
-
-function optionalString(value: unknown, path: string): string | undefined {
-  return value === undefined ? undefined : requiredString(value, path);
-}
-
 /**
  * Exchanges a token at the token endpoint (RFC 8693 §2.1). Only the subject token gives
  * impersonation; adding `actorToken` and `actorTokenType` asks for delegation (the issued token
@@ -88,16 +80,19 @@ function optionalString(value: unknown, path: string): string | undefined {
 export async function requestTokenExchangeToken(
   request: TokenExchangeTokenRequest,
 ): Promise<TokenExchangeTokenResponse> {
-  const subjectToken = requiredString(request.subjectToken, 'subjectToken');
-  const subjectTokenType = requiredString(request.subjectTokenType, 'subjectTokenType');
-  const actorToken = optionalString(request.actorToken, 'actorToken');
-  const actorTokenType = optionalString(request.actorTokenType, 'actorTokenType');
+  const { subjectToken, subjectTokenType, actorToken, actorTokenType, requestedTokenType } =
+    request;
+  assertString(subjectToken, 'subjectToken');
+  assertString(subjectTokenType, 'subjectTokenType');
+  assertOptionalString(actorToken, 'actorToken');
+  assertOptionalString(actorTokenType, 'actorTokenType');
   if (actorToken !== undefined && actorTokenType === undefined) {
     throw new ConfigurationError('"actorTokenType" is required when "actorToken" is given');
   }
   if (actorToken === undefined && actorTokenType !== undefined) {
     throw new ConfigurationError('"actorTokenType" must not be given without "actorToken"');
   }
+  assertOptionalString(requestedTokenType, 'requestedTokenType');
   return requestGrant<TokenExchangeSuccess>(request, {
     grantType: GrantTypes.tokenExchange,
     own: {
@@ -105,7 +100,7 @@ export async function requestTokenExchangeToken(
       subject_token_type: subjectTokenType,
       actor_token: actorToken,
       actor_token_type: actorTokenType,
-      requested_token_type: optionalString(request.requestedTokenType, 'requestedTokenType'),
+      requested_token_type: requestedTokenType,
       audience: request.audience,
       resource: request.resource,
       scope: scopeParameter(request.scope),

@@ -4,18 +4,19 @@
  * @module
  */
 
-import { ConfigurationError, HttpError, InvalidClaimError } from '../errors.js';
-import { pickHttpOptions } from '../http/defaults.js';
-import { decodeUtf8, type JsonObject, mediaType, readJsonObject } from '../http/json.js';
-import type { HttpResponse } from '../http/request.js';
-import type { EndpointOptions } from '../token/transport.js';
-import { checkStandardClaims, type UserInfoClaims } from './claims.js';
 import {
   bearerRequest,
   checkBearerToken,
   type ResourceFailure,
   resourceCall,
-} from './protected-resource.js';
+} from '../endpoint/resource.js';
+import type { EndpointOptions } from '../endpoint/transport.js';
+import { HttpError, InvalidClaimError } from '../errors.js';
+import { pickHttpOptions } from '../http/defaults.js';
+import { decodeUtf8, type JsonObject, mediaType, readJsonObject } from '../http/json.js';
+import type { HttpResponse } from '../http/request.js';
+import { assertOptionalString } from '../lib/assert.js';
+import { checkStandardClaims, type UserInfoClaims } from './claims.js';
 import { type SignedUserInfoValidation, validateSignedUserInfo } from './signed.js';
 
 /** Arguments of {@link getUserInfo}. */
@@ -105,9 +106,7 @@ const SUCCESS_FIELDS = ['claims', 'skippedClaims', 'raw', 'jwt'] as const;
 export async function getUserInfo(request: UserInfoRequest): Promise<UserInfoResponse> {
   const token = checkBearerToken(request.token, 'token');
   const { expectedSubject } = request;
-  if (expectedSubject !== undefined && (typeof expectedSubject !== 'string' || !expectedSubject)) {
-    throw new ConfigurationError('"expectedSubject" must be a non-empty string');
-  }
+  assertOptionalString(expectedSubject, 'expectedSubject');
   return resourceCall(request, {
     address: request.address,
     path: 'address',

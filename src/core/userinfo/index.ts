@@ -5,5 +5,4 @@ export {
   type UserInfoResponse,
   type UserInfoSuccess,
 } from './get.js';
-export type { ResourceFailure } from './protected-resource.js';
 export type { SignedUserInfoValidation } from './signed.js';

@@ -11,6 +11,7 @@ import { fetchDiscoveryDocument } from '../discovery/get.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ValidationConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
+import { defined } from '../lib/assert.js';
 import type { TokenValidationConfig } from '../validation/config.js';
 import type { JwtClaims } from '../validation/types.js';
 import { validateJwt } from '../validation/validate.js';
@@ -66,7 +67,7 @@ export async function validateSignedUserInfo(
       ...(validation.cache ? { cache: validation.cache } : {}),
       policy: {
         ...validation.discoveryPolicy,
-        ...(requireHttps === undefined ? {} : { requireHttps }),
+        ...defined({ requireHttps }),
       },
     });
     // Discovery may list `none` for unsigned responses; a signed one never uses it.
@@ -87,11 +88,10 @@ export async function validateSignedUserInfo(
       requireAud: true,
       requireSub: true,
     },
-    ...(validation.leeway === undefined ? {} : { leeway: validation.leeway }),
+    ...defined({ leeway: validation.leeway, requireHttps }),
     ...(validation.now ? { now: validation.now } : {}),
     ...(validation.cache ? { cache: validation.cache } : {}),
     ...(validation.discoveryPolicy ? { discoveryPolicy: validation.discoveryPolicy } : {}),
-    ...(requireHttps === undefined ? {} : { requireHttps }),
   };
   return (await validateJwt(jwt, config, authority)).claims;
 }

@@ -8,7 +8,7 @@ import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ValidationConfigurationError } from '../errors.js';
 import type { HttpOptions } from '../http/defaults.js';
-import { isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
+import { isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import {
   createVerifiedTokenCache,

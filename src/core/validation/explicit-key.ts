@@ -5,15 +5,15 @@
  */
 
 import { ValidationConfigurationError } from '../errors.js';
+import { importVerificationKey } from '../jwks/import.js';
+import { checkJwk, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwks/key.js';
 import {
   ALGORITHMS,
   ASYMMETRIC_ALGORITHMS,
   isKnownAlgorithm,
   type JwsAlgorithm,
   SYMMETRIC_ALGORITHMS,
-} from '../jose/algorithms.js';
-import { importVerificationKey } from '../jwks/import.js';
-import { checkJwk, keyFitsAlgorithm, MIN_RSA_BITS } from '../jwks/key.js';
+} from '../jws/algorithms.js';
 import { decodeBase64url } from '../lib/base64url.js';
 
 /** A configured key, ready to verify the algorithms it fits. */

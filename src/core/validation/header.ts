@@ -5,7 +5,7 @@
  */
 
 import { AlgorithmNotAllowedError, CriticalHeaderError, InvalidTypeError } from '../errors.js';
-import { isKnownAlgorithm, type JwsAlgorithm } from '../jose/algorithms.js';
+import { isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
 import { normaliseTyp } from './config.js';
 import type { JwtHeader } from './types.js';
 

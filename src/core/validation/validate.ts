@@ -16,11 +16,11 @@ import {
   TokenValidationError,
   ValidationConfigurationError,
 } from '../errors.js';
-import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
 import { type KeySetHandle, keySetHandle } from '../jwks/get.js';
 import { importedKey, importVerificationKey } from '../jwks/import.js';
 import { keyFitsAlgorithm, type VerificationKey } from '../jwks/key.js';
 import type { KeySet } from '../jwks/parse.js';
+import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
 import { checkClaims } from './claims.js';
 import { type ResolvedConfig, resolveConfig, type TokenValidationConfig } from './config.js';
 import { type DecodedJws, decodeJws } from './decode.js';

@@ -1,16 +1,11 @@
 /**
- * PKCE (RFC 7636), state and nonce: seed conformance cases ACG-002 (the verifier) and ACG-003
- * (the S256 challenge of RFC 7636 Appendix B).
+ * PKCE (RFC 7636): seed conformance cases ACG-002 (the verifier) and ACG-003 (the S256 challenge
+ * of RFC 7636 Appendix B). State and nonce: random.test.ts.
  */
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import {
-  createCodeChallenge,
-  createNonce,
-  createPkce,
-  createState,
-} from '../../../src/core/authorize/index.js';
+import { createCodeChallenge, createPkce } from '../../../src/core/authorize/index.js';
 import { ConfigurationError } from '../../../src/core/errors.js';
 
 const appendixB = JSON.parse(
@@ -120,24 +115,5 @@ describe('ACG-003 the S256 challenge', () => {
     await expect(createCodeChallenge(42 as unknown as string)).rejects.toThrow(
       /43 to 128 characters/,
     );
-  });
-});
-
-describe('state and nonce', () => {
-  it.each([
-    ['createState', createState],
-    ['createNonce', createNonce],
-  ])('%s gives 43 base64url characters, unique over many draws', (_, create) => {
-    const values = Array.from({ length: DRAWS }, () => create());
-    expect(new Set(values).size).toBe(DRAWS);
-    for (const value of values) expect(value).toMatch(/^[A-Za-z0-9_-]{43}$/);
-  });
-
-  it('state and nonce come from crypto.getRandomValues, 32 bytes each', () => {
-    const spy = vi.spyOn(globalThis.crypto, 'getRandomValues');
-    createState();
-    createNonce();
-    expect(spy).toHaveBeenCalledTimes(2);
-    for (const [array] of spy.mock.calls) expect((array as Uint8Array).byteLength).toBe(32);
   });
 });

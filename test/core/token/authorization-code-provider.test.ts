@@ -15,12 +15,11 @@ import {
   requestAuthorizationCodeToken,
 } from '../../../src/core/token/authorization-code.js';
 import { validateIdToken } from '../../../src/core/token/id-token.js';
-import { type RefreshTokenSuccess, requestRefreshToken } from '../../../src/core/token/refresh.js';
-import type { EndpointFailure } from '../../../src/core/token/response.js';
+import { requestRefreshToken } from '../../../src/core/token/refresh.js';
 import { validateToken } from '../../../src/core/validation/validate.js';
 import { loginWithDevInteractions } from '../../support/login.js';
 import { DEFAULT_API_RESOURCE, DEMO_CLIENTS, useProvider } from '../../support/provider.js';
-import { expectFailure } from '../../support/result.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const op = useProvider({ redirectUris: [REDIRECT_URI] });
@@ -81,21 +80,16 @@ function exchange(
   });
 }
 
-function ok<T extends { isSuccessful: true }>(response: T | EndpointFailure): T {
-  if (!response.isSuccessful) throw response.exception;
-  return response;
-}
-
 /** A signed-in session: the code exchanged with the SPA client. */
 async function signIn(extra: Record<string, string> = {}): Promise<AuthorizationCodeTokenSuccess> {
-  return ok(await exchange(await authorize(extra)));
+  return expectSuccess(await exchange(await authorize(extra)));
 }
 
 describe('authorization code + PKCE against oidc-provider', () => {
   it('ACG-006 PKCE round trip: the provider accepts the verifier; the ID Token is validated', async () => {
     const before = Date.now();
     const authorized = await authorize();
-    const tokens = ok(await exchange(authorized));
+    const tokens = expectSuccess(await exchange(authorized));
     expect(op().counts['token:authorization_code']).toBe(1);
     expect(tokens.tokenType.toLowerCase()).toBe('bearer');
     expect(tokens.accessToken.length).toBeGreaterThan(0);
@@ -133,7 +127,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
 
   it('a replayed code fails with invalid_grant; each call is exactly one token request', async () => {
     const authorized = await authorize();
-    ok(await exchange(authorized));
+    expectSuccess(await exchange(authorized));
     expect(op().counts['token:authorization_code']).toBe(1);
     const replay = expectFailure(await exchange(authorized), {
       code: 'ERR_OAUTH_ERROR',
@@ -169,13 +163,13 @@ describe('authorization code + PKCE against oidc-provider', () => {
 
   it('max_age: auth_time is present and within max_age', async () => {
     const authorized = await authorize({ max_age: '300' });
-    const tokens = ok(await exchange(authorized, {}, { maxAge: 300 }));
+    const tokens = expectSuccess(await exchange(authorized, {}, { maxAge: 300 }));
     expect(Date.now() / 1000 - tokens.idTokenClaims!.auth_time!).toBeLessThan(300);
   });
 
   it('a confidential client (client_secret_basic) with PKCE', async () => {
     const authorized = await authorize({}, DEMO_CLIENTS.basic.clientId);
-    const tokens = ok(
+    const tokens = expectSuccess(
       await exchange(
         authorized,
         { clientId: DEMO_CLIENTS.basic.clientId, clientSecret: DEMO_CLIENTS.basic.clientSecret },
@@ -190,7 +184,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
       scope: 'openid api:read',
       resource: DEFAULT_API_RESOURCE,
     });
-    const tokens = ok(await exchange(authorized, { resource: DEFAULT_API_RESOURCE }));
+    const tokens = expectSuccess(await exchange(authorized, { resource: DEFAULT_API_RESOURCE }));
     const claims = await validateToken(
       tokens.accessToken,
       {
@@ -230,9 +224,11 @@ describe('refresh against oidc-provider', () => {
   }
 
   it('rotates the refresh token; the refreshed ID Token keeps iss, sub, aud, auth_time', async () => {
-    const first = ok(await exchange(await authorize({ max_age: '600' }), {}, { maxAge: 600 }));
+    const first = expectSuccess(
+      await exchange(await authorize({ max_age: '600' }), {}, { maxAge: 600 }),
+    );
     expect(typeof first.idTokenClaims?.auth_time).toBe('number');
-    const second = ok<RefreshTokenSuccess>(
+    const second = expectSuccess(
       await refresh({ refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims }),
     );
     expect(op().counts['token:refresh_token']).toBe(1);
@@ -251,7 +247,7 @@ describe('refresh against oidc-provider', () => {
 
   it('the rotated-out refresh token then fails with invalid_grant, a typed protocol failure', async () => {
     const first = await signIn();
-    const second = ok<RefreshTokenSuccess>(
+    const second = expectSuccess(
       await refresh({ refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims }),
     );
     const reuse = expectFailure(
@@ -271,7 +267,7 @@ describe('refresh against oidc-provider', () => {
   it('scope narrowing: the new access token has only the scope asked for', async () => {
     const first = await signIn();
     expect(first.scope?.split(' ')).toContain('email');
-    const narrowed = ok<RefreshTokenSuccess>(
+    const narrowed = expectSuccess(
       await refresh(
         { refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims },
         { scope: 'openid profile' },

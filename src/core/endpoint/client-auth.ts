@@ -6,7 +6,8 @@
 
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
-import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jose/algorithms.js';
+import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
+import { assertOptionalString, assertString } from '../lib/assert.js';
 
 /** How the client authenticates. */
 export type ClientAuthMethod =
@@ -15,7 +16,7 @@ export type ClientAuthMethod =
   | 'private_key_jwt'
   | 'none';
 
-/** Client identity and credentials, shared by every token-endpoint call. */
+/** Client identity and credentials, shared by every client-authenticated endpoint call. */
 export interface ClientCredentialsOptions {
   /** The `client_id`. */
   clientId: string;
@@ -51,12 +52,8 @@ export async function prepareClient(
   audience: string,
 ): Promise<PreparedClient> {
   const { clientId, clientSecret, privateKey } = options;
-  if (typeof clientId !== 'string' || clientId === '') {
-    throw new ConfigurationError('"clientId" must be a non-empty string');
-  }
-  if (clientSecret !== undefined && typeof clientSecret !== 'string') {
-    throw new ConfigurationError('"clientSecret" must be a string');
-  }
+  assertString(clientId, 'clientId');
+  assertOptionalString(clientSecret, 'clientSecret', { empty: true });
   const method =
     options.authMethod ??
     (clientSecret !== undefined ? 'client_secret_basic' : privateKey ? 'private_key_jwt' : 'none');

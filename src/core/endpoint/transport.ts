@@ -2,6 +2,9 @@
  * Runs oauth4webapi's requests through the library's HTTP layer (timeout, no redirects, size
  * cap, retry policy), and keeps the raw response for the response objects.
  *
+ * `oauthTransport` builds the request options of every endpoint call, so an option every
+ * request needs (oauth4webapi's `DPoP` handle, RFC 9449) is added here once.
+ *
  * @module
  */
 
@@ -9,9 +12,6 @@ import * as oauth from 'oauth4webapi';
 import { type HttpOptions, resolveHttpOptions } from '../http/defaults.js';
 import { type HttpResponse, httpRequest } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
-
-// The endpoint rules live in lib/endpoint.ts (no oauth4webapi there); re-exported for callers.
-export { assertSecureEndpoint, parseEndpoint } from '../lib/endpoint.js';
 
 /** Options shared by every endpoint call. */
 export interface EndpointOptions extends HttpOptions {

@@ -1,8 +1,8 @@
 /**
  * One request to a resource protected by a bearer token (RFC 6750): the UserInfo endpoint and
  * the RFC 7592 client configuration endpoint. The request goes through oauth4webapi
- * (`protectedResourceRequest`, which a DPoP handle can later sign) over the library's transport;
- * the answer is mapped onto the library's errors and response objects.
+ * (`protectedResourceRequest`, which a DPoP handle in the transport's options can sign) over the
+ * library's transport; the answer is read by `answer.ts` into the library's response objects.
  *
  * @module
  */
@@ -11,16 +11,11 @@ import * as oauth from 'oauth4webapi';
 import { ConfigurationError, ProtocolError } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
-import { toLibraryError } from '../token/errors.js';
-import { failureOf } from '../token/oauth-response.js';
-import { type EndpointFailure, endpointCall } from '../token/response.js';
-import {
-  assertSecureEndpoint,
-  type EndpointOptions,
-  type OAuthTransport,
-  oauthTransport,
-  parseEndpoint,
-} from '../token/transport.js';
+import { assertSecureEndpoint, parseEndpoint } from '../lib/endpoint.js';
+import { failureOf } from './answer.js';
+import { type EndpointFailure, endpointCall } from './failure.js';
+import { sendRequest } from './send.js';
+import { type EndpointOptions, type OAuthTransport, oauthTransport } from './transport.js';
 
 /** @internal How one protected-resource call is sent and finished. */
 export interface ResourceCallSpec<S extends object> {
@@ -30,11 +25,9 @@ export interface ResourceCallSpec<S extends object> {
   path: string;
   /** Which failures may be retried. */
   retry: RetryMode;
-  /** Makes the request with oauth4webapi, with the transport's options. */
+  /** Builds and sends the request with oauth4webapi, with the transport's options. */
   send: (url: URL, options: OAuthTransport['options']) => Promise<Response>;
-  /** Checks the response with oauth4webapi; without it, the status must be one of `expect`. */
-  process?: (response: Response) => Promise<unknown>;
-  /** Success statuses when there is no `process`. Default `[200]`. */
+  /** Success statuses; any other is read as a failure (`failureOf`). Default `[200]`. */
   expect?: readonly number[];
   /** Builds the success object from the response as received. */
   finish: (response: HttpResponse, url: string) => S | Promise<S>;
@@ -75,21 +68,13 @@ export async function resourceCall<S extends object>(
   spec: ResourceCallSpec<S>,
 ): Promise<S | ResourceFailure> {
   const url = parseEndpoint(spec.address, spec.path);
-  const result = await endpointCall(url.href, spec.successFields, async () => {
+  const result = await endpointCall(spec.successFields, async () => {
     assertSecureEndpoint(url, spec.path, http.requireHttps);
-    const transport = oauthTransport(http, spec.retry);
-    try {
-      const response = await spec.send(url, transport.options);
-      await spec.process?.(response);
-    } catch (caught) {
-      throw toLibraryError(caught, url.href, transport.last());
-    }
-    const last = transport.last();
-    if (!last) throw new ConfigurationError('The injected fetch returned no response');
-    if (!spec.process && !(spec.expect ?? [200]).includes(last.status)) {
-      throw failureOf(last, url.href);
-    }
-    return spec.finish(last, url.href);
+    const response = await sendRequest(oauthTransport(http, spec.retry), url.href, (options) =>
+      spec.send(url, options),
+    );
+    if (!(spec.expect ?? [200]).includes(response.status)) throw failureOf(response, url.href);
+    return spec.finish(response, url.href);
   });
   if ((result as { isSuccessful?: unknown }).isSuccessful !== false) return result as S;
   const failure = result as EndpointFailure;

@@ -1,5 +1,6 @@
 /**
- * requestClientCredentialsToken over the library's transport: the retry policy of a token POST
+ * The endpoint layer's transport (src/core/endpoint/transport.ts), driven through
+ * requestClientCredentialsToken: the retry policy of a token POST
  * (only what the server cannot have processed), refused connections, hostile token responses
  * and the https rule for the token endpoint.
  */
@@ -15,7 +16,7 @@ import {
   success,
   TOKEN_BODY,
   tokenRoute,
-} from './token-server.js';
+} from '../token/token-server.js';
 
 let server: TestServer;
 

@@ -1,10 +1,11 @@
 /**
- * Reading an endpoint's answer as RFC 6749 §5.1 / §5.2 describe it: a JSON object on success;
- * on failure an OAuth error body, or a `WWW-Authenticate` challenge (RFC 6750 §3).
+ * The one reader of provider answers: a JSON object on success (RFC 6749 §5.1); on failure an
+ * OAuth error body (RFC 6749 §5.2), or a `WWW-Authenticate` challenge (RFC 6750 §3).
  *
- * The token endpoint's answers are read here rather than by oauth4webapi: the library checks the
- * token fields more strictly (`tokenFields`) and validates ID tokens itself, so oauth4webapi's
- * processing (and its ID token machinery, the larger part of its code) stays out of bundles.
+ * Every endpoint's answer is read here, never by oauth4webapi's `process*` functions: the
+ * library checks members more strictly (never coercing), validates ID tokens and signed answers
+ * itself, and one reader cannot drift from another. oauth4webapi's processing (and its ID token
+ * machinery, the larger part of its code) stays out of bundles.
  *
  * @module
  */
@@ -18,13 +19,14 @@ import {
   mediaType,
 } from '../http/json.js';
 import type { HttpResponse } from '../http/request.js';
+import { challengeParameter } from './challenge.js';
 
 function text(value: unknown): string | undefined {
   return typeof value === 'string' ? value : undefined;
 }
 
 /** The RFC 6749 §5.2 error body of a 4xx JSON response: an object with a non-empty `error`. */
-export function oauthErrorBody(response: HttpResponse | undefined): JsonObject | undefined {
+function oauthErrorBody(response: HttpResponse | undefined): JsonObject | undefined {
   if (!response || response.status < 400 || response.status > 499) return undefined;
   if (!isJsonMediaType(mediaType(response))) return undefined;
   try {
@@ -35,16 +37,6 @@ export function oauthErrorBody(response: HttpResponse | undefined): JsonObject |
   } catch {
     return undefined;
   }
-}
-
-/** One auth-param (`error`, `error_description`, …) of a `WWW-Authenticate` header (RFC 9110 §11.2). */
-export function challengeParameter(header: string, name: string): string | undefined {
-  const match = new RegExp(
-    `(?:^|[\\s,])${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s,"]+))`,
-    'i',
-  ).exec(header);
-  if (!match) return undefined;
-  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2];
 }
 
 /**

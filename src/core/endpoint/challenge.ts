@@ -1,0 +1,34 @@
+/**
+ * `WWW-Authenticate` challenges (RFC 9110 §11.6.1, RFC 6750 §3): the one parser, used by the
+ * endpoint layer and by the worker's fetch handler. No imports, so the worker bundle takes only
+ * this.
+ *
+ * @module
+ */
+
+/**
+ * One auth-param (`error`, `error_description`, …) of a `WWW-Authenticate` header (RFC 9110
+ * §11.2), unquoted; `undefined` when absent.
+ */
+export function challengeParameter(header: string, name: string): string | undefined {
+  const match = new RegExp(
+    `(?:^|[\\s,])${name}\\s*=\\s*(?:"((?:[^"\\\\]|\\\\.)*)"|([^\\s,"]+))`,
+    'i',
+  ).exec(header);
+  if (!match) return undefined;
+  return match[1] !== undefined ? match[1].replace(/\\(.)/g, '$1') : match[2];
+}
+
+/**
+ * True when `header` is a challenge of `scheme` (e.g. `Bearer`, case-insensitive, RFC 9110
+ * §11.1) whose `error` is `error` (e.g. `invalid_token`, RFC 6750 §3.1).
+ */
+export function isChallenge(header: string | null, scheme: string, error: string): boolean {
+  if (header === null) return false;
+  const start = header.trimStart();
+  if (start.slice(0, scheme.length).toLowerCase() !== scheme.toLowerCase()) return false;
+  const next = start.charAt(scheme.length);
+  return (
+    (next === '' || next === ' ' || next === ',') && challengeParameter(header, 'error') === error
+  );
+}

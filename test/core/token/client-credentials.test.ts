@@ -277,32 +277,32 @@ describe('CC-004 error responses', () => {
 });
 
 describe('CC-005 scope', () => {
-  it('CC-005 sends a scope array as one space-delimited parameter', async () => {
+  it.each([
+    {
+      name: 'CC-005 sends a scope array as one space-delimited parameter',
+      scope: ['a', 'b'],
+      sent: ['a b'],
+      body: /(^|&)scope=a(\+|%20)b(&|$)/,
+    },
+    {
+      name: 'CC-005 sends a scope string unchanged',
+      scope: 'openid api:write',
+      sent: ['openid api:write'],
+      body: /(^|&)scope=openid(\+|%20)api%3Awrite(&|$)/,
+    },
+  ])('$name', async ({ scope, sent, body }) => {
     const route = tokenRoute(server);
     expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'c',
         clientSecret: 's',
-        scope: ['a', 'b'],
+        scope,
       }),
     );
     const request = onlyRequest(route);
-    expect(request.form.getAll('scope')).toEqual(['a b']);
-    expect(request.body).toMatch(/(^|&)scope=a(\+|%20)b(&|$)/);
-  });
-
-  it('CC-005 sends a scope string unchanged', async () => {
-    const route = tokenRoute(server);
-    expectSuccess(
-      await requestClientCredentialsToken({
-        address: route.url,
-        clientId: 'c',
-        clientSecret: 's',
-        scope: 'openid api:write',
-      }),
-    );
-    expect(onlyRequest(route).form.getAll('scope')).toEqual(['openid api:write']);
+    expect(request.form.getAll('scope')).toEqual(sent);
+    expect(request.body).toMatch(body);
   });
 
   it('CC-005 refuses a scope array holding a non-string before any request', async () => {
@@ -320,33 +320,28 @@ describe('CC-005 scope', () => {
 });
 
 describe('resource indicators (RFC 8707)', () => {
-  it('sends each resource as its own parameter', async () => {
+  it.each([
+    {
+      name: 'sends each resource as its own parameter',
+      resource: ['urn:example:api', 'https://api.example.com/v1'],
+      sent: ['urn:example:api', 'https://api.example.com/v1'],
+    },
+    {
+      name: 'sends a single resource once',
+      resource: 'urn:example:api',
+      sent: ['urn:example:api'],
+    },
+  ])('$name', async ({ resource, sent }) => {
     const route = tokenRoute(server);
     expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'c',
         clientSecret: 's',
-        resource: ['urn:example:api', 'https://api.example.com/v1'],
+        resource,
       }),
     );
-    expect(onlyRequest(route).form.getAll('resource')).toEqual([
-      'urn:example:api',
-      'https://api.example.com/v1',
-    ]);
-  });
-
-  it('sends a single resource once', async () => {
-    const route = tokenRoute(server);
-    expectSuccess(
-      await requestClientCredentialsToken({
-        address: route.url,
-        clientId: 'c',
-        clientSecret: 's',
-        resource: 'urn:example:api',
-      }),
-    );
-    expect(onlyRequest(route).form.getAll('resource')).toEqual(['urn:example:api']);
+    expect(onlyRequest(route).form.getAll('resource')).toEqual(sent);
   });
 });
 

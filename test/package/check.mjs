@@ -1,6 +1,6 @@
 /**
  * Checks the built package as a user receives it (run after `npm run build`):
- * - every `exports` entry resolves by the package's own name and its `.d.ts` exists;
+ * - every `exports` entry has its files (and `.d.ts`); the stand-alone worker resolves by name;
  * - the core entry imports and works in Node: `import { getDiscoveryDocument } from 'identity-model-web/core'`;
  * - publint finds no packaging error or warning.
  */
@@ -23,12 +23,20 @@ const check = async (name, fn) => {
 };
 
 for (const [entry, target] of Object.entries(pkg.exports)) {
-  if (typeof target === 'string') continue;
   await check(`exports["${entry}"] has its files`, () => {
-    assert.ok(existsSync(new URL(target.default, root)), `${target.default} is missing`);
-    assert.ok(existsSync(new URL(target.types, root)), `${target.types} is missing`);
+    for (const file of typeof target === 'string' ? [target] : [target.default, target.types]) {
+      assert.ok(existsSync(new URL(file, root)), `${file} is missing`);
+    }
   });
 }
+
+await check("'identity-model-web/standalone-worker.js' resolves to the stand-alone worker", () => {
+  // A file for the app to copy and serve (a classic script), not a module to import.
+  assert.equal(
+    import.meta.resolve('identity-model-web/standalone-worker.js'),
+    new URL('dist/identity-model-web-sw.js', root).href,
+  );
+});
 
 await check(
   "import { getDiscoveryDocument } from 'identity-model-web/core' works in Node",

@@ -5,8 +5,6 @@ export {
   type JwksRequest,
   type JwksResponse,
   type JwksSuccess,
-  type KeySetHandle,
-  keySetHandle,
   MAX_JWKS_BODY_SIZE,
 } from './get.js';
 export { importedKey, importVerificationKey } from './import.js';

@@ -201,7 +201,7 @@ function flag(options: ValidationOptions, name: keyof ValidationOptions, fallbac
 const resolvedConfigs = new WeakMap<TokenValidationConfig, ResolvedConfig>();
 
 /**
- * Applies defaults and checks every member, quoting the path of a bad one. The result is
+ * @internal Applies defaults and checks every member, quoting the path of a bad one. The result is
  * remembered per config object, so a config reused across calls is checked once; the config
  * (with its `options`, its arrays and its `discoveryPolicy`) is frozen then, so a later change
  * fails loudly instead of being silently ignored.

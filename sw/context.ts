@@ -19,7 +19,7 @@ import {
 } from '../src/protocol/messages.js';
 import type { ResolvedConfig } from './config.js';
 import { publicUser, type Session } from './session.js';
-import { createSessionMarker } from './session-marker.js';
+import { createSessionMarker, type SessionMarker } from './session-marker.js';
 import { createTransactionStore, loginDatabase, type TransactionStore } from './transactions.js';
 
 /** What every part of the worker shares. */
@@ -58,19 +58,29 @@ export interface WorkerContext {
 /** Where events go: the worker's clients (replaceable in tests of the composable handler). */
 export type ClientsLike = Pick<Clients, 'matchAll'>;
 
+/** Stores that replace the IndexedDB ones (Node tests have no IndexedDB). */
+export interface ContextStores {
+  readonly cache?: MetadataCache;
+  readonly transactions?: TransactionStore;
+  readonly marker?: SessionMarker;
+}
+
 /** Creates the context, and starts reading the session marker (never on a fetch's path). */
 export function createContext(
   config: ResolvedConfig,
   clients: ClientsLike,
   now: () => number = Date.now,
+  stores: ContextStores = {},
 ): WorkerContext {
-  const cache = createMetadataCache({
-    store: createIndexedDbStore(config.databases.metadata, 'metadata'),
-    now,
-  });
+  const cache =
+    stores.cache ??
+    createMetadataCache({
+      store: createIndexedDbStore(config.databases.metadata, 'metadata'),
+      now,
+    });
   const database = loginDatabase(config.databases.transactions);
-  const transactions = createTransactionStore(database);
-  const marker = createSessionMarker(database);
+  const transactions = stores.transactions ?? createTransactionStore(database);
+  const marker = stores.marker ?? createSessionMarker(database);
   const disco: DiscoveryHandle = discoveryHandle({
     ...config.http,
     address: config.issuer,

@@ -4,8 +4,9 @@
  * requests without touching the grant, and a gate that holds refresh requests until released
  * (so that concurrent API calls surely overlap one refresh).
  *
- * Reading the form before oidc-provider does makes it print, once, a warning about an
- * "already parsed request body"; it then uses the body given here, as documented.
+ * Reading the form before oidc-provider does makes it warn, once, of an "already parsed request
+ * body" (demo/provider.js filters that notice out); it then uses the body given here, as
+ * documented.
  */
 import { parse } from 'node:querystring';
 import type { DemoProvider } from '../../../demo/provider.js';

@@ -7,12 +7,10 @@ import { decodeJwt, exportJWK, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type PushedAuthorizationRequest,
-  type PushedAuthorizationResponse,
-  type PushedAuthorizationSuccess,
   pushAuthorizationRequest,
 } from '../../../src/core/authorize/index.js';
-import type { EndpointFailure } from '../../../src/core/endpoint/index.js';
 import { ConfigurationError, ProtocolError } from '../../../src/core/errors.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
 
 const CHALLENGE = 'E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM';
@@ -65,20 +63,10 @@ function request(address: string, extra: Partial<PushedAuthorizationRequest> = {
   } as PushedAuthorizationRequest;
 }
 
-function success(response: PushedAuthorizationResponse): PushedAuthorizationSuccess {
-  if (!response.isSuccessful) throw response.exception;
-  return response;
-}
-
-function failure(response: PushedAuthorizationResponse): EndpointFailure {
-  expect(response.isSuccessful).toBe(false);
-  return response as EndpointFailure;
-}
-
 describe('pushAuthorizationRequest: the request', () => {
   it('POSTs the authorization parameters with client_secret_basic and returns request_uri and url', async () => {
     const route = parRoute();
-    const par = success(await pushAuthorizationRequest(request(route.url)));
+    const par = expectSuccess(await pushAuthorizationRequest(request(route.url)));
 
     const [seen, ...more] = route.seen();
     expect(more).toHaveLength(0);
@@ -115,7 +103,7 @@ describe('pushAuthorizationRequest: the request', () => {
 
   it('a public client sends client_id in the form and no Authorization header', async () => {
     const route = parRoute();
-    success(
+    expectSuccess(
       await pushAuthorizationRequest(
         request(route.url, { clientId: 'spa', clientSecret: undefined } as never),
       ),
@@ -130,7 +118,7 @@ describe('pushAuthorizationRequest: the request', () => {
     const privateJwk = { ...(await exportJWK(privateKey)), alg: 'ES256' };
     const audienceOf = async (extra: Partial<PushedAuthorizationRequest>) => {
       const route = parRoute();
-      success(
+      expectSuccess(
         await pushAuthorizationRequest(
           request(route.url, {
             clientSecret: undefined,
@@ -150,7 +138,7 @@ describe('pushAuthorizationRequest: the request', () => {
 
   it('client_secret_post puts the secret in the form', async () => {
     const route = parRoute();
-    success(
+    expectSuccess(
       await pushAuthorizationRequest(request(route.url, { authMethod: 'client_secret_post' })),
     );
     const form = new URLSearchParams(route.seen()[0]!.body);
@@ -176,16 +164,16 @@ describe('pushAuthorizationRequest: the request', () => {
 
   it('an http endpoint off loopback is a policy failure, and nothing is sent', async () => {
     const route = parRoute();
-    const par = failure(
+    expectFailure(
       await pushAuthorizationRequest(
         request(route.url, { authorizationEndpoint: 'http://op.example/auth' }),
       ),
+      { code: 'ERR_ENDPOINT_HTTPS_REQUIRED', errorType: 'policy' },
     );
-    expect(par.errorType).toBe('policy');
-    expect(par.errorCode).toBe('ERR_ENDPOINT_HTTPS_REQUIRED');
     expect(route.seen()).toHaveLength(0);
-    const remote = failure(await pushAuthorizationRequest(request('http://op.example/par')));
-    expect(remote.errorType).toBe('policy');
+    expectFailure(await pushAuthorizationRequest(request('http://op.example/par')), {
+      errorType: 'policy',
+    });
   });
 });
 
@@ -199,9 +187,10 @@ describe('pushAuthorizationRequest: hostile responses', () => {
       },
       400,
     );
-    const par = failure(await pushAuthorizationRequest(request(route.url)));
-    expect(par.errorType).toBe('protocol');
-    expect(par.errorCode).toBe('ERR_OAUTH_ERROR');
+    const par = expectFailure(await pushAuthorizationRequest(request(route.url)), {
+      code: 'ERR_OAUTH_ERROR',
+      errorType: 'protocol',
+    });
     expect(par.error).toBe('invalid_request');
     expect(par.errorDescription).toBe('<b>redirect_uri</b> not registered');
     expect(par.errorUri).toBe('https://op.example/e');
@@ -213,7 +202,7 @@ describe('pushAuthorizationRequest: hostile responses', () => {
 
   it('invalid_client with 401 is a protocol failure', async () => {
     const route = parRoute({ error: 'invalid_client' }, 401);
-    const par = failure(await pushAuthorizationRequest(request(route.url)));
+    const par = expectFailure(await pushAuthorizationRequest(request(route.url)));
     expect(par.error).toBe('invalid_client');
     expect(par.httpStatus).toBe(401);
   });
@@ -229,38 +218,38 @@ describe('pushAuthorizationRequest: hostile responses', () => {
     ['a fractional expires_in', { request_uri: REQUEST_URI, expires_in: 1.5 }],
   ])('%s is invalid_response', async (_, body) => {
     const route = parRoute(body);
-    const par = failure(await pushAuthorizationRequest(request(route.url)));
-    expect(par.errorType).toBe('invalid_response');
-    expect(par.errorCode).toBe('ERR_INVALID_RESPONSE');
-    expect(par.httpStatus).toBe(201);
+    expectFailure(await pushAuthorizationRequest(request(route.url)), {
+      code: 'ERR_INVALID_RESPONSE',
+      errorType: 'invalid_response',
+      httpStatus: 201,
+    });
   });
 
   it('200 instead of 201 is refused (RFC 9126 §2.2)', async () => {
     const route = parRoute({ request_uri: REQUEST_URI, expires_in: 60 }, 200);
-    const par = failure(await pushAuthorizationRequest(request(route.url)));
-    expect(par.errorType).toBe('http');
-    expect(par.httpStatus).toBe(200);
+    expectFailure(await pushAuthorizationRequest(request(route.url)), {
+      errorType: 'http',
+      httpStatus: 200,
+    });
   });
 
   it('a body that is not JSON, or not an object, is refused', async () => {
-    const html = failure(
+    expectFailure(
       await pushAuthorizationRequest(request(parRoute('<html>hi</html>', 201, 'text/html').url)),
+      { code: 'ERR_CONTENT_TYPE', errorType: 'invalid_response' },
     );
-    expect(html.errorType).toBe('invalid_response');
-    expect(html.errorCode).toBe('ERR_CONTENT_TYPE');
-    const broken = failure(
-      await pushAuthorizationRequest(request(parRoute('{"request_uri":').url)),
-    );
-    expect(broken.errorCode).toBe('ERR_INVALID_JSON');
-    const array = failure(await pushAuthorizationRequest(request(parRoute([REQUEST_URI]).url)));
-    expect(array.errorType).toBe('invalid_response');
+    expectFailure(await pushAuthorizationRequest(request(parRoute('{"request_uri":').url)), {
+      code: 'ERR_INVALID_JSON',
+    });
+    expectFailure(await pushAuthorizationRequest(request(parRoute([REQUEST_URI]).url)), {
+      errorType: 'invalid_response',
+    });
   });
 
   it('a 500 is an http failure', async () => {
-    const par = failure(
+    expectFailure(
       await pushAuthorizationRequest(request(parRoute('oops', 500, 'text/plain').url)),
+      { errorType: 'http', httpStatus: 500 },
     );
-    expect(par.errorType).toBe('http');
-    expect(par.httpStatus).toBe(500);
   });
 });

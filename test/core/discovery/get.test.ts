@@ -6,12 +6,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { clearDiscoveryCache } from '../../../src/core/cache/default.js';
 import { createMetadataCache, type MetadataCache } from '../../../src/core/cache/metadata-cache.js';
 import { type CacheStore, createMemoryStore } from '../../../src/core/cache/store.js';
-import {
-  DEFAULT_DISCOVERY_TTL,
-  type DiscoveryDocumentResponse,
-  type DiscoverySuccess,
-  getDiscoveryDocument,
-} from '../../../src/core/discovery/get.js';
+import { DEFAULT_DISCOVERY_TTL, getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { DISCOVERY_MEMBERS } from '../../../src/core/discovery/members.js';
 import { policyKey, resolveDiscoveryPolicy } from '../../../src/core/discovery/policy.js';
 import {
@@ -21,6 +16,7 @@ import {
   ResponseAccessError,
 } from '../../../src/core/errors.js';
 import type { FailedResponse } from '../../../src/core/lib/response.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
 import { buildDocument, FIXTURE_ISSUER, fixture, jsonFetch, rebase } from './fixtures.js';
 
@@ -58,18 +54,6 @@ function serveValid(headers: Record<string, string> = {}) {
   const { issuer, path } = tenant();
   server.json(path, buildDocument(issuer), { headers });
   return { issuer, path };
-}
-
-function expectSuccess(response: DiscoveryDocumentResponse): DiscoverySuccess {
-  if (!response.isSuccessful) {
-    throw new Error(`expected success, got ${response.errorCode}: ${response.error}`);
-  }
-  return response;
-}
-
-function expectFailure(response: DiscoveryDocumentResponse): FailedResponse {
-  expect(response.isSuccessful).toBe(false);
-  return response as FailedResponse;
 }
 
 describe('seed conformance (fetching)', () => {
@@ -120,10 +104,8 @@ describe('seed conformance (fetching)', () => {
     const fetch = jsonFetch(fixture('issuer-mismatch'));
     const failed = expectFailure(
       await getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false }),
+      { code: 'ERR_DISCOVERY_ISSUER_MISMATCH', errorType: 'policy', httpStatus: undefined },
     );
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ISSUER_MISMATCH');
-    expect(failed.errorType).toBe('policy');
-    expect(failed.httpStatus).toBeUndefined();
     expect(failed.exception).toBeInstanceOf(DiscoveryError);
     expect(failed.error).toContain('https://attacker.example.com');
   });
@@ -132,9 +114,8 @@ describe('seed conformance (fetching)', () => {
     const fetch = jsonFetch(fixture('missing-jwks-uri'));
     const failed = expectFailure(
       await getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false }),
+      { code: 'ERR_DISCOVERY_MISSING_MEMBER', errorType: 'invalid_response' },
     );
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_MISSING_MEMBER');
-    expect(failed.errorType).toBe('invalid_response');
     expect(failed.error).toContain('jwks_uri');
     expect((failed.exception as DiscoveryError).member).toBe('jwks_uri');
   });
@@ -218,11 +199,10 @@ describe('the response object', () => {
 
   it('an aborted signal fails with ERR_ABORTED (network) and sends nothing', async () => {
     const { issuer, path } = serveValid();
-    const failed = expectFailure(
+    expectFailure(
       await getDiscoveryDocument({ address: issuer, cache: false, signal: AbortSignal.abort() }),
+      { code: 'ERR_ABORTED', errorType: 'network' },
     );
-    expect(failed.errorCode).toBe('ERR_ABORTED');
-    expect(failed.errorType).toBe('network');
     expect(server.count(path)).toBe(0);
   });
 
@@ -231,8 +211,9 @@ describe('the response object', () => {
     const path = `/proxy/discovery${WELL_KNOWN}`;
     server.json(path, buildDocument(issuer));
     const address = `${server.url}/proxy/discovery`;
-    const failed = expectFailure(await getDiscoveryDocument({ address, cache: false }));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ISSUER_MISMATCH');
+    expectFailure(await getDiscoveryDocument({ address, cache: false }), {
+      code: 'ERR_DISCOVERY_ISSUER_MISMATCH',
+    });
     const disco = expectSuccess(
       await getDiscoveryDocument({ address, cache: false, policy: { authority: issuer } }),
     );
@@ -249,9 +230,10 @@ describe('DISC-010: https required for the address (stricter than the seed: loop
     'http://10.0.0.1',
   ])('DISC-010: refuses %s without sending a request', async (address) => {
     const fetch = jsonFetch(buildDocument(address));
-    const failed = expectFailure(await getDiscoveryDocument({ address, fetch, cache: false }));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_HTTPS_REQUIRED');
-    expect(failed.errorType).toBe('policy');
+    const failed = expectFailure(await getDiscoveryDocument({ address, fetch, cache: false }), {
+      code: 'ERR_DISCOVERY_HTTPS_REQUIRED',
+      errorType: 'policy',
+    });
     expect(failed.error).toContain('https');
     expect(fetch.urls).toEqual([]);
   });
@@ -270,14 +252,14 @@ describe('DISC-010: https required for the address (stricter than the seed: loop
 
   it('DISC-010: allowHttpOnLoopback: false refuses the local server without a request', async () => {
     const { issuer, path } = serveValid();
-    const failed = expectFailure(
+    expectFailure(
       await getDiscoveryDocument({
         address: issuer,
         cache: false,
         policy: { allowHttpOnLoopback: false },
       }),
+      { code: 'ERR_DISCOVERY_HTTPS_REQUIRED' },
     );
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_HTTPS_REQUIRED');
     expect(server.count(path)).toBe(0);
   });
 
@@ -408,8 +390,9 @@ describe('caching', () => {
       policy: { validateEndpoints: false },
     });
     expect(lax.isSuccessful).toBe(true);
-    const strict = expectFailure(await getDiscoveryDocument({ address: issuer, cache }));
-    expect(strict.errorCode).toBe('ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED');
+    expectFailure(await getDiscoveryDocument({ address: issuer, cache }), {
+      code: 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
+    });
     expect(server.count(path)).toBe(2);
   });
 

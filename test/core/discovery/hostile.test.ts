@@ -5,15 +5,11 @@
  */
 import type { ServerResponse } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type DiscoveryDocumentResponse,
-  type DiscoveryRequest,
-  type DiscoverySuccess,
-  getDiscoveryDocument,
-} from '../../../src/core/discovery/get.js';
+import { type DiscoveryRequest, getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { REQUIRED_MEMBERS } from '../../../src/core/discovery/members.js';
 import { DiscoveryError, HttpError } from '../../../src/core/errors.js';
 import type { FailedResponse } from '../../../src/core/lib/response.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
 import { buildDocument, recordingSleep } from './fixtures.js';
 
@@ -60,18 +56,6 @@ function discover(address: string, options: Omit<DiscoveryRequest, 'address'> = 
   return getDiscoveryDocument({ address, cache: false, ...options });
 }
 
-function expectSuccess(response: DiscoveryDocumentResponse): DiscoverySuccess {
-  if (!response.isSuccessful) {
-    throw new Error(`expected success, got ${response.errorCode}: ${response.error}`);
-  }
-  return response;
-}
-
-function expectFailure(response: DiscoveryDocumentResponse): FailedResponse {
-  expect(response.isSuccessful).toBe(false);
-  return response as FailedResponse;
-}
-
 /** The failure's offending member (DiscoveryError only). */
 function memberOf(failed: FailedResponse): string | undefined {
   expect(failed.exception).toBeInstanceOf(DiscoveryError);
@@ -88,22 +72,21 @@ describe('issuer mismatch', () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss.toUpperCase().replace('HTTP://', 'http://')),
     );
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ISSUER_MISMATCH');
-    expect(failed.errorType).toBe('policy');
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_DISCOVERY_ISSUER_MISMATCH',
+      errorType: 'policy',
+    });
     expect(memberOf(failed)).toBe('issuer');
   });
 
   it('DISC-003: refuses https where the authority is http', async () => {
     const { issuer } = serve((iss) => buildDocument(iss.replace('http://', 'https://')));
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ISSUER_MISMATCH');
+    expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_ISSUER_MISMATCH' });
   });
 
   it('DISC-003: refuses another host, even another loopback name for the same server', async () => {
     const { issuer } = serve((iss) => buildDocument(iss.replace('127.0.0.1', 'localhost')));
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ISSUER_MISMATCH');
+    expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_ISSUER_MISMATCH' });
     const other = serve(() => buildDocument('https://attacker.example.com'));
     expect(expectFailure(await discover(other.issuer)).errorCode).toBe(
       'ERR_DISCOVERY_ISSUER_MISMATCH',
@@ -127,9 +110,10 @@ describe('endpoints', () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { token_endpoint: 'https://evil.example/token' }),
     );
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED');
-    expect(failed.errorType).toBe('policy');
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
+      errorType: 'policy',
+    });
     expect(memberOf(failed)).toBe('token_endpoint');
     expect(failed.error).toContain('token_endpoint');
   });
@@ -163,14 +147,14 @@ describe('endpoints', () => {
     ['http://127.evil.com/jwks', 'ERR_DISCOVERY_HTTPS_REQUIRED'],
     ['https://op.example.com.evil.net/jwks', 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'],
     ['https://127.0.0.1@evil.net/jwks', 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED'],
-  ])('refuses the lookalike endpoint %s (%s)', async (jwks_uri, code) => {
+  ] as const)('refuses the lookalike endpoint %s (%s)', async (jwks_uri, code) => {
     const { issuer } = serve((iss) => buildDocument(iss, { jwks_uri }));
     const failed = expectFailure(
       await discover(issuer, {
         policy: { additionalEndpointBaseAddresses: ['https://op.example.com'] },
       }),
+      { code },
     );
-    expect(failed.errorCode).toBe(code);
     expect(memberOf(failed)).toBe('jwks_uri');
   });
 
@@ -178,8 +162,9 @@ describe('endpoints', () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { userinfo_endpoint: `${elsewhere.url}/userinfo` }),
     );
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED');
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
+    });
     expect(memberOf(failed)).toBe('userinfo_endpoint');
   });
 
@@ -187,8 +172,7 @@ describe('endpoints', () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { token_endpoint: 'http://evil.example/token' }),
     );
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_HTTPS_REQUIRED');
+    const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_HTTPS_REQUIRED' });
     expect(memberOf(failed)).toBe('token_endpoint');
     // Not even when the host check is lifted.
     for (const policy of [
@@ -206,8 +190,7 @@ describe('endpoints', () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { end_session_endpoint: `${loopback}/logout` }),
     );
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED');
+    expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED' });
     const disco = expectSuccess(
       await discover(issuer, { policy: { additionalEndpointBaseAddresses: [loopback] } }),
     );
@@ -218,9 +201,10 @@ describe('endpoints', () => {
 describe('broken documents', () => {
   it.each(REQUIRED_MEMBERS)('DISC-008: refuses a document without %s, naming it', async (name) => {
     const { issuer } = serve((iss) => buildDocument(iss, { [name]: undefined }));
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_MISSING_MEMBER');
-    expect(failed.errorType).toBe('invalid_response');
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_DISCOVERY_MISSING_MEMBER',
+      errorType: 'invalid_response',
+    });
     expect(failed.error).toContain(name);
     expect(memberOf(failed)).toBe(name);
   });
@@ -244,9 +228,10 @@ describe('broken documents', () => {
     ['issuer', { href: 'x' }],
   ])('refuses a mistyped %s: %j', async (name, value) => {
     const { issuer } = serve((iss) => buildDocument(iss, { [name]: value }));
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_INVALID_MEMBER');
-    expect(failed.errorType).toBe('invalid_response');
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_DISCOVERY_INVALID_MEMBER',
+      errorType: 'invalid_response',
+    });
     expect(memberOf(failed)).toBe(name);
     expect(failed.error).toContain(`"${name}"`);
   });
@@ -255,8 +240,7 @@ describe('broken documents', () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { subject_types_supported: ['public', 'anonymous'] }),
     );
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_INVALID_MEMBER');
+    const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_INVALID_MEMBER' });
     expect(memberOf(failed)).toBe('subject_types_supported');
     expect(failed.error).toContain('anonymous');
   });
@@ -265,8 +249,7 @@ describe('broken documents', () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { response_types_supported: ['code', 'code magic'] }),
     );
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_INVALID_MEMBER');
+    const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_INVALID_MEMBER' });
     expect(memberOf(failed)).toBe('response_types_supported');
     expect(failed.error).toContain('code magic');
   });
@@ -311,8 +294,7 @@ describe('prototype pollution', () => {
         .writeHead(200, { 'content-type': 'application/json' })
         .end(JSON.stringify(doc).replace(/^\{/, `{"__proto__":{"jwks_uri":"${iss}/jwks"},`));
     });
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_DISCOVERY_MISSING_MEMBER');
+    const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_MISSING_MEMBER' });
     expect(memberOf(failed)).toBe('jwks_uri');
   });
 });
@@ -322,10 +304,11 @@ describe('bodies that are not a discovery document', () => {
     const { issuer } = serve(() => '<!doctype html><html><body>Sign in</body></html>', {
       headers: { 'content-type': 'text/html; charset=utf-8' },
     });
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_CONTENT_TYPE');
-    expect(failed.errorType).toBe('invalid_response');
-    expect(failed.httpStatus).toBe(200);
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_CONTENT_TYPE',
+      errorType: 'invalid_response',
+      httpStatus: 200,
+    });
     expect(failed.error).toContain('text/html');
   });
 
@@ -356,9 +339,10 @@ describe('bodies that are not a discovery document', () => {
     ['a number', '42'],
   ])('refuses JSON that is %s', async (_label, body) => {
     const { issuer } = serve(() => body);
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_INVALID_JSON');
-    expect(failed.errorType).toBe('invalid_response');
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_INVALID_JSON',
+      errorType: 'invalid_response',
+    });
     expect(failed.error).toContain('not a JSON object');
   });
 
@@ -369,9 +353,10 @@ describe('bodies that are not a discovery document', () => {
     ['JSON with a trailing comma', '{"issuer":"x",}'],
   ])('DISC-007: refuses a non-JSON body (%s) with a parse error', async (_label, body) => {
     const { issuer } = serve(() => body);
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_INVALID_JSON');
-    expect(failed.errorType).toBe('invalid_response');
+    const failed = expectFailure(await discover(issuer), {
+      code: 'ERR_INVALID_JSON',
+      errorType: 'invalid_response',
+    });
     expect(failed.exception).toBeInstanceOf(HttpError);
   });
 
@@ -381,8 +366,7 @@ describe('bodies that are not a discovery document', () => {
       text[text.indexOf('AB')] = 0xff;
       res.writeHead(200, { 'content-type': 'application/json' }).end(text);
     });
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_INVALID_JSON');
+    expectFailure(await discover(issuer), { code: 'ERR_INVALID_JSON' });
   });
 });
 
@@ -392,10 +376,11 @@ describe('HTTP statuses and redirects', () => {
     async (status) => {
       const { issuer, path } = serve(() => ({ error: 'server_error' }), { status });
       const { sleep, waits } = recordingSleep();
-      const failed = expectFailure(await discover(issuer, { sleep }));
-      expect(failed.errorType).toBe('http');
-      expect(failed.errorCode).toBe('ERR_HTTP_STATUS');
-      expect(failed.httpStatus).toBe(status);
+      const failed = expectFailure(await discover(issuer, { sleep }), {
+        code: 'ERR_HTTP_STATUS',
+        errorType: 'http',
+        httpStatus: status,
+      });
       expect((failed.exception as HttpError).status).toBe(status);
       expect(failed.error).toContain(String(status));
       // Neither is retryable: one request, no wait.
@@ -409,9 +394,7 @@ describe('HTTP statuses and redirects', () => {
       status: 404,
       headers: { 'content-type': 'text/html' },
     });
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorType).toBe('http');
-    expect(failed.httpStatus).toBe(404);
+    expectFailure(await discover(issuer), { errorType: 'http', httpStatus: 404 });
   });
 
   it.each([301, 302, 303, 307, 308])(
@@ -424,9 +407,7 @@ describe('HTTP statuses and redirects', () => {
       const { issuer, path } = serveWith((res) => {
         res.writeHead(status, { location: status === 302 ? local : target }).end();
       });
-      const failed = expectFailure(await discover(issuer));
-      expect(failed.errorCode).toBe('ERR_HTTP_REDIRECT');
-      expect(failed.httpStatus).toBe(status);
+      expectFailure(await discover(issuer), { code: 'ERR_HTTP_REDIRECT', httpStatus: status });
       expect(server.count(path)).toBe(1);
       expect(server.count(local)).toBe(0);
       expect(elsewhere.count(`/evil${WELL_KNOWN}`)).toBe(0);
@@ -457,9 +438,10 @@ describe('size limit', () => {
         })
         .end(body);
     });
-    const failed = expectFailure(await discover(issuer));
-    expect(failed.errorCode).toBe('ERR_BODY_TOO_LARGE');
-    expect(failed.errorType).toBe('invalid_response');
+    expectFailure(await discover(issuer), {
+      code: 'ERR_BODY_TOO_LARGE',
+      errorType: 'invalid_response',
+    });
   });
 
   it('stops reading an undeclared, never-ending body at the cap', async () => {
@@ -471,8 +453,7 @@ describe('size limit', () => {
       for (let i = 0; i < 24; i++) res.write(chunk);
     });
     const started = performance.now();
-    const failed = expectFailure(await discover(issuer, { timeout: 10_000 }));
-    expect(failed.errorCode).toBe('ERR_BODY_TOO_LARGE');
+    expectFailure(await discover(issuer, { timeout: 10_000 }), { code: 'ERR_BODY_TOO_LARGE' });
     expect(performance.now() - started).toBeLessThan(5_000);
   });
 });
@@ -484,10 +465,11 @@ describe('hanging servers and rate limits', () => {
     });
     const { sleep, waits } = recordingSleep();
     const started = performance.now();
-    const failed = expectFailure(await discover(issuer, { timeout: 100, sleep }));
-    expect(failed.errorCode).toBe('ERR_TIMEOUT');
-    expect(failed.errorType).toBe('network');
-    expect(failed.httpStatus).toBeUndefined();
+    expectFailure(await discover(issuer, { timeout: 100, sleep }), {
+      code: 'ERR_TIMEOUT',
+      errorType: 'network',
+      httpStatus: undefined,
+    });
     expect(performance.now() - started).toBeLessThan(3_000);
     expect(server.count(path)).toBe(1);
     expect(waits).toEqual([]);
@@ -498,9 +480,10 @@ describe('hanging servers and rate limits', () => {
       res.writeHead(200, { 'content-type': 'application/json' });
       res.write('{"issuer":');
     });
-    const failed = expectFailure(await discover(issuer, { timeout: 100 }));
-    expect(failed.errorCode).toBe('ERR_TIMEOUT');
-    expect(failed.errorType).toBe('network');
+    expectFailure(await discover(issuer, { timeout: 100 }), {
+      code: 'ERR_TIMEOUT',
+      errorType: 'network',
+    });
   });
 
   it('429 with Retry-After is retried once after exactly that wait, then succeeds', async () => {
@@ -530,9 +513,7 @@ describe('hanging servers and rate limits', () => {
       headers: { 'retry-after': '600' },
     });
     const { sleep, waits } = recordingSleep();
-    const failed = expectFailure(await discover(issuer, { sleep }));
-    expect(failed.errorType).toBe('http');
-    expect(failed.httpStatus).toBe(429);
+    expectFailure(await discover(issuer, { sleep }), { errorType: 'http', httpStatus: 429 });
     expect(waits).toEqual([]);
     expect(server.count(path)).toBe(1);
   });

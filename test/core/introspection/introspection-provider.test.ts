@@ -9,8 +9,8 @@ import { getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { introspectToken } from '../../../src/core/introspection/index.js';
 import { revokeToken } from '../../../src/core/revocation/index.js';
 import { DEMO_CLIENTS, useProvider } from '../../support/provider.js';
-import { expectFailure, expectSuccess } from '../device/expect.js';
-import { deviceTokens } from '../device/provider-token.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
+import { deviceTokens } from '../token/device-flow.js';
 
 const op = useProvider();
 let introspectionEndpoint: string;

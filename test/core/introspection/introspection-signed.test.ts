@@ -17,7 +17,7 @@ import {
   unsigned,
   useHostileOp,
 } from '../../support/hostile-op.js';
-import { expectFailure, expectSuccess } from '../device/expect.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 
 const op = useHostileOp();
 const [rsa, ec, other] = await Promise.all([
@@ -129,23 +129,23 @@ describe('signed introspection responses (RFC 9701)', () => {
   it.each([
     ['a signature that does not verify', 'ERR_JWT_SIGNATURE_INVALID'],
     ['a key the provider does not publish', 'ERR_JWT_SIGNATURE_INVALID'],
-  ])('refuses %s', async (name, code) => {
+  ] as const)('refuses %s', async (name, code) => {
     const good = await sign(rsaKey, claims(), { header: TYP });
     serve(
       name.startsWith('a signature')
         ? flipSignatureBit(good)
         : await sign(impostor, claims(), { header: TYP }),
     );
-    const failure = expectFailure(await introspect());
-    expect(failure.errorCode).toBe(code);
-    expect(failure.errorType).toBe('invalid_response');
+    const failure = expectFailure(await introspect(), {
+      code,
+      errorType: 'invalid_response',
+    });
     expect(() => Reflect.get(failure, 'active')).toThrow(/failed response/);
   });
 
   it('refuses a response for another audience (aud must be the client_id)', async () => {
     serve(await sign(rsaKey, claims({ aud: 'another-client' }), { header: TYP }));
-    const failure = expectFailure(await introspect());
-    expect(failure.errorCode).toBe('ERR_JWT_AUDIENCE_INVALID');
+    expectFailure(await introspect(), { code: 'ERR_JWT_AUDIENCE_INVALID' });
   });
 
   it('refuses a response without aud', async () => {
@@ -170,8 +170,7 @@ describe('signed introspection responses (RFC 9701)', () => {
 
   it('refuses a response without iat', async () => {
     serve(await sign(rsaKey, claims({ iat: undefined }), { header: TYP }));
-    const failure = expectFailure(await introspect());
-    expect(failure.errorCode).toBe('ERR_JWT_CLAIM_MISSING');
+    expectFailure(await introspect(), { code: 'ERR_JWT_CLAIM_MISSING' });
   });
 
   it('refuses an expired response', async () => {
@@ -191,10 +190,9 @@ describe('signed introspection responses (RFC 9701)', () => {
       { token_introspection: { active: 'true' } },
       'ERR_INVALID_RESPONSE',
     ],
-  ])('refuses %s', async (_, extra, code) => {
+  ] as const)('refuses %s', async (_, extra, code) => {
     serve(await sign(rsaKey, claims(extra), { header: TYP }));
-    const failure = expectFailure(await introspect());
-    expect(failure.errorCode).toBe(code);
+    const failure = expectFailure(await introspect(), { code });
     expect(failure.error).toMatch(/token_introspection|active/);
   });
 
@@ -225,9 +223,7 @@ describe('signed introspection responses (RFC 9701)', () => {
 
   it('refuses a plain JSON answer when a signed one was asked for (no downgrade)', async () => {
     serve(JSON.stringify(ACTIVE), { contentType: 'application/json' });
-    const failure = expectFailure(await introspect());
-    expect(failure.errorCode).toBe('ERR_CONTENT_TYPE');
-    expect(failure.httpStatus).toBe(200);
+    expectFailure(await introspect(), { code: 'ERR_CONTENT_TYPE', httpStatus: 200 });
   });
 
   it('still surfaces OAuth error responses', async () => {
@@ -248,7 +244,6 @@ describe('signed introspection responses (RFC 9701)', () => {
     op().server.route('GET', '/.well-known/openid-configuration', (_req, res) => {
       res.writeHead(500, { 'content-type': 'text/plain' }).end('down');
     });
-    const failure = expectFailure(await introspect());
-    expect(failure.errorCode).toBe('ERR_HTTP_STATUS');
+    expectFailure(await introspect(), { code: 'ERR_HTTP_STATUS' });
   });
 });

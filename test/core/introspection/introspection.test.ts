@@ -7,8 +7,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { introspectToken } from '../../../src/core/introspection/index.js';
 import { jsonFixture } from '../../support/hostile-op.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from '../device/expect.js';
 import { basicCredentials, formDecode, onlyRequest, tokenRoute } from '../token/token-server.js';
 
 type Json = Record<string, unknown>;
@@ -183,9 +183,8 @@ describe('INTR-005 error responses', () => {
     });
     const failure = expectFailure(
       await introspectToken({ address: route.url, ...CLIENT, token: TOKEN }),
+      { code: 'ERR_OAUTH_ERROR', errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
-    expect(failure.errorCode).toBe('ERR_OAUTH_ERROR');
     expect(failure.error).toBe('invalid_client');
     expect(failure.errorDescription).toBe('Client authentication failed');
     expect(failure.errorUri).toBe('https://as.example/e');
@@ -211,11 +210,10 @@ describe('INTR-005 error responses', () => {
       headers: { 'content-type': 'text/html' },
       body: '<h1>down</h1>',
     });
-    const failure = expectFailure(
-      await introspectToken({ address: route.url, ...CLIENT, token: TOKEN }),
-    );
-    expect(failure.errorType).toBe('http');
-    expect(failure.httpStatus).toBe(500);
+    expectFailure(await introspectToken({ address: route.url, ...CLIENT, token: TOKEN }), {
+      errorType: 'http',
+      httpStatus: 500,
+    });
   });
 });
 
@@ -258,9 +256,8 @@ describe('introspection: hostile responses', () => {
     const route = tokenRoute(server, { body });
     const failure = expectFailure(
       await introspectToken({ address: route.url, ...CLIENT, token: TOKEN }),
+      { code: 'ERR_INVALID_RESPONSE', errorType: 'invalid_response' },
     );
-    expect(failure.errorType).toBe('invalid_response');
-    expect(failure.errorCode).toBe('ERR_INVALID_RESPONSE');
     expect(failure.error).toMatch(message);
     expect(failure.httpStatus).toBe(200);
   });
@@ -285,24 +282,23 @@ describe('introspection: hostile responses', () => {
       headers: { 'content-type': 'application/token-introspection+jwt' },
       body: 'eyJhbGciOiJub25lIn0.eyJhY3RpdmUiOnRydWV9.',
     });
-    const failure = expectFailure(
-      await introspectToken({ address: route.url, ...CLIENT, token: TOKEN }),
-    );
-    expect(failure.errorCode).toBe('ERR_CONTENT_TYPE');
+    expectFailure(await introspectToken({ address: route.url, ...CLIENT, token: TOKEN }), {
+      code: 'ERR_CONTENT_TYPE',
+    });
   });
 
   it('refuses a redirect without following it', async () => {
     server.route('POST', '/introspect-redirect', (_req, res) => {
       res.writeHead(302, { location: 'https://evil.example/introspect' }).end();
     });
-    const failure = expectFailure(
+    expectFailure(
       await introspectToken({
         address: `${server.url}/introspect-redirect`,
         ...CLIENT,
         token: TOKEN,
       }),
+      { code: 'ERR_HTTP_REDIRECT' },
     );
-    expect(failure.errorCode).toBe('ERR_HTTP_REDIRECT');
   });
 });
 

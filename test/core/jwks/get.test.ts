@@ -15,6 +15,7 @@ import {
   testClock,
   useHostileOp,
 } from '../../support/hostile-op.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
@@ -27,24 +28,17 @@ const weak = await makeWeakRsaKey(1024, { kid: 'weak' });
 /** No retries: a failing server answers at once. */
 const http = { retries: 0 };
 
-function success(response: JwksResponse) {
-  if (!response.isSuccessful) throw response.exception;
-  return response;
-}
-
+/** A failure with `code` whose success members cannot be read. */
 function failure(response: JwksResponse, code: ErrorCode) {
-  expect(response.isSuccessful).toBe(false);
-  if (response.isSuccessful) throw new Error('unreachable');
-  expect(response.errorCode).toBe(code);
-  expect(response.exception.code).toBe(code);
-  expect(() => (response as unknown as { keys: unknown }).keys).toThrow(/failed response/);
-  return response;
+  const failed = expectFailure(response, { code });
+  expect(() => (failed as unknown as { keys: unknown }).keys).toThrow(/failed response/);
+  return failed;
 }
 
 describe('getJwks: parsing', () => {
   it('JWKS-001 fetches and parses a JWK Set (the seed fixture)', async () => {
     op().setJwks(readFixture('jwks/valid.json'), { 'content-type': 'application/jwk-set+json' });
-    const response = success(await getJwks({ address: op().jwksUri, cache: false }));
+    const response = expectSuccess(await getJwks({ address: op().jwksUri, cache: false }));
     expect(response.keys.map((key) => key.kid)).toEqual(['rsa-sig-key', 'ec-sig-key']);
     expect(response.skipped).toEqual([]);
     expect(response.raw).toEqual(jsonFixture('jwks/valid.json'));
@@ -55,7 +49,7 @@ describe('getJwks: parsing', () => {
   it('JWKS-002 exposes kty/kid/use/alg, n/e for RSA and crv/x/y for EC, as published', async () => {
     const fixture = jsonFixture<{ keys: Record<string, unknown>[] }>('jwks/valid.json');
     op().setJwks(fixture);
-    const { keys } = success(await getJwks({ address: op().jwksUri, cache: false }));
+    const { keys } = expectSuccess(await getJwks({ address: op().jwksUri, cache: false }));
     expect(keys[0]).toEqual({
       kty: 'RSA',
       kid: 'rsa-sig-key',
@@ -79,7 +73,7 @@ describe('getJwks: parsing', () => {
     op().setJwks(
       jwks(weak, rsa, { ...other.jwk, use: 'enc' }, { ...rsa.jwk, kid: 'priv', d: 'AQ' }),
     );
-    const response = success(await getJwks({ address: op().jwksUri, cache: false }));
+    const response = expectSuccess(await getJwks({ address: op().jwksUri, cache: false }));
     expect(response.keys.map((key) => key.kid)).toEqual(['good']);
     expect(response.skipped).toEqual([
       { index: 0, kid: 'weak', reason: 'RSA modulus of 1024 bits is under 2048' },
@@ -92,7 +86,7 @@ describe('getJwks: parsing', () => {
 
   it('lists both keys of a duplicated kid', async () => {
     op().setJwks(jwks(rsa, { ...other.jwk, kid: 'good' }));
-    const { keys } = success(await getJwks({ address: op().jwksUri, cache: false }));
+    const { keys } = expectSuccess(await getJwks({ address: op().jwksUri, cache: false }));
     expect(keys.map((key) => [key.kid, key.kty])).toEqual([
       ['good', 'RSA'],
       ['good', 'EC'],
@@ -102,9 +96,9 @@ describe('getJwks: parsing', () => {
   it('returns copies: changing a returned key does not change the next answer', async () => {
     op().setJwks(jwks(rsa));
     const cache = cacheAt(testClock());
-    const first = success(await getJwks({ address: op().jwksUri, cache }));
+    const first = expectSuccess(await getJwks({ address: op().jwksUri, cache }));
     (first.keys[0] as Record<string, unknown>).kid = 'tampered';
-    const second = success(await getJwks({ address: op().jwksUri, cache }));
+    const second = expectSuccess(await getJwks({ address: op().jwksUri, cache }));
     expect(second.keys[0]!.kid).toBe('good');
     expect(op().jwksFetches()).toBe(1);
   });
@@ -154,7 +148,9 @@ describe('getJwks: hostile sets', () => {
     op().setJwks(keys(101));
     failure(await getJwks({ address: op().jwksUri, cache: false }), 'ERR_JWKS_TOO_MANY_KEYS');
     op().setJwks(keys(100));
-    expect(success(await getJwks({ address: op().jwksUri, cache: false })).keys).toHaveLength(100);
+    expect(expectSuccess(await getJwks({ address: op().jwksUri, cache: false })).keys).toHaveLength(
+      100,
+    );
   });
 
   it('refuses a body over 512 KiB (ERR_BODY_TOO_LARGE) and reads one just under it', async () => {
@@ -167,7 +163,9 @@ describe('getJwks: hostile sets', () => {
     const under = padded(512 * 1024);
     expect(under.length).toBe(512 * 1024);
     op().setJwks(under);
-    expect(success(await getJwks({ address: op().jwksUri, cache: false })).keys).toHaveLength(1);
+    expect(expectSuccess(await getJwks({ address: op().jwksUri, cache: false })).keys).toHaveLength(
+      1,
+    );
   });
 
   it('a server error is a failed response (ERR_HTTP_STATUS), not a throw', async () => {
@@ -184,8 +182,8 @@ describe('getJwks: cache', () => {
   it('JWKS-005 a second request within the lifetime makes no HTTP request', async () => {
     op().setJwks(jwks(rsa));
     const cache = cacheAt(testClock());
-    const first = success(await getJwks({ address: op().jwksUri, cache }));
-    const second = success(await getJwks({ address: op().jwksUri, cache }));
+    const first = expectSuccess(await getJwks({ address: op().jwksUri, cache }));
+    const second = expectSuccess(await getJwks({ address: op().jwksUri, cache }));
     expect(second.keys).toEqual(first.keys);
     expect(op().jwksFetches()).toBe(1);
     expect(cache.jwks.info()).toMatchObject({ hits: 1, misses: 1, fetches: 1 });
@@ -211,12 +209,12 @@ describe('getJwks: cache', () => {
     op().setJwks(jwks(rsa), cacheControl === undefined ? {} : { 'cache-control': cacheControl });
     const clock = testClock();
     const cache = cacheAt(clock);
-    success(await getJwks({ address: op().jwksUri, cache }));
+    expectSuccess(await getJwks({ address: op().jwksUri, cache }));
     clock.advance(lifetime - 1);
-    success(await getJwks({ address: op().jwksUri, cache }));
+    expectSuccess(await getJwks({ address: op().jwksUri, cache }));
     expect(op().jwksFetches()).toBe(1);
     clock.advance(1);
-    success(await getJwks({ address: op().jwksUri, cache }));
+    expectSuccess(await getJwks({ address: op().jwksUri, cache }));
     expect(op().jwksFetches()).toBe(2);
   });
 
@@ -237,7 +235,9 @@ describe('getJwks: cache', () => {
     const empty = await handle.refresh();
     expect(empty).toEqual({ entry: original, refreshed: false });
     expect(op().jwksFetches()).toBe(3);
-    expect(success(await getJwks({ address: op().jwksUri, cache })).keys[0]!.kid).toBe('good');
+    expect(expectSuccess(await getJwks({ address: op().jwksUri, cache })).keys[0]!.kid).toBe(
+      'good',
+    );
 
     clock.set(original.expiresAt); // expired: the empty set is all the server has
     failure(await getJwks({ address: op().jwksUri, cache, ...http }), 'ERR_JWKS_NO_USABLE_KEYS');

@@ -12,8 +12,9 @@ import {
   registerClient,
   updateClient,
 } from '../../../src/core/registration/index.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { failed, ok, route } from '../userinfo/support.js';
+import { route } from '../userinfo/support.js';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -38,7 +39,7 @@ const noSleep = async () => {};
 describe('registerClient', () => {
   it('POSTs the metadata as JSON with the initial access token and reads the client', async () => {
     const endpoint = route(server, 'POST', { status: 201, body: CLIENT });
-    const client = ok(
+    const client = expectSuccess(
       await registerClient({
         address: endpoint.url,
         metadata: METADATA,
@@ -63,7 +64,9 @@ describe('registerClient', () => {
 
   it('sends no Authorization header without an initial access token', async () => {
     const endpoint = route(server, 'POST', { status: 201, body: { client_id: 'open' } });
-    const client = ok(await registerClient({ address: endpoint.url, metadata: METADATA }));
+    const client = expectSuccess(
+      await registerClient({ address: endpoint.url, metadata: METADATA }),
+    );
     expect(endpoint.seen()[0]!.headers.authorization).toBeUndefined();
     expect(client.clientSecret).toBeUndefined();
     expect(client.registrationAccessToken).toBeUndefined();
@@ -74,8 +77,10 @@ describe('registerClient', () => {
       status: 400,
       body: { error: 'invalid_redirect_uri', error_description: 'https only' },
     });
-    const client = failed(await registerClient({ address: endpoint.url, metadata: METADATA }));
-    expect(client.errorType).toBe('protocol');
+    const client = expectFailure(
+      await registerClient({ address: endpoint.url, metadata: METADATA }),
+      { errorType: 'protocol' },
+    );
     expect(client.error).toBe('invalid_redirect_uri');
     expect(client.errorDescription).toBe('https only');
     expect(client.httpStatus).toBe(400);
@@ -115,12 +120,12 @@ describe('registerClient', () => {
       { status: 500, headers: { 'content-type': 'text/html' }, body: '<h1>down</h1>' },
       'ERR_HTTP_STATUS',
     ],
-  ])('refuses %s', async (_, answer, code) => {
+  ] as const)('refuses %s', async (_, answer, code) => {
     const endpoint = route(server, 'POST', answer);
-    const client = failed(
+    expectFailure(
       await registerClient({ address: endpoint.url, metadata: METADATA, sleep: noSleep }),
+      { code },
     );
-    expect(client.errorCode).toBe(code);
     expect(endpoint.seen()).toHaveLength(1);
   });
 
@@ -131,7 +136,7 @@ describe('registerClient', () => {
       { status: 503, headers: { 'retry-after': '1' }, body: { error: 'temporarily_unavailable' } },
       { status: 201, body: CLIENT },
     );
-    ok(await registerClient({ address: busy.url, metadata: METADATA, sleep: noSleep }));
+    expectSuccess(await registerClient({ address: busy.url, metadata: METADATA, sleep: noSleep }));
     expect(busy.seen()).toHaveLength(2);
     expect(busy.seen()[1]!.body).toBe(busy.seen()[0]!.body);
   });
@@ -140,7 +145,7 @@ describe('registerClient', () => {
 describe('readClient, updateClient, deleteClient', () => {
   it('reads with the registration access token', async () => {
     const endpoint = route(server, 'GET', { body: CLIENT });
-    const client = ok(
+    const client = expectSuccess(
       await readClient({ registrationClientUri: endpoint.url, registrationAccessToken: 'rat-1' }),
     );
     expect(endpoint.seen()[0]!.headers.authorization).toBe('Bearer rat-1');
@@ -154,18 +159,17 @@ describe('readClient, updateClient, deleteClient', () => {
     ['an empty registration_access_token', { client_id: 'c', registration_access_token: '' }],
   ])('refuses a read answered with %s', async (_, body) => {
     const endpoint = route(server, 'GET', { body });
-    const client = failed(
+    expectFailure(
       await readClient({ registrationClientUri: endpoint.url, registrationAccessToken: 'rat-1' }),
+      { code: 'ERR_INVALID_RESPONSE', httpStatus: 200 },
     );
-    expect(client.errorCode).toBe('ERR_INVALID_RESPONSE');
-    expect(client.httpStatus).toBe(200);
   });
 
   it('PUTs the full metadata with client_id, without the members RFC 7592 §2.2 forbids', async () => {
     const endpoint = route(server, 'PUT', {
       body: { ...CLIENT, registration_access_token: 'rat-2' },
     });
-    const client = ok(
+    const client = expectSuccess(
       await updateClient({
         registrationClientUri: endpoint.url,
         registrationAccessToken: 'rat-1',
@@ -187,34 +191,39 @@ describe('readClient, updateClient, deleteClient', () => {
 
   it('refuses an update answered for another client_id', async () => {
     const endpoint = route(server, 'PUT', { body: { ...CLIENT, client_id: 'c-2' } });
-    const client = failed(
+    expectFailure(
       await updateClient({
         registrationClientUri: endpoint.url,
         registrationAccessToken: 'rat-1',
         metadata: { client_id: 'c-1' },
       }),
+      { code: 'ERR_INVALID_RESPONSE' },
     );
-    expect(client.errorCode).toBe('ERR_INVALID_RESPONSE');
   });
 
   it('deletes (204), and reports a 404 or a 401 challenge', async () => {
     const deleted = route(server, 'DELETE', { status: 204 });
     const access = { registrationAccessToken: 'rat-1' };
-    const success = ok(await deleteClient({ registrationClientUri: deleted.url, ...access }));
+    const success = expectSuccess(
+      await deleteClient({ registrationClientUri: deleted.url, ...access }),
+    );
     expect(success.httpStatus).toBe(204);
     expect(deleted.seen()[0]!.method).toBe('DELETE');
     expect(deleted.seen()[0]!.headers.authorization).toBe('Bearer rat-1');
 
     const missing = route(server, 'DELETE', { status: 404, body: '' });
-    const notFound = failed(await deleteClient({ registrationClientUri: missing.url, ...access }));
-    expect(notFound.httpStatus).toBe(404);
-    expect(notFound.errorCode).toBe('ERR_HTTP_STATUS');
+    expectFailure(await deleteClient({ registrationClientUri: missing.url, ...access }), {
+      code: 'ERR_HTTP_STATUS',
+      httpStatus: 404,
+    });
 
     const revoked = route(server, 'DELETE', {
       status: 401,
       headers: { 'www-authenticate': 'Bearer error="invalid_token"' },
     });
-    const denied = failed(await deleteClient({ registrationClientUri: revoked.url, ...access }));
+    const denied = expectFailure(
+      await deleteClient({ registrationClientUri: revoked.url, ...access }),
+    );
     expect(denied.error).toBe('invalid_token');
     expect(denied.wwwAuthenticate).toBe('Bearer error="invalid_token"');
   });
@@ -222,10 +231,10 @@ describe('readClient, updateClient, deleteClient', () => {
   it('never follows a redirect with the registration access token', async () => {
     const target = route(server, 'GET', { body: CLIENT });
     const endpoint = route(server, 'GET', { status: 307, headers: { location: target.url } });
-    const client = failed(
+    expectFailure(
       await readClient({ registrationClientUri: endpoint.url, registrationAccessToken: 'rat-1' }),
+      { code: 'ERR_HTTP_REDIRECT' },
     );
-    expect(client.errorCode).toBe('ERR_HTTP_REDIRECT');
     expect(target.seen()).toHaveLength(0);
   });
 
@@ -235,14 +244,14 @@ describe('readClient, updateClient, deleteClient', () => {
       calls.push(input);
       return new Response('{}');
     };
-    const client = failed(
+    expectFailure(
       await readClient({
         registrationClientUri: 'http://op.example/reg/c-1',
         registrationAccessToken: 'rat-1',
         fetch,
       }),
+      { errorType: 'policy' },
     );
-    expect(client.errorType).toBe('policy');
     expect(calls).toEqual([]);
   });
 });

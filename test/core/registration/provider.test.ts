@@ -14,7 +14,7 @@ import {
 } from '../../../src/core/registration/index.js';
 import { requestClientCredentialsToken } from '../../../src/core/token/index.js';
 import { DEMO_INITIAL_ACCESS_TOKEN, useProvider } from '../../support/provider.js';
-import { failed, ok } from '../userinfo/support.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 
 const op = useProvider();
 
@@ -28,11 +28,10 @@ const METADATA = {
 
 describe('registration against oidc-provider', () => {
   it('refuses a registration without the initial access token (401, typed)', async () => {
-    const client = failed(
+    const client = expectFailure(
       await registerClient({ address: `${op().issuer}/reg`, metadata: METADATA }),
+      { errorType: 'protocol', httpStatus: 401 },
     );
-    expect(client.httpStatus).toBe(401);
-    expect(client.errorType).toBe('protocol');
     expect(client.error).toBe('invalid_token');
     expect(client.wwwAuthenticate).toMatch(/^Bearer realm=/);
     expect(client.exception).toBeInstanceOf(ProtocolError);
@@ -40,7 +39,7 @@ describe('registration against oidc-provider', () => {
   });
 
   it('registers, reads, updates (token rotates), deletes; the deleted client cannot be read', async () => {
-    const registered = ok(
+    const registered = expectSuccess(
       await registerClient({
         address: `${op().issuer}/reg`,
         metadata: METADATA,
@@ -67,12 +66,12 @@ describe('registration against oidc-provider', () => {
       registrationClientUri: client.registrationClientUri!,
       registrationAccessToken: client.registrationAccessToken!,
     });
-    const read = ok(await readClient(access(registered)));
+    const read = expectSuccess(await readClient(access(registered)));
     expect(read.httpStatus).toBe(200);
     expect(read.clientId).toBe(registered.clientId);
     expect(read.clientSecret).toBe(registered.clientSecret);
 
-    const updated = ok(
+    const updated = expectSuccess(
       await updateClient({
         ...access(registered),
         metadata: { ...read.raw, client_id: read.clientId, client_name: 'Renamed job' },
@@ -83,16 +82,16 @@ describe('registration against oidc-provider', () => {
     // oidc-provider rotates the registration access token on update; the old one is dead.
     expect(updated.registrationAccessToken).toBeTruthy();
     expect(updated.registrationAccessToken).not.toBe(registered.registrationAccessToken);
-    const stale = failed(await readClient(access(registered)));
-    expect(stale.httpStatus).toBe(401);
+    const stale = expectFailure(await readClient(access(registered)), { httpStatus: 401 });
     expect(stale.error).toBe('invalid_token');
-    expect(ok(await readClient(access(updated))).raw.client_name).toBe('Renamed job');
+    expect(expectSuccess(await readClient(access(updated))).raw.client_name).toBe('Renamed job');
 
-    const deleted = ok(await deleteClient(access(updated)));
+    const deleted = expectSuccess(await deleteClient(access(updated)));
     expect(deleted.httpStatus).toBe(204);
-    const gone = failed(await readClient(access(updated)));
-    expect(gone.httpStatus).toBe(401);
-    expect(gone.errorType).toBe('protocol');
+    const gone = expectFailure(await readClient(access(updated)), {
+      errorType: 'protocol',
+      httpStatus: 401,
+    });
     expect(gone.error).toBe('invalid_token');
     const noToken = await requestClientCredentialsToken({
       address: `${op().issuer}/token`,
@@ -103,14 +102,14 @@ describe('registration against oidc-provider', () => {
   });
 
   it('reports invalid metadata as the server error', async () => {
-    const client = failed(
+    const client = expectFailure(
       await registerClient({
         address: `${op().issuer}/reg`,
         metadata: { redirect_uris: ['not a url'] },
         initialAccessToken: DEMO_INITIAL_ACCESS_TOKEN,
       }),
+      { httpStatus: 400 },
     );
-    expect(client.httpStatus).toBe(400);
     expect(client.error).toMatch(/^invalid_(redirect_uri|client_metadata)$/);
     expect(client.errorDescription).toBeTruthy();
   });

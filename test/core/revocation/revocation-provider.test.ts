@@ -8,8 +8,8 @@ import { introspectToken } from '../../../src/core/introspection/index.js';
 import { revokeToken } from '../../../src/core/revocation/index.js';
 import { requestClientCredentialsToken } from '../../../src/core/token/index.js';
 import { DEMO_CLIENTS, useProvider } from '../../support/provider.js';
-import { expectFailure, expectSuccess } from '../device/expect.js';
-import { deviceTokens } from '../device/provider-token.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
+import { deviceTokens } from '../token/device-flow.js';
 
 const op = useProvider();
 
@@ -35,8 +35,8 @@ describe('revocation errors from oidc-provider', () => {
         token: await jwtAccessToken(),
         tokenTypeHint: 'access_token',
       }),
+      { errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
     expect(failure.error).toBe('unsupported_token_type');
     expect(failure.errorDescription).toMatch(/cannot be revoked/);
     expect(failure.httpStatus).toBe(400);

@@ -8,8 +8,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getDiscoveryDocument } from '../../../src/core/discovery/get.js';
 import { revokeToken } from '../../../src/core/revocation/index.js';
 import { jsonFixture } from '../../support/hostile-op.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from '../device/expect.js';
 import { basicCredentials, formDecode, onlyRequest, tokenRoute } from '../token/token-server.js';
 
 type Json = Record<string, unknown>;
@@ -87,11 +87,10 @@ describe('REV-001 success', () => {
     server.route('POST', '/revoke-204', (_req, res) => {
       res.writeHead(204).end();
     });
-    const failure = expectFailure(
+    expectFailure(
       await revokeToken({ address: `${server.url}/revoke-204`, ...CLIENT, token: TOKEN }),
+      { errorType: 'http', httpStatus: 204 },
     );
-    expect(failure.httpStatus).toBe(204);
-    expect(failure.errorType).toBe('http');
   });
 });
 
@@ -119,9 +118,8 @@ describe('REV-003 REV-004 errors', () => {
     const route = tokenRoute(server, { status: 400, body });
     const failure = expectFailure(
       await revokeToken({ address: route.url, ...CLIENT, token: TOKEN, tokenTypeHint: 'id_token' }),
+      { code: 'ERR_OAUTH_ERROR', errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
-    expect(failure.errorCode).toBe('ERR_OAUTH_ERROR');
     expect(failure.error).toBe('unsupported_token_type');
     expect(failure.errorDescription).toBe(body.error_description);
     expect(failure.errorUri).toBe('https://as.example/e');
@@ -137,8 +135,8 @@ describe('REV-003 REV-004 errors', () => {
     });
     const failure = expectFailure(
       await revokeToken({ address: route.url, ...CLIENT, token: TOKEN }),
+      { errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
     expect(failure.error).toBe('invalid_client');
     expect(failure.errorDescription).toBe('Client authentication failed');
     expect(failure.httpStatus).toBe(401);
@@ -146,10 +144,9 @@ describe('REV-003 REV-004 errors', () => {
 
   it('REV-004 reports a 503 without Retry-After as an HTTP failure, sent once', async () => {
     const route = tokenRoute(server, { status: 503, body: { error: 'temporarily_unavailable' } });
-    const failure = expectFailure(
-      await revokeToken({ address: route.url, ...CLIENT, token: TOKEN }),
-    );
-    expect(failure.httpStatus).toBe(503);
+    expectFailure(await revokeToken({ address: route.url, ...CLIENT, token: TOKEN }), {
+      httpStatus: 503,
+    });
     expect(route.seen()).toHaveLength(1);
   });
 });
@@ -194,14 +191,14 @@ describe('revocation arguments and transport', () => {
   });
 
   it('refuses an http endpoint off loopback (a policy failure), sending nothing', async () => {
-    const failure = expectFailure(
+    expectFailure(
       await revokeToken({
         address: 'http://as.example.com/revoke',
         ...CLIENT,
         token: TOKEN,
         fetch: () => Promise.reject(new Error('must not be called')),
       }),
+      { errorType: 'policy' },
     );
-    expect(failure.errorType).toBe('policy');
   });
 });

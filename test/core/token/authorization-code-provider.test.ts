@@ -8,7 +8,6 @@ import { createHash, randomBytes } from 'node:crypto';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createMetadataCache } from '../../../src/core/cache/metadata-cache.js';
 import { getDiscoveryDocument } from '../../../src/core/discovery/get.js';
-import type { EndpointFailure } from '../../../src/core/endpoint/failure.js';
 import { ProtocolError } from '../../../src/core/errors.js';
 import {
   type AuthorizationCodeTokenRequest,
@@ -16,11 +15,11 @@ import {
   requestAuthorizationCodeToken,
 } from '../../../src/core/token/authorization-code.js';
 import { validateIdToken } from '../../../src/core/token/id-token.js';
-import { type RefreshTokenSuccess, requestRefreshToken } from '../../../src/core/token/refresh.js';
+import { requestRefreshToken } from '../../../src/core/token/refresh.js';
 import { validateToken } from '../../../src/core/validation/validate.js';
 import { loginWithDevInteractions } from '../../support/login.js';
 import { DEFAULT_API_RESOURCE, DEMO_CLIENTS, useProvider } from '../../support/provider.js';
-import { failure } from './token-server.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const op = useProvider({ redirectUris: [REDIRECT_URI] });
@@ -81,21 +80,16 @@ function exchange(
   });
 }
 
-function ok<T extends { isSuccessful: true }>(response: T | EndpointFailure): T {
-  if (!response.isSuccessful) throw response.exception;
-  return response;
-}
-
 /** A signed-in session: the code exchanged with the SPA client. */
 async function signIn(extra: Record<string, string> = {}): Promise<AuthorizationCodeTokenSuccess> {
-  return ok(await exchange(await authorize(extra)));
+  return expectSuccess(await exchange(await authorize(extra)));
 }
 
 describe('authorization code + PKCE against oidc-provider', () => {
   it('ACG-006 PKCE round trip: the provider accepts the verifier; the ID Token is validated', async () => {
     const before = Date.now();
     const authorized = await authorize();
-    const tokens = ok(await exchange(authorized));
+    const tokens = expectSuccess(await exchange(authorized));
     expect(op().counts['token:authorization_code']).toBe(1);
     expect(tokens.tokenType.toLowerCase()).toBe('bearer');
     expect(tokens.accessToken.length).toBeGreaterThan(0);
@@ -116,26 +110,29 @@ describe('authorization code + PKCE against oidc-provider', () => {
 
   it('ACG-006 a wrong code_verifier is refused: invalid_grant', async () => {
     const authorized = await authorize();
-    const token = failure(
+    const token = expectFailure(
       await exchange({ ...authorized, verifier: randomBytes(32).toString('base64url') }),
+      { errorType: 'protocol' },
     );
-    expect(token.errorType).toBe('protocol');
     expect(token.error).toBe('invalid_grant');
     expect(op().counts['token:authorization_code']).toBe(1);
   });
 
   it('another redirect URI than the authorization request is refused: invalid_grant', async () => {
-    const token = failure(await exchange(await authorize(), { redirectUri: `${REDIRECT_URI}/` }));
+    const token = expectFailure(
+      await exchange(await authorize(), { redirectUri: `${REDIRECT_URI}/` }),
+    );
     expect(token.error).toBe('invalid_grant');
   });
 
   it('a replayed code fails with invalid_grant; each call is exactly one token request', async () => {
     const authorized = await authorize();
-    ok(await exchange(authorized));
+    expectSuccess(await exchange(authorized));
     expect(op().counts['token:authorization_code']).toBe(1);
-    const replay = failure(await exchange(authorized));
-    expect(replay.errorType).toBe('protocol');
-    expect(replay.errorCode).toBe('ERR_OAUTH_ERROR');
+    const replay = expectFailure(await exchange(authorized), {
+      code: 'ERR_OAUTH_ERROR',
+      errorType: 'protocol',
+    });
     expect(replay.error).toBe('invalid_grant');
     expect(replay.httpStatus).toBe(400);
     expect(replay.exception).toBeInstanceOf(ProtocolError);
@@ -144,14 +141,15 @@ describe('authorization code + PKCE against oidc-provider', () => {
 
   it('a nonce other than the one sent: ERR_JWT_CLAIM_INVALID, the tokens are not handed out', async () => {
     const authorized = await authorize();
-    const token = failure(await exchange({ ...authorized, nonce: 'another-nonce' }));
-    expect(token.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
+    const token = expectFailure(await exchange({ ...authorized, nonce: 'another-nonce' }), {
+      code: 'ERR_JWT_CLAIM_INVALID',
+    });
     expect(() => Reflect.get(token, 'accessToken')).toThrow(/failed response/);
   });
 
   it('without ID Token expectations the openid response is refused: ERR_INVALID_RESPONSE', async () => {
     const { code, verifier } = await authorize();
-    const token = failure(
+    expectFailure(
       await requestAuthorizationCodeToken({
         address: `${op().issuer}/token`,
         clientId: DEMO_CLIENTS.spa.clientId,
@@ -159,19 +157,19 @@ describe('authorization code + PKCE against oidc-provider', () => {
         redirectUri: REDIRECT_URI,
         codeVerifier: verifier,
       }),
+      { code: 'ERR_INVALID_RESPONSE' },
     );
-    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
   });
 
   it('max_age: auth_time is present and within max_age', async () => {
     const authorized = await authorize({ max_age: '300' });
-    const tokens = ok(await exchange(authorized, {}, { maxAge: 300 }));
+    const tokens = expectSuccess(await exchange(authorized, {}, { maxAge: 300 }));
     expect(Date.now() / 1000 - tokens.idTokenClaims!.auth_time!).toBeLessThan(300);
   });
 
   it('a confidential client (client_secret_basic) with PKCE', async () => {
     const authorized = await authorize({}, DEMO_CLIENTS.basic.clientId);
-    const tokens = ok(
+    const tokens = expectSuccess(
       await exchange(
         authorized,
         { clientId: DEMO_CLIENTS.basic.clientId, clientSecret: DEMO_CLIENTS.basic.clientSecret },
@@ -186,7 +184,7 @@ describe('authorization code + PKCE against oidc-provider', () => {
       scope: 'openid api:read',
       resource: DEFAULT_API_RESOURCE,
     });
-    const tokens = ok(await exchange(authorized, { resource: DEFAULT_API_RESOURCE }));
+    const tokens = expectSuccess(await exchange(authorized, { resource: DEFAULT_API_RESOURCE }));
     const claims = await validateToken(
       tokens.accessToken,
       {
@@ -226,9 +224,11 @@ describe('refresh against oidc-provider', () => {
   }
 
   it('rotates the refresh token; the refreshed ID Token keeps iss, sub, aud, auth_time', async () => {
-    const first = ok(await exchange(await authorize({ max_age: '600' }), {}, { maxAge: 600 }));
+    const first = expectSuccess(
+      await exchange(await authorize({ max_age: '600' }), {}, { maxAge: 600 }),
+    );
     expect(typeof first.idTokenClaims?.auth_time).toBe('number');
-    const second = ok<RefreshTokenSuccess>(
+    const second = expectSuccess(
       await refresh({ refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims }),
     );
     expect(op().counts['token:refresh_token']).toBe(1);
@@ -247,17 +247,17 @@ describe('refresh against oidc-provider', () => {
 
   it('the rotated-out refresh token then fails with invalid_grant, a typed protocol failure', async () => {
     const first = await signIn();
-    const second = ok<RefreshTokenSuccess>(
+    const second = expectSuccess(
       await refresh({ refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims }),
     );
-    const reuse = failure(
+    const reuse = expectFailure(
       await refresh({ refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims }),
+      { errorType: 'protocol' },
     );
-    expect(reuse.errorType).toBe('protocol');
     expect(reuse.error).toBe('invalid_grant');
     expect(reuse.exception).toBeInstanceOf(ProtocolError);
     // Reuse detection: oidc-provider revokes the whole grant, the new token with it.
-    const after = failure(
+    const after = expectFailure(
       await refresh({ refreshToken: second.refreshToken, idTokenClaims: second.idTokenClaims }),
     );
     expect(after.error).toBe('invalid_grant');
@@ -267,7 +267,7 @@ describe('refresh against oidc-provider', () => {
   it('scope narrowing: the new access token has only the scope asked for', async () => {
     const first = await signIn();
     expect(first.scope?.split(' ')).toContain('email');
-    const narrowed = ok<RefreshTokenSuccess>(
+    const narrowed = expectSuccess(
       await refresh(
         { refreshToken: first.refreshToken!, idTokenClaims: first.idTokenClaims },
         { scope: 'openid profile' },
@@ -280,13 +280,13 @@ describe('refresh against oidc-provider', () => {
 
   it('a refreshed ID Token checked against another session is refused (sub continuity)', async () => {
     const first = await signIn();
-    const token = failure(
+    expectFailure(
       await refresh({
         refreshToken: first.refreshToken!,
         idTokenClaims: { ...first.idTokenClaims!, sub: 'bob' },
       }),
+      { code: 'ERR_JWT_CLAIM_INVALID' },
     );
-    expect(token.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
   });
 
   it('validateIdToken accepts the provider ID Token on its own', async () => {

@@ -5,7 +5,6 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
-import type { EndpointFailure } from '../../../src/core/endpoint/failure.js';
 import {
   ConfigurationError,
   ProtocolError,
@@ -14,7 +13,6 @@ import {
 import type { FetchLike } from '../../../src/core/http/defaults.js';
 import {
   type AuthorizationCodeTokenRequest,
-  type AuthorizationCodeTokenSuccess,
   requestAuthorizationCodeToken,
 } from '../../../src/core/token/authorization-code.js';
 import {
@@ -30,15 +28,9 @@ import {
   unsigned,
   useHostileOp,
 } from '../../support/hostile-op.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { refusedUrl } from '../../support/server.js';
-import {
-  type Answer,
-  failure,
-  onlyRequest,
-  sleepRecorder,
-  TOKEN_BODY,
-  tokenRoute,
-} from './token-server.js';
+import { type Answer, onlyRequest, sleepRecorder, TOKEN_BODY, tokenRoute } from './token-server.js';
 
 const op = useHostileOp();
 const key = await makeKey('RS256', { kid: 'op-key' });
@@ -98,17 +90,10 @@ function oidc(extra: Record<string, unknown> = {}) {
   };
 }
 
-function ok(
-  response: AuthorizationCodeTokenSuccess | EndpointFailure,
-): AuthorizationCodeTokenSuccess {
-  if (!response.isSuccessful) throw response.exception;
-  return response;
-}
-
 describe('the request', () => {
   it('ACG-001 sends a grant_type=authorization_code form POST with code and redirect_uri, and returns a typed response', async () => {
     const r = route();
-    const token = ok(await requestAuthorizationCodeToken(request(r.url)));
+    const token = expectSuccess(await requestAuthorizationCodeToken(request(r.url)));
     const sent = onlyRequest(r);
     expect(sent.method).toBe('POST');
     expect(sent.headers['content-type']).toMatch(/^application\/x-www-form-urlencoded/);
@@ -132,7 +117,7 @@ describe('the request', () => {
 
   it('ACG-004 sends the code_verifier; a public client sends client_id and no Authorization', async () => {
     const r = route();
-    ok(await requestAuthorizationCodeToken(request(r.url)));
+    expectSuccess(await requestAuthorizationCodeToken(request(r.url)));
     const sent = onlyRequest(r);
     expect(sent.form.get('code_verifier')).toBe(VERIFIER);
     expect(sent.form.get('client_id')).toBe(CLIENT_ID);
@@ -141,7 +126,7 @@ describe('the request', () => {
 
   it('a confidential client authenticates with Basic and sends no secret in the form', async () => {
     const r = route();
-    ok(await requestAuthorizationCodeToken(request(r.url, { clientSecret: 's3cret' })));
+    expectSuccess(await requestAuthorizationCodeToken(request(r.url, { clientSecret: 's3cret' })));
     const sent = onlyRequest(r);
     expect(sent.headers.authorization).toBe(
       `Basic ${Buffer.from(`${CLIENT_ID}:s3cret`).toString('base64')}`,
@@ -153,13 +138,13 @@ describe('the request', () => {
   it('the redirect URI is sent exactly as given, unnormalised', async () => {
     const r = route();
     const odd = 'HTTP://LocalHost:5173/a/../callback/?x=1&y=%7e';
-    ok(await requestAuthorizationCodeToken(request(r.url, { redirectUri: odd })));
+    expectSuccess(await requestAuthorizationCodeToken(request(r.url, { redirectUri: odd })));
     expect(onlyRequest(r).form.get('redirect_uri')).toBe(odd);
   });
 
   it('resource indicators are sent as repeated parameters', async () => {
     const r = route();
-    ok(
+    expectSuccess(
       await requestAuthorizationCodeToken(
         request(r.url, { resource: ['urn:example:api', 'https://api.example/'] }),
       ),
@@ -172,7 +157,9 @@ describe('the request', () => {
 
   it('extra parameters are sent but cannot replace code, redirect_uri or code_verifier', async () => {
     const r = route();
-    ok(await requestAuthorizationCodeToken(request(r.url, { parameters: { acr: 'x' } })));
+    expectSuccess(
+      await requestAuthorizationCodeToken(request(r.url, { parameters: { acr: 'x' } })),
+    );
     expect(onlyRequest(r).form.get('acr')).toBe('x');
     for (const name of ['code', 'redirect_uri', 'code_verifier', 'grant_type']) {
       const error = await rejectionOf(
@@ -217,9 +204,10 @@ describe('error responses and retries', () => {
         error_uri: 'https://op.example/errors/invalid_grant',
       },
     });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url)));
-    expect(token.errorType).toBe('protocol');
-    expect(token.errorCode).toBe('ERR_OAUTH_ERROR');
+    const token = expectFailure(await requestAuthorizationCodeToken(request(r.url)), {
+      code: 'ERR_OAUTH_ERROR',
+      errorType: 'protocol',
+    });
     expect(token.error).toBe('invalid_grant');
     expect(token.errorDescription).toBe('code expired');
     expect(token.errorUri).toBe('https://op.example/errors/invalid_grant');
@@ -235,7 +223,7 @@ describe('error responses and retries', () => {
       { body: TOKEN_BODY },
     );
     const { delays, sleep } = sleepRecorder();
-    const token = failure(await requestAuthorizationCodeToken(request(r.url, { sleep })));
+    const token = expectFailure(await requestAuthorizationCodeToken(request(r.url, { sleep })));
     expect(r.seen()).toHaveLength(1);
     expect(delays).toEqual([]);
     expect(token.httpStatus).toBe(status);
@@ -245,7 +233,7 @@ describe('error responses and retries', () => {
     const { url } = await refusedUrl();
     const fetchSpy = vi.fn<FetchLike>((input, init) => fetch(input, init));
     const { delays, sleep } = sleepRecorder();
-    const token = failure(
+    const token = expectFailure(
       await requestAuthorizationCodeToken(request(`${url}/token`, { fetch: fetchSpy, sleep })),
     );
     expect(fetchSpy).toHaveBeenCalledTimes(1);
@@ -264,23 +252,26 @@ describe('hostile token responses', () => {
     ['an id_token that is not a string', { ...TOKEN_BODY, id_token: 42 }],
   ])('%s: ERR_INVALID_RESPONSE', async (_, body) => {
     const r = route({ body });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url)));
-    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
-    expect(token.errorType).toBe('invalid_response');
-    expect(token.httpStatus).toBe(200);
+    expectFailure(await requestAuthorizationCodeToken(request(r.url)), {
+      code: 'ERR_INVALID_RESPONSE',
+      errorType: 'invalid_response',
+      httpStatus: 200,
+    });
   });
 
   it.each(['Bearer', 'bearer', 'BEARER', 'DPoP', 'dpop'])(
     'token_type %s is accepted, as sent',
     async (tokenType) => {
       const r = route({ body: { ...TOKEN_BODY, token_type: tokenType } });
-      expect(ok(await requestAuthorizationCodeToken(request(r.url))).tokenType).toBe(tokenType);
+      expect(expectSuccess(await requestAuthorizationCodeToken(request(r.url))).tokenType).toBe(
+        tokenType,
+      );
     },
   );
 
   it('without expires_in there is no expiresAt', async () => {
     const r = route({ body: { access_token: 'at', token_type: 'Bearer' } });
-    const token = ok(await requestAuthorizationCodeToken(request(r.url)));
+    const token = expectSuccess(await requestAuthorizationCodeToken(request(r.url)));
     expect(token.expiresIn).toBeUndefined();
     expect(token.expiresAt).toBeUndefined();
   });
@@ -290,7 +281,7 @@ describe('the ID Token of the response', () => {
   it('is validated; its claims are returned and at_hash binds the access token', async () => {
     const jwt = await idToken();
     const r = route({ body: { ...TOKEN_BODY, scope: 'openid profile', id_token: jwt } });
-    const token = ok(await requestAuthorizationCodeToken(request(r.url, oidc())));
+    const token = expectSuccess(await requestAuthorizationCodeToken(request(r.url, oidc())));
     expect(token.idToken).toBe(jwt);
     expect(token.idTokenClaims).toMatchObject({ sub: 'alice', nonce: 'n-1', aud: CLIENT_ID });
     expect(op().jwksFetches()).toBe(1);
@@ -300,10 +291,10 @@ describe('the ID Token of the response', () => {
     const jwt = await idToken({ exp: NOW_S + 300 });
     const r = route({ body: { ...TOKEN_BODY, id_token: jwt } });
     const later = NOW + 400_000;
-    const token = failure(
+    expectFailure(
       await requestAuthorizationCodeToken(request(r.url, { now: () => later, ...oidc() })),
+      { code: 'ERR_JWT_EXPIRED' },
     );
-    expect(token.errorCode).toBe('ERR_JWT_EXPIRED');
   });
 
   it.each([
@@ -333,19 +324,20 @@ describe('the ID Token of the response', () => {
     ['no nonce', () => idToken({ nonce: undefined }), 'ERR_JWT_CLAIM_MISSING', 'nonce'],
   ] as const)('%s: failure %s', async (_, make, code, claim) => {
     const r = route({ body: { ...TOKEN_BODY, id_token: await make() } });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url, oidc())));
-    expect(token.errorCode).toBe(code);
-    expect(token.errorType).toBe('invalid_response');
+    const token = expectFailure(await requestAuthorizationCodeToken(request(r.url, oidc())), {
+      code,
+      errorType: 'invalid_response',
+    });
     expect((token.exception as TokenValidationError).claim).toBe(claim);
     expect(r.seen()).toHaveLength(1);
   });
 
   it('no auth_time when max_age was sent: failure ERR_JWT_CLAIM_MISSING (auth_time)', async () => {
     const r = route({ body: { ...TOKEN_BODY, id_token: await idToken({ auth_time: undefined }) } });
-    const token = failure(
+    const token = expectFailure(
       await requestAuthorizationCodeToken(request(r.url, oidc({ maxAge: 600 }))),
+      { code: 'ERR_JWT_CLAIM_MISSING' },
     );
-    expect(token.errorCode).toBe('ERR_JWT_CLAIM_MISSING');
     expect((token.exception as TokenValidationError).claim).toBe('auth_time');
   });
 
@@ -353,16 +345,18 @@ describe('the ID Token of the response', () => {
     const r = route({
       body: { ...TOKEN_BODY, id_token: await idToken({ at_hash: atHash('another-at') }) },
     });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url, oidc())));
-    expect(token.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
+    const token = expectFailure(await requestAuthorizationCodeToken(request(r.url, oidc())), {
+      code: 'ERR_JWT_CLAIM_INVALID',
+    });
     expect((token.exception as TokenValidationError).claim).toBe('at_hash');
     expect(() => Reflect.get(token, 'accessToken')).toThrow(/failed response/);
   });
 
   it('a wrong nonce: failure ERR_JWT_CLAIM_INVALID (nonce)', async () => {
     const r = route({ body: { ...TOKEN_BODY, id_token: await idToken({ nonce: 'n-2' }) } });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url, oidc())));
-    expect(token.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
+    const token = expectFailure(await requestAuthorizationCodeToken(request(r.url, oidc())), {
+      code: 'ERR_JWT_CLAIM_INVALID',
+    });
     expect((token.exception as TokenValidationError).claim).toBe('nonce');
   });
 
@@ -370,10 +364,10 @@ describe('the ID Token of the response', () => {
     const r = route({
       body: { ...TOKEN_BODY, id_token: await idToken({ auth_time: NOW_S - 700 }) },
     });
-    const token = failure(
+    const token = expectFailure(
       await requestAuthorizationCodeToken(request(r.url, oidc({ maxAge: 600, leeway: 60 }))),
+      { code: 'ERR_JWT_CLAIM_INVALID' },
     );
-    expect(token.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
     expect((token.exception as TokenValidationError).claim).toBe('auth_time');
   });
 
@@ -382,27 +376,31 @@ describe('the ID Token of the response', () => {
     const forged = await sign(forger, { iss: op().issuer, sub: 'alice', aud: CLIENT_ID });
     op().setJwks(jwks(key));
     const r = route({ body: { ...TOKEN_BODY, id_token: forged } });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url, oidc())));
-    expect(token.errorCode).toBe('ERR_JWT_SIGNATURE_INVALID');
+    expectFailure(await requestAuthorizationCodeToken(request(r.url, oidc())), {
+      code: 'ERR_JWT_SIGNATURE_INVALID',
+    });
   });
 
   it('an ID Token without expectations is refused: ERR_INVALID_RESPONSE', async () => {
     const r = route({ body: { ...TOKEN_BODY, id_token: await idToken() } });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url)));
-    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
+    const token = expectFailure(await requestAuthorizationCodeToken(request(r.url)), {
+      code: 'ERR_INVALID_RESPONSE',
+    });
     expect(() => Reflect.get(token, 'idToken')).toThrow(/failed response/);
   });
 
   it('expectations given but no ID Token: ERR_INVALID_RESPONSE', async () => {
     const r = route();
-    const token = failure(await requestAuthorizationCodeToken(request(r.url, oidc())));
-    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
+    const token = expectFailure(await requestAuthorizationCodeToken(request(r.url, oidc())), {
+      code: 'ERR_INVALID_RESPONSE',
+    });
     expect(token.error).toMatch(/id_token/);
   });
 
   it('scope openid granted but no ID Token: ERR_INVALID_RESPONSE', async () => {
     const r = route({ body: { ...TOKEN_BODY, scope: 'openid api:read' } });
-    const token = failure(await requestAuthorizationCodeToken(request(r.url)));
-    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
+    expectFailure(await requestAuthorizationCodeToken(request(r.url)), {
+      code: 'ERR_INVALID_RESPONSE',
+    });
   });
 });

@@ -6,7 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { requestClientCredentialsToken } from '../../../src/core/token/index.js';
 import { DEMO_CLIENTS, useProvider } from '../../support/provider.js';
-import { failure } from './token-server.js';
+import { expectFailure } from '../../support/result.js';
 
 const op = useProvider();
 
@@ -16,16 +16,15 @@ describe('client authentication refused by oidc-provider', () => {
     ['client_secret_post', DEMO_CLIENTS.post.clientId],
     ['private_key_jwt', DEMO_CLIENTS.privateKeyJwt.clientId],
   ])('CC-004 none for a confidential client (%s) is invalid_client', async (_, clientId) => {
-    const token = failure(
+    const token = expectFailure(
       await requestClientCredentialsToken({
         address: `${op().issuer}/token`,
         clientId,
         authMethod: 'none',
         scope: 'api:read',
       }),
+      { code: 'ERR_OAUTH_ERROR', errorType: 'protocol' },
     );
-    expect(token.errorType).toBe('protocol');
-    expect(token.errorCode).toBe('ERR_OAUTH_ERROR');
     expect(token.error).toBe('invalid_client');
     expect(token.httpStatus).toBe(401);
     expect(() => Reflect.get(token, 'accessToken')).toThrow(/failed response/);

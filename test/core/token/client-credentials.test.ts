@@ -12,13 +12,12 @@ import {
 } from '../../../src/core/errors.js';
 import type { FetchLike } from '../../../src/core/http/defaults.js';
 import { requestClientCredentialsToken } from '../../../src/core/token/index.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
 import {
   basicCredentials,
-  failure,
   formDecode,
   onlyRequest,
-  success,
   TOKEN_BODY,
   tokenRoute,
 } from './token-server.js';
@@ -51,7 +50,7 @@ describe('CC-001 the client credentials grant', () => {
     const route = tokenRoute(server, {
       body: { ...TOKEN_BODY, refresh_token: 'rt-1', extra_member: { nested: true } },
     });
-    const token = success(
+    const token = expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'service',
@@ -84,7 +83,7 @@ describe('CC-001 the client credentials grant', () => {
 
   it('CC-001 leaves optional members undefined and keeps token_type as sent', async () => {
     const route = tokenRoute(server, { body: { access_token: 'at', token_type: 'DPoP' } });
-    const token = success(
+    const token = expectSuccess(
       await requestClientCredentialsToken({ address: route.url, clientId: 'c', clientSecret: 's' }),
     );
     expect(token.tokenType).toBe('DPoP');
@@ -98,7 +97,7 @@ describe('CC-001 the client credentials grant', () => {
 
   it('CC-001 accepts expires_in 0', async () => {
     const route = tokenRoute(server, { body: { ...TOKEN_BODY, expires_in: 0 } });
-    const token = success(
+    const token = expectSuccess(
       await requestClientCredentialsToken({ address: route.url, clientId: 'c', clientSecret: 's' }),
     );
     expect(token.expiresIn).toBe(0);
@@ -108,7 +107,7 @@ describe('CC-001 the client credentials grant', () => {
 describe('CC-002 client_secret_basic', () => {
   it('CC-002 is the default: Basic header with the id and secret, nothing in the body', async () => {
     const route = tokenRoute(server);
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'service',
@@ -132,7 +131,7 @@ describe('CC-002 client_secret_basic', () => {
     'CC-002 form-urlencodes id %j and secret %j (RFC 6749 §2.3.1) so they decode exactly',
     async (clientId, clientSecret) => {
       const route = tokenRoute(server);
-      success(
+      expectSuccess(
         await requestClientCredentialsToken({
           address: route.url,
           clientId,
@@ -158,7 +157,7 @@ describe('CC-003 client_secret_post', () => {
   it('CC-003 puts client_id and client_secret in the body and sends no Authorization header', async () => {
     const clientSecret = 'p:w d+/é%&=';
     const route = tokenRoute(server);
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'a:b c',
@@ -191,15 +190,14 @@ describe('CC-004 error responses', () => {
           error_uri: 'https://op.example/errors/help',
         },
       });
-      const token = failure(
+      const token = expectFailure(
         await requestClientCredentialsToken({
           address: route.url,
           clientId: 'c',
           clientSecret: 's',
         }),
+        { code: 'ERR_OAUTH_ERROR', errorType: 'protocol' },
       );
-      expect(token.errorType).toBe('protocol');
-      expect(token.errorCode).toBe('ERR_OAUTH_ERROR');
       expect(token.error).toBe(error);
       expect(token.errorDescription).toBe(description);
       expect(token.errorUri).toBe('https://op.example/errors/help');
@@ -212,7 +210,7 @@ describe('CC-004 error responses', () => {
 
   it('CC-004 reading a success field of the failure throws ResponseAccessError', async () => {
     const route = tokenRoute(server, { status: 400, body: { error: 'invalid_client' } });
-    const token = failure(
+    const token = expectFailure(
       await requestClientCredentialsToken({ address: route.url, clientId: 'c', clientSecret: 's' }),
     );
     expect(token.errorDescription).toBeUndefined();
@@ -239,10 +237,10 @@ describe('CC-004 error responses', () => {
         error_uri: 'https://op.example/errors/client',
       },
     });
-    const token = failure(
+    const token = expectFailure(
       await requestClientCredentialsToken({ address: route.url, clientId: 'c', clientSecret: 's' }),
+      { errorType: 'protocol' },
     );
-    expect(token.errorType).toBe('protocol');
     expect(token.error).toBe('invalid_client');
     expect(token.errorDescription).toBe('client authentication failed');
     expect(token.errorUri).toBe('https://op.example/errors/client');
@@ -259,10 +257,10 @@ describe('CC-004 error responses', () => {
       },
       body: 'unauthorized',
     });
-    const token = failure(
+    const token = expectFailure(
       await requestClientCredentialsToken({ address: route.url, clientId: 'c', clientSecret: 's' }),
+      { errorType: 'protocol' },
     );
-    expect(token.errorType).toBe('protocol');
     expect(token.error).toBe('invalid_token');
     expect(token.errorDescription).toBe('expired');
     expect(token.httpStatus).toBe(401);
@@ -270,43 +268,41 @@ describe('CC-004 error responses', () => {
 
   it('CC-004 a 4xx body without "error" is an HTTP failure, not a protocol one', async () => {
     const route = tokenRoute(server, { status: 400, body: { message: 'bad' } });
-    const token = failure(
+    const token = expectFailure(
       await requestClientCredentialsToken({ address: route.url, clientId: 'c', clientSecret: 's' }),
+      { code: 'ERR_HTTP_STATUS', errorType: 'http', httpStatus: 400 },
     );
-    expect(token.errorType).toBe('http');
-    expect(token.errorCode).toBe('ERR_HTTP_STATUS');
-    expect(token.httpStatus).toBe(400);
     expect(token.errorDescription).toBeUndefined();
   });
 });
 
 describe('CC-005 scope', () => {
-  it('CC-005 sends a scope array as one space-delimited parameter', async () => {
+  it.each([
+    {
+      name: 'CC-005 sends a scope array as one space-delimited parameter',
+      scope: ['a', 'b'],
+      sent: ['a b'],
+      body: /(^|&)scope=a(\+|%20)b(&|$)/,
+    },
+    {
+      name: 'CC-005 sends a scope string unchanged',
+      scope: 'openid api:write',
+      sent: ['openid api:write'],
+      body: /(^|&)scope=openid(\+|%20)api%3Awrite(&|$)/,
+    },
+  ])('$name', async ({ scope, sent, body }) => {
     const route = tokenRoute(server);
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'c',
         clientSecret: 's',
-        scope: ['a', 'b'],
+        scope,
       }),
     );
     const request = onlyRequest(route);
-    expect(request.form.getAll('scope')).toEqual(['a b']);
-    expect(request.body).toMatch(/(^|&)scope=a(\+|%20)b(&|$)/);
-  });
-
-  it('CC-005 sends a scope string unchanged', async () => {
-    const route = tokenRoute(server);
-    success(
-      await requestClientCredentialsToken({
-        address: route.url,
-        clientId: 'c',
-        clientSecret: 's',
-        scope: 'openid api:write',
-      }),
-    );
-    expect(onlyRequest(route).form.getAll('scope')).toEqual(['openid api:write']);
+    expect(request.form.getAll('scope')).toEqual(sent);
+    expect(request.body).toMatch(body);
   });
 
   it('CC-005 refuses a scope array holding a non-string before any request', async () => {
@@ -324,33 +320,28 @@ describe('CC-005 scope', () => {
 });
 
 describe('resource indicators (RFC 8707)', () => {
-  it('sends each resource as its own parameter', async () => {
+  it.each([
+    {
+      name: 'sends each resource as its own parameter',
+      resource: ['urn:example:api', 'https://api.example.com/v1'],
+      sent: ['urn:example:api', 'https://api.example.com/v1'],
+    },
+    {
+      name: 'sends a single resource once',
+      resource: 'urn:example:api',
+      sent: ['urn:example:api'],
+    },
+  ])('$name', async ({ resource, sent }) => {
     const route = tokenRoute(server);
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'c',
         clientSecret: 's',
-        resource: ['urn:example:api', 'https://api.example.com/v1'],
+        resource,
       }),
     );
-    expect(onlyRequest(route).form.getAll('resource')).toEqual([
-      'urn:example:api',
-      'https://api.example.com/v1',
-    ]);
-  });
-
-  it('sends a single resource once', async () => {
-    const route = tokenRoute(server);
-    success(
-      await requestClientCredentialsToken({
-        address: route.url,
-        clientId: 'c',
-        clientSecret: 's',
-        resource: 'urn:example:api',
-      }),
-    );
-    expect(onlyRequest(route).form.getAll('resource')).toEqual(['urn:example:api']);
+    expect(onlyRequest(route).form.getAll('resource')).toEqual(sent);
   });
 });
 
@@ -358,7 +349,7 @@ describe('CC-006 extra parameters and an injected fetch', () => {
   it('CC-006 puts extra parameters in the body and lets the injected fetch perform the request', async () => {
     const route = tokenRoute(server);
     const fetchSpy = vi.fn<FetchLike>((input, init) => fetch(input, init));
-    const token = success(
+    const token = expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'c',
@@ -388,7 +379,7 @@ describe('CC-006 extra parameters and an injected fetch', () => {
           headers: { 'content-type': 'application/json' },
         }),
     );
-    const token = success(
+    const token = expectSuccess(
       await requestClientCredentialsToken({
         address: 'https://op.example.com/oauth/token',
         clientId: 'c',
@@ -460,8 +451,8 @@ describe('private_key_jwt (RFC 7523)', () => {
         authMethod: 'private_key_jwt',
         privateKey,
       });
-    success(await call());
-    success(await call());
+    expectSuccess(await call());
+    expectSuccess(await call());
     const seen = route.seen();
     expect(seen).toHaveLength(2);
 
@@ -497,7 +488,7 @@ describe('private_key_jwt (RFC 7523)', () => {
     const jwk = { ...(await exportJWK(privateKey)), alg: 'RS256', kid: 'key-1' };
     const route = tokenRoute(server);
     // No authMethod: a private key without a secret means private_key_jwt.
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'jwt-client',
@@ -517,7 +508,7 @@ describe('private_key_jwt (RFC 7523)', () => {
   it('uses privateKeyId as the kid of a CryptoKey assertion', async () => {
     const { privateKey } = await generateKeyPair('ES256');
     const route = tokenRoute(server);
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'jwt-client',
@@ -551,7 +542,7 @@ describe('private_key_jwt (RFC 7523)', () => {
 describe('none (a public client)', () => {
   it('sends client_id in the body and no credentials', async () => {
     const route = tokenRoute(server);
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'public',
@@ -568,7 +559,7 @@ describe('none (a public client)', () => {
 
   it('is the default without a secret or a key', async () => {
     const route = tokenRoute(server);
-    success(await requestClientCredentialsToken({ address: route.url, clientId: 'public' }));
+    expectSuccess(await requestClientCredentialsToken({ address: route.url, clientId: 'public' }));
     const request = onlyRequest(route);
     expect(request.headers.authorization).toBeUndefined();
     expect(request.form.get('client_id')).toBe('public');
@@ -576,7 +567,7 @@ describe('none (a public client)', () => {
 
   it('never sends a secret given alongside authMethod none', async () => {
     const route = tokenRoute(server);
-    success(
+    expectSuccess(
       await requestClientCredentialsToken({
         address: route.url,
         clientId: 'public',

@@ -5,13 +5,8 @@
  */
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import type { EndpointFailure } from '../../../src/core/endpoint/failure.js';
 import { ConfigurationError, TokenValidationError } from '../../../src/core/errors.js';
-import {
-  type RefreshTokenRequest,
-  type RefreshTokenSuccess,
-  requestRefreshToken,
-} from '../../../src/core/token/refresh.js';
+import { type RefreshTokenRequest, requestRefreshToken } from '../../../src/core/token/refresh.js';
 import {
   cacheAt,
   jwks,
@@ -23,14 +18,8 @@ import {
   testClock,
   useHostileOp,
 } from '../../support/hostile-op.js';
-import {
-  type Answer,
-  failure,
-  onlyRequest,
-  sleepRecorder,
-  TOKEN_BODY,
-  tokenRoute,
-} from './token-server.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
+import { type Answer, onlyRequest, sleepRecorder, TOKEN_BODY, tokenRoute } from './token-server.js';
 
 const op = useHostileOp();
 const key = await makeKey('ES256', { kid: 'op-key' });
@@ -78,15 +67,10 @@ function oidc(previousClaims: Record<string, unknown> | undefined = previous(), 
   };
 }
 
-function ok(response: RefreshTokenSuccess | EndpointFailure): RefreshTokenSuccess {
-  if (!response.isSuccessful) throw response.exception;
-  return response;
-}
-
 describe('the request and rotation', () => {
   it('sends grant_type=refresh_token with the refresh token, client_id and the narrower scope', async () => {
     const r = route();
-    ok(await requestRefreshToken(request(r.url, { scope: ['openid', 'api:read'] })));
+    expectSuccess(await requestRefreshToken(request(r.url, { scope: ['openid', 'api:read'] })));
     const sent = onlyRequest(r);
     expect(sent.form.get('grant_type')).toBe('refresh_token');
     expect(sent.form.get('refresh_token')).toBe(OLD_RT);
@@ -96,13 +80,13 @@ describe('the request and rotation', () => {
 
   it('without scope, none is sent (the original scope applies)', async () => {
     const r = route();
-    ok(await requestRefreshToken(request(r.url)));
+    expectSuccess(await requestRefreshToken(request(r.url)));
     expect(onlyRequest(r).form.has('scope')).toBe(false);
   });
 
   it('a new refresh token: refreshToken is the new one, refreshTokenRotated true', async () => {
     const r = route({ body: { ...TOKEN_BODY, refresh_token: 'rt-new' } });
-    const token = ok(await requestRefreshToken(request(r.url)));
+    const token = expectSuccess(await requestRefreshToken(request(r.url)));
     expect(token.refreshToken).toBe('rt-new');
     expect(token.refreshTokenRotated).toBe(true);
     expect(token.expiresAt).toBe(NOW + 300_000);
@@ -110,7 +94,7 @@ describe('the request and rotation', () => {
 
   it('no refresh token in the response: the old one is kept, refreshTokenRotated false', async () => {
     const r = route();
-    const token = ok(await requestRefreshToken(request(r.url)));
+    const token = expectSuccess(await requestRefreshToken(request(r.url)));
     expect(token.refreshToken).toBe(OLD_RT);
     expect(token.refreshTokenRotated).toBe(false);
     expect(token.raw.refresh_token).toBeUndefined();
@@ -118,7 +102,7 @@ describe('the request and rotation', () => {
 
   it('the same refresh token sent back: not rotated', async () => {
     const r = route({ body: { ...TOKEN_BODY, refresh_token: OLD_RT } });
-    const token = ok(await requestRefreshToken(request(r.url)));
+    const token = expectSuccess(await requestRefreshToken(request(r.url)));
     expect(token.refreshTokenRotated).toBe(false);
   });
 
@@ -128,7 +112,7 @@ describe('the request and rotation', () => {
       { body: { ...TOKEN_BODY, refresh_token: 'rt-new' } },
     );
     const { delays, sleep } = sleepRecorder();
-    const token = ok(await requestRefreshToken(request(r.url, { sleep })));
+    const token = expectSuccess(await requestRefreshToken(request(r.url, { sleep })));
     expect(r.seen()).toHaveLength(2);
     expect(r.seen()[1]!.body).toBe(r.seen()[0]!.body);
     expect(delays).toEqual([1000]);
@@ -138,7 +122,7 @@ describe('the request and rotation', () => {
   it('500 is not retried: the server may have rotated the token', async () => {
     const r = route({ status: 500, body: { error: 'server_error' } }, { body: TOKEN_BODY });
     const { sleep } = sleepRecorder();
-    failure(await requestRefreshToken(request(r.url, { sleep })));
+    expectFailure(await requestRefreshToken(request(r.url, { sleep })));
     expect(r.seen()).toHaveLength(1);
   });
 
@@ -147,8 +131,9 @@ describe('the request and rotation', () => {
       status: 400,
       body: { error: 'invalid_grant', error_description: 'grant request is invalid' },
     });
-    const token = failure(await requestRefreshToken(request(r.url)));
-    expect(token.errorType).toBe('protocol');
+    const token = expectFailure(await requestRefreshToken(request(r.url)), {
+      errorType: 'protocol',
+    });
     expect(token.error).toBe('invalid_grant');
     expect(token.errorDescription).toBe('grant request is invalid');
     expect(() => Reflect.get(token, 'refreshTokenRotated')).toThrow(/failed response/);
@@ -176,8 +161,9 @@ describe('hostile token responses', () => {
     ['no access_token', { token_type: 'Bearer' }],
     ['a refresh_token that is not a string', { ...TOKEN_BODY, refresh_token: 7 }],
   ])('%s: ERR_INVALID_RESPONSE', async (_, body) => {
-    const token = failure(await requestRefreshToken(request(route({ body }).url)));
-    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
+    expectFailure(await requestRefreshToken(request(route({ body }).url)), {
+      code: 'ERR_INVALID_RESPONSE',
+    });
   });
 });
 
@@ -188,7 +174,7 @@ describe('the refreshed ID Token', () => {
   }
 
   async function refused(idToken: string, code: string, claim: string, prev = previous()) {
-    const token = failure(await refreshWith(idToken, prev));
+    const token = expectFailure(await refreshWith(idToken, prev));
     expect(token.errorCode, token.error).toBe(code);
     expect(token.exception).toBeInstanceOf(TokenValidationError);
     expect((token.exception as TokenValidationError).claim).toBe(claim);
@@ -196,21 +182,20 @@ describe('the refreshed ID Token', () => {
   }
 
   it('the same iss, sub, aud, auth_time and nonce: validated, claims returned', async () => {
-    const token = ok(await refreshWith(await refreshedIdToken()));
+    const token = expectSuccess(await refreshWith(await refreshedIdToken()));
     expect(token.idTokenClaims).toMatchObject({ sub: 'alice', nonce: 'n-1' });
     expect(token.refreshTokenRotated).toBe(true);
   });
 
   it('no nonce in the refreshed ID Token is fine (none is expected)', async () => {
-    const token = ok(await refreshWith(await refreshedIdToken({ nonce: undefined })));
+    const token = expectSuccess(await refreshWith(await refreshedIdToken({ nonce: undefined })));
     expect(token.idTokenClaims?.nonce).toBeUndefined();
   });
 
   it('without previousClaims it is still validated in full', async () => {
-    const token = failure(
-      await refreshWith(await refreshedIdToken({ aud: 'another-client' }), undefined),
-    );
-    expect(token.errorCode).toBe('ERR_JWT_AUDIENCE_INVALID');
+    expectFailure(await refreshWith(await refreshedIdToken({ aud: 'another-client' }), undefined), {
+      code: 'ERR_JWT_AUDIENCE_INVALID',
+    });
   });
 
   it('another sub: ERR_JWT_CLAIM_INVALID (sub)', async () => {
@@ -259,7 +244,7 @@ describe('the refreshed ID Token', () => {
         }),
       ),
     );
-    expect(ok(token).idTokenClaims?.aud).toEqual(['api', CLIENT_ID]);
+    expect(expectSuccess(token).idTokenClaims?.aud).toEqual(['api', CLIENT_ID]);
   });
 
   it('an azp that was not there before: ERR_JWT_AUDIENCE_INVALID (azp)', async () => {
@@ -307,13 +292,12 @@ describe('the refreshed ID Token', () => {
 
   it('an ID Token without expectations: ERR_INVALID_RESPONSE', async () => {
     const r = route({ body: { ...TOKEN_BODY, id_token: await refreshedIdToken() } });
-    const token = failure(await requestRefreshToken(request(r.url)));
-    expect(token.errorCode).toBe('ERR_INVALID_RESPONSE');
+    expectFailure(await requestRefreshToken(request(r.url)), { code: 'ERR_INVALID_RESPONSE' });
   });
 
   it('no ID Token in a refresh response is fine, even with expectations', async () => {
     const r = route({ body: { ...TOKEN_BODY, scope: 'openid' } });
-    const token = ok(await requestRefreshToken(request(r.url, oidc())));
+    const token = expectSuccess(await requestRefreshToken(request(r.url, oidc())));
     expect(token.idTokenClaims).toBeUndefined();
   });
 });

@@ -5,7 +5,6 @@
  */
 import { expect } from 'vitest';
 import type { SleepFn } from '../../../src/core/http/defaults.js';
-import type { TokenResponse, TokenSuccess } from '../../../src/core/token/index.js';
 import type { RecordedRequest, TestServer } from '../../support/server.js';
 
 /** One answer of a token route. A string body is sent as is, anything else as JSON. */
@@ -78,18 +77,8 @@ export function sleepRecorder(): { delays: number[]; sleep: SleepFn } {
   };
 }
 
-/** Narrows to a success, or fails the test with the failure's message. */
-export function success(response: TokenResponse): TokenSuccess {
-  if (!response.isSuccessful) throw response.exception;
-  return response;
-}
-
-/** Narrows to a failure, or fails the test. */
-export function failure(response: TokenResponse): Exclude<TokenResponse, TokenSuccess> {
-  expect(response.isSuccessful).toBe(false);
-  if (response.isSuccessful) throw new Error('expected a failed response');
-  return response;
-}
+/** The shared result assertions (test/support/result.ts), by the names these tests use. */
+export { expectFailure as failure, expectSuccess as success } from '../../support/result.js';
 
 /**
  * Decodes one half of a Basic credential the way RFC 6749 §2.3.1 asks the server to:

@@ -6,8 +6,9 @@ import { InvalidClaimError, ProtocolError } from '../../../src/core/errors.js';
 import type { FetchLike } from '../../../src/core/http/defaults.js';
 import { getUserInfo, type UserInfoClaims } from '../../../src/core/userinfo/index.js';
 import { jsonFixture } from '../../support/hostile-op.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { failed, ok, route } from './support.js';
+import { route } from './support.js';
 
 const STANDARD = jsonFixture('userinfo/standard-claims.json');
 const TOKEN = 'at-7Gh.x_y~z+/=';
@@ -23,7 +24,7 @@ afterAll(async () => {
 describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
   it('UI-001 sends the access token as a Bearer header and returns typed standard claims', async () => {
     const endpoint = route(server, 'GET', { body: STANDARD });
-    const info = ok(await getUserInfo({ address: endpoint.url, token: TOKEN }));
+    const info = expectSuccess(await getUserInfo({ address: endpoint.url, token: TOKEN }));
     const [request] = endpoint.seen();
     expect(endpoint.seen()).toHaveLength(1);
     expect(request!.headers.authorization).toBe(`Bearer ${TOKEN}`);
@@ -46,7 +47,7 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
 
   it('UI-002 a matching expected subject passes', async () => {
     const endpoint = route(server, 'GET', { body: STANDARD });
-    const info = ok(
+    const info = expectSuccess(
       await getUserInfo({ address: endpoint.url, token: TOKEN, expectedSubject: '248289761001' }),
     );
     expect(info.claims.sub).toBe('248289761001');
@@ -54,10 +55,10 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
 
   it('UI-003 a different expected subject fails with a subject-mismatch error', async () => {
     const endpoint = route(server, 'GET', { body: STANDARD });
-    const info = failed(
+    const info = expectFailure(
       await getUserInfo({ address: endpoint.url, token: TOKEN, expectedSubject: '248289761002' }),
+      { code: 'ERR_JWT_CLAIM_INVALID' },
     );
-    expect(info.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
     expect(info.exception).toBeInstanceOf(InvalidClaimError);
     expect((info.exception as InvalidClaimError).claim).toBe('sub');
     expect(info.httpStatus).toBeUndefined();
@@ -72,10 +73,11 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
       headers: { 'www-authenticate': challenge },
       body: '',
     });
-    const info = failed(await getUserInfo({ address: endpoint.url, token: TOKEN }));
-    expect(info.httpStatus).toBe(401);
-    expect(info.errorType).toBe('protocol');
-    expect(info.errorCode).toBe('ERR_OAUTH_ERROR');
+    const info = expectFailure(await getUserInfo({ address: endpoint.url, token: TOKEN }), {
+      code: 'ERR_OAUTH_ERROR',
+      errorType: 'protocol',
+      httpStatus: 401,
+    });
     expect(info.error).toBe('invalid_token');
     expect(info.errorDescription).toBe('The access token expired');
     expect(info.wwwAuthenticate).toBe(challenge);
@@ -89,8 +91,9 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
       status: 403,
       headers: { 'www-authenticate': 'Bearer error="insufficient_scope", scope="openid profile"' },
     });
-    const scoped = failed(await getUserInfo({ address: withChallenge.url, token: TOKEN }));
-    expect(scoped.httpStatus).toBe(403);
+    const scoped = expectFailure(await getUserInfo({ address: withChallenge.url, token: TOKEN }), {
+      httpStatus: 403,
+    });
     expect(scoped.error).toBe('insufficient_scope');
     expect(scoped.wwwAuthenticate).toMatch(/insufficient_scope/);
 
@@ -99,10 +102,11 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
       headers: { 'content-type': 'text/plain' },
       body: 'no',
     });
-    const forbidden = failed(await getUserInfo({ address: bare.url, token: TOKEN }));
-    expect(forbidden.httpStatus).toBe(403);
-    expect(forbidden.errorType).toBe('http');
-    expect(forbidden.errorCode).toBe('ERR_HTTP_STATUS');
+    const forbidden = expectFailure(await getUserInfo({ address: bare.url, token: TOKEN }), {
+      code: 'ERR_HTTP_STATUS',
+      errorType: 'http',
+      httpStatus: 403,
+    });
     expect(forbidden.wwwAuthenticate).toBeUndefined();
   });
 
@@ -112,10 +116,10 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
       headers: { 'content-type': 'text/html' },
       body: '<html><body>Internal error</body></html>',
     });
-    const info = failed(await getUserInfo({ address: endpoint.url, token: TOKEN, retries: 0 }));
-    expect(info.httpStatus).toBe(500);
-    expect(info.errorType).toBe('http');
-    expect(info.errorCode).toBe('ERR_HTTP_STATUS');
+    const info = expectFailure(
+      await getUserInfo({ address: endpoint.url, token: TOKEN, retries: 0 }),
+      { code: 'ERR_HTTP_STATUS', errorType: 'http', httpStatus: 500 },
+    );
     expect(info.error).toContain(endpoint.url);
     expect(info.error).toContain('500');
 
@@ -123,17 +127,18 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
       headers: { 'content-type': 'text/html' },
       body: '<p>hi</p>',
     });
-    const notJson = failed(await getUserInfo({ address: html200.url, token: TOKEN }));
-    expect(notJson.httpStatus).toBe(200);
-    expect(notJson.errorCode).toBe('ERR_CONTENT_TYPE');
-    expect(notJson.errorType).toBe('invalid_response');
+    expectFailure(await getUserInfo({ address: html200.url, token: TOKEN }), {
+      code: 'ERR_CONTENT_TYPE',
+      errorType: 'invalid_response',
+      httpStatus: 200,
+    });
   });
 
   it('UI-007 keeps custom claims next to the typed standard ones', async () => {
     const endpoint = route(server, 'GET', {
       body: { ...STANDARD, tenant: { id: 't-1', roles: ['admin'] } },
     });
-    const info = ok(await getUserInfo({ address: endpoint.url, token: TOKEN }));
+    const info = expectSuccess(await getUserInfo({ address: endpoint.url, token: TOKEN }));
     expect(info.claims.department).toBe('Engineering');
     expect(info.claims.tenant).toEqual({ id: 't-1', roles: ['admin'] });
     expect(info.raw).toEqual({ ...STANDARD, tenant: { id: 't-1', roles: ['admin'] } });
@@ -148,12 +153,12 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
       return globalThis.fetch(input, init);
     };
     const fast = route(server, 'GET', { body: STANDARD });
-    ok(await getUserInfo({ address: fast.url, token: TOKEN, fetch: recording }));
+    expectSuccess(await getUserInfo({ address: fast.url, token: TOKEN, fetch: recording }));
     expect(calls).toEqual([fast.url]);
 
     const slow = route(server, 'GET', { body: STANDARD, delay: 3_000 });
     const started = performance.now();
-    const info = failed(
+    const info = expectFailure(
       await getUserInfo({ address: slow.url, token: TOKEN, fetch: recording, timeout: 150 }),
     );
     expect(performance.now() - started).toBeLessThan(2_000);

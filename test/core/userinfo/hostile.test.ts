@@ -19,7 +19,8 @@ import {
   unsigned,
   useHostileOp,
 } from '../../support/hostile-op.js';
-import { failed, ok, route } from './support.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
+import { route } from './support.js';
 
 const op = useHostileOp();
 const [esKey, rsaKey, strangerKey] = await Promise.all([
@@ -58,7 +59,9 @@ describe('signed UserInfo responses (application/jwt)', () => {
     op().setJwks(jwks(esKey, rsaKey));
     const jwt = await sign(esKey, userClaims());
     const endpoint = jwtRoute(jwt);
-    const info = ok(await getUserInfo(signedRequest(endpoint.url, { expectedSubject: 'alice' })));
+    const info = expectSuccess(
+      await getUserInfo(signedRequest(endpoint.url, { expectedSubject: 'alice' })),
+    );
     expect(info.jwt).toBe(jwt);
     expect(info.claims.email).toBe('alice@example.com');
     expect(info.raw.iss).toBe(op().issuer);
@@ -70,15 +73,16 @@ describe('signed UserInfo responses (application/jwt)', () => {
   it('refuses a bad signature', async () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(flipSignatureBit(await sign(esKey, userClaims())));
-    const info = failed(await getUserInfo(signedRequest(endpoint.url)));
-    expect(info.errorCode).toBe('ERR_JWT_SIGNATURE_INVALID');
-    expect(info.httpStatus).toBeUndefined();
+    expectFailure(await getUserInfo(signedRequest(endpoint.url)), {
+      code: 'ERR_JWT_SIGNATURE_INVALID',
+      httpStatus: undefined,
+    });
   });
 
   it('refuses a response signed by a key the provider does not publish (same kid)', async () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(strangerKey, userClaims()));
-    expect(failed(await getUserInfo(signedRequest(endpoint.url))).errorCode).toBe(
+    expect(expectFailure(await getUserInfo(signedRequest(endpoint.url))).errorCode).toBe(
       'ERR_JWT_SIGNATURE_INVALID',
     );
   });
@@ -86,7 +90,7 @@ describe('signed UserInfo responses (application/jwt)', () => {
   it('refuses a response for another client (aud)', async () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(esKey, userClaims({ aud: 'other-client' })));
-    expect(failed(await getUserInfo(signedRequest(endpoint.url))).errorCode).toBe(
+    expect(expectFailure(await getUserInfo(signedRequest(endpoint.url))).errorCode).toBe(
       'ERR_JWT_AUDIENCE_INVALID',
     );
   });
@@ -94,19 +98,20 @@ describe('signed UserInfo responses (application/jwt)', () => {
   it('refuses a response without aud or iss (it could be meant for anyone)', async () => {
     op().setJwks(jwks(esKey));
     const noAud = jwtRoute(await sign(esKey, userClaims({ aud: undefined })));
-    expect(failed(await getUserInfo(signedRequest(noAud.url))).errorCode).toBe(
+    expect(expectFailure(await getUserInfo(signedRequest(noAud.url))).errorCode).toBe(
       'ERR_JWT_CLAIM_MISSING',
     );
     const noIss = jwtRoute(await sign(esKey, userClaims({ iss: undefined })));
-    const info = failed(await getUserInfo(signedRequest(noIss.url)));
-    expect(info.errorCode).toBe('ERR_JWT_CLAIM_MISSING');
+    const info = expectFailure(await getUserInfo(signedRequest(noIss.url)), {
+      code: 'ERR_JWT_CLAIM_MISSING',
+    });
     expect(info.error).toMatch(/"iss"/);
   });
 
   it('refuses another issuer', async () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(esKey, userClaims({ iss: 'https://evil.example' })));
-    expect(failed(await getUserInfo(signedRequest(endpoint.url))).errorCode).toBe(
+    expect(expectFailure(await getUserInfo(signedRequest(endpoint.url))).errorCode).toBe(
       'ERR_JWT_ISSUER_MISMATCH',
     );
   });
@@ -114,46 +119,49 @@ describe('signed UserInfo responses (application/jwt)', () => {
   it('refuses another subject than the expected one', async () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(esKey, userClaims({ sub: 'mallory' })));
-    const info = failed(
-      await getUserInfo(signedRequest(endpoint.url, { expectedSubject: 'alice' })),
-    );
-    expect(info.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
+    expectFailure(await getUserInfo(signedRequest(endpoint.url, { expectedSubject: 'alice' })), {
+      code: 'ERR_JWT_CLAIM_INVALID',
+    });
   });
 
   it('refuses alg none and an expired response', async () => {
     op().setJwks(jwks(esKey));
     const none = jwtRoute(unsigned(userClaims()));
-    expect(failed(await getUserInfo(signedRequest(none.url))).errorCode).toBe(
+    expect(expectFailure(await getUserInfo(signedRequest(none.url))).errorCode).toBe(
       'ERR_JWT_ALG_NOT_ALLOWED',
     );
     const expired = jwtRoute(await sign(esKey, userClaims({ exp: NOW / 1000 - 3600 })));
-    expect(failed(await getUserInfo(signedRequest(expired.url))).errorCode).toBe('ERR_JWT_EXPIRED');
+    expect(expectFailure(await getUserInfo(signedRequest(expired.url))).errorCode).toBe(
+      'ERR_JWT_EXPIRED',
+    );
   });
 
   it('accepts only the algorithms the provider advertises for UserInfo', async () => {
     op().setJwks(jwks(esKey, rsaKey));
     op().setDiscovery({ userinfo_signing_alg_values_supported: ['none', 'RS256'] });
     const es = jwtRoute(await sign(esKey, userClaims()));
-    expect(failed(await getUserInfo(signedRequest(es.url))).errorCode).toBe(
+    expect(expectFailure(await getUserInfo(signedRequest(es.url))).errorCode).toBe(
       'ERR_JWT_ALG_NOT_ALLOWED',
     );
     const rs = jwtRoute(await sign(rsaKey, userClaims()));
-    expect(ok(await getUserInfo(signedRequest(rs.url))).claims.sub).toBe('alice');
+    expect(expectSuccess(await getUserInfo(signedRequest(rs.url))).claims.sub).toBe('alice');
   });
 
   it('needs authority and clientId to accept a signed response', async () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(esKey, userClaims()));
-    const info = failed(await getUserInfo({ address: endpoint.url, token: TOKEN }));
-    expect(info.errorCode).toBe('ERR_CONTENT_TYPE');
+    expectFailure(await getUserInfo({ address: endpoint.url, token: TOKEN }), {
+      code: 'ERR_CONTENT_TYPE',
+    });
     expect(op().discoveryFetches()).toBe(0);
   });
 
   it('requireSigned refuses a plain JSON response', async () => {
     const endpoint = route(op().server, 'GET', { body: { sub: 'alice' } });
-    const info = failed(await getUserInfo(signedRequest(endpoint.url, { requireSigned: true })));
-    expect(info.errorCode).toBe('ERR_CONTENT_TYPE');
-    expect(info.httpStatus).toBe(200);
+    expectFailure(await getUserInfo(signedRequest(endpoint.url, { requireSigned: true })), {
+      code: 'ERR_CONTENT_TYPE',
+      httpStatus: 200,
+    });
   });
 });
 
@@ -166,7 +174,9 @@ describe('hostile JSON responses', () => {
     ['broken JSON', '{"sub":', 'ERR_INVALID_JSON'],
   ])('refuses %s', async (_, body, code) => {
     const endpoint = route(op().server, 'GET', { body });
-    expect(failed(await getUserInfo({ address: endpoint.url, token: TOKEN })).errorCode).toBe(code);
+    expect(
+      expectFailure(await getUserInfo({ address: endpoint.url, token: TOKEN })).errorCode,
+    ).toBe(code);
   });
 
   it('leaves out standard claims of the wrong type, keeps them in raw, never coerces', async () => {
@@ -179,7 +189,7 @@ describe('hostile JSON responses', () => {
         name: 'Alice',
       },
     });
-    const info = ok(await getUserInfo({ address: endpoint.url, token: TOKEN }));
+    const info = expectSuccess(await getUserInfo({ address: endpoint.url, token: TOKEN }));
     expect(info.skippedClaims).toEqual(['email_verified', 'address', 'updated_at']);
     expect(info.claims.email_verified).toBeUndefined();
     expect('updated_at' in info.claims).toBe(false);
@@ -191,7 +201,7 @@ describe('hostile JSON responses', () => {
     const endpoint = route(op().server, 'GET', {
       body: '{"sub":"alice","email_verified":"yes","__proto__":{"polluted":true}}',
     });
-    const info = ok(await getUserInfo({ address: endpoint.url, token: TOKEN }));
+    const info = expectSuccess(await getUserInfo({ address: endpoint.url, token: TOKEN }));
     expect(Object.getPrototypeOf(info.claims)).toBe(Object.prototype);
     expect(Object.hasOwn(info.claims, '__proto__')).toBe(true);
     expect((info.claims as Record<string, unknown>).polluted).toBeUndefined();
@@ -203,7 +213,7 @@ describe('hostile JSON responses', () => {
       status: 401,
       body: { error: 'invalid_token', error_description: 'expired' },
     });
-    const info = failed(await getUserInfo({ address: endpoint.url, token: TOKEN }));
+    const info = expectFailure(await getUserInfo({ address: endpoint.url, token: TOKEN }));
     expect(info.error).toBe('invalid_token');
     expect(info.errorDescription).toBe('expired');
     expect(info.httpStatus).toBe(401);
@@ -213,8 +223,9 @@ describe('hostile JSON responses', () => {
   it('never follows a redirect (the token would go along)', async () => {
     const target = route(op().server, 'GET', { body: { sub: 'alice' } });
     const endpoint = route(op().server, 'GET', { status: 302, headers: { location: target.url } });
-    const info = failed(await getUserInfo({ address: endpoint.url, token: TOKEN }));
-    expect(info.errorCode).toBe('ERR_HTTP_REDIRECT');
+    expectFailure(await getUserInfo({ address: endpoint.url, token: TOKEN }), {
+      code: 'ERR_HTTP_REDIRECT',
+    });
     expect(target.seen()).toHaveLength(0);
   });
 
@@ -225,7 +236,7 @@ describe('hostile JSON responses', () => {
       { status: 503, headers: { 'retry-after': '0' }, body: '' },
       { body: { sub: 'alice' } },
     );
-    const info = ok(
+    const info = expectSuccess(
       await getUserInfo({ address: endpoint.url, token: TOKEN, sleep: async () => {} }),
     );
     expect(info.claims.sub).toBe('alice');
@@ -240,10 +251,10 @@ describe('arguments and the https rule', () => {
       calls.push(input);
       return new Response('{}');
     };
-    const info = failed(
+    expectFailure(
       await getUserInfo({ address: 'http://op.example/userinfo', token: TOKEN, fetch }),
+      { errorType: 'policy' },
     );
-    expect(info.errorType).toBe('policy');
     expect(calls).toEqual([]);
   });
 

@@ -7,8 +7,8 @@ import { decodeProtectedHeader } from 'jose';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { getUserInfo } from '../../../src/core/userinfo/index.js';
 import { DEMO_CLIENTS, useProvider } from '../../support/provider.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
 import { type CodeFlowTokens, codeFlow } from './code-flow.js';
-import { failed, ok } from './support.js';
 
 const REDIRECT_URI = 'http://localhost:5173/callback';
 const SIGNED_CLIENT = 'signed-userinfo';
@@ -37,7 +37,7 @@ beforeAll(async () => {
 describe('getUserInfo against oidc-provider', () => {
   it('fetches the claims with an opaque access token from a code flow', async () => {
     expect(tokens.access_token.split('.')).toHaveLength(1);
-    const info = ok(
+    const info = expectSuccess(
       await getUserInfo({ address: `${op().issuer}/me`, token: tokens.access_token }),
     );
     expect(info.claims.sub).toBe('alice');
@@ -51,19 +51,21 @@ describe('getUserInfo against oidc-provider', () => {
 
   it('passes with the ID token subject and fails with another one', async () => {
     const address = `${op().issuer}/me`;
-    const match = ok(
+    const match = expectSuccess(
       await getUserInfo({ address, token: tokens.access_token, expectedSubject: 'alice' }),
     );
     expect(match.claims.sub).toBe('alice');
-    const mismatch = failed(
+    expectFailure(
       await getUserInfo({ address, token: tokens.access_token, expectedSubject: 'bob' }),
+      { code: 'ERR_JWT_CLAIM_INVALID' },
     );
-    expect(mismatch.errorCode).toBe('ERR_JWT_CLAIM_INVALID');
   });
 
   it('reports the provider challenge for an unknown token', async () => {
-    const info = failed(await getUserInfo({ address: `${op().issuer}/me`, token: 'not-a-token' }));
-    expect(info.httpStatus).toBe(401);
+    const info = expectFailure(
+      await getUserInfo({ address: `${op().issuer}/me`, token: 'not-a-token' }),
+      { httpStatus: 401 },
+    );
     expect(info.error).toBe('invalid_token');
     expect(info.wwwAuthenticate).toMatch(/^Bearer realm=/);
   });
@@ -74,7 +76,7 @@ describe('getUserInfo against oidc-provider', () => {
       redirectUri: REDIRECT_URI,
       scope: 'openid email',
     });
-    const info = ok(
+    const info = expectSuccess(
       await getUserInfo({
         address: `${op().issuer}/me`,
         token: signedTokens.access_token,
@@ -89,14 +91,14 @@ describe('getUserInfo against oidc-provider', () => {
     expect(info.claims.iss).toBe(op().issuer);
     expect(info.claims.aud).toBe(SIGNED_CLIENT);
 
-    const wrongClient = failed(
+    expectFailure(
       await getUserInfo({
         address: `${op().issuer}/me`,
         token: signedTokens.access_token,
         authority: op().issuer,
         clientId: DEMO_CLIENTS.spa.clientId,
       }),
+      { code: 'ERR_JWT_AUDIENCE_INVALID' },
     );
-    expect(wrongClient.errorCode).toBe('ERR_JWT_AUDIENCE_INVALID');
   });
 });

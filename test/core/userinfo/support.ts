@@ -1,8 +1,3 @@
-/**
- * Helpers for the UserInfo and registration tests: routes on the local test server that answer
- * what a test asks for, and narrowing of response objects.
- */
-import { expect } from 'vitest';
 import type { RecordedRequest, TestServer } from '../../support/server.js';
 
 /** One answer of a route. A string body is sent as is, anything else as JSON. */
@@ -44,20 +39,4 @@ export function route(server: TestServer, method: string, ...answers: Answer[]):
     path,
     seen: () => server.requests.filter((request) => request.path === path),
   };
-}
-
-/** Narrows a response object to its success half, or fails with the failure's exception. */
-export function ok<R extends { isSuccessful: boolean }>(
-  response: R,
-): Extract<R, { isSuccessful: true }> {
-  if (!response.isSuccessful) throw (response as unknown as { exception: Error }).exception;
-  return response as Extract<R, { isSuccessful: true }>;
-}
-
-/** Narrows a response object to its failure half, or fails the test. */
-export function failed<R extends { isSuccessful: boolean }>(
-  response: R,
-): Extract<R, { isSuccessful: false }> {
-  expect(response.isSuccessful, JSON.stringify(response)).toBe(false);
-  return response as Extract<R, { isSuccessful: false }>;
 }

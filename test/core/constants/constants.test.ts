@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import * as constants from '../../src/core/constants/index.js';
+import * as constants from '../../../src/core/constants/index.js';
 import {
   AccessTokenTypes,
   ClientAssertionTypes,
@@ -19,7 +19,7 @@ import {
   TokenTypeHints,
   TokenTypeIdentifiers,
   WellKnownPaths,
-} from '../../src/core/constants/index.js';
+} from '../../../src/core/constants/index.js';
 
 describe('constants', () => {
   it('lists the RFC 8693 §3 token type identifiers verbatim', () => {

@@ -9,8 +9,8 @@ import { requestDeviceAuthorization } from '../../../src/core/token/device-autho
 import { requestDeviceToken } from '../../../src/core/token/device-token.js';
 import { completeDeviceVerification } from '../../support/login.js';
 import { useProvider } from '../../support/provider.js';
-import { expectFailure, expectSuccess } from './expect.js';
-import { runDeviceFlow } from './provider-token.js';
+import { expectFailure, expectSuccess } from '../../support/result.js';
+import { runDeviceFlow } from './device-flow.js';
 
 const op = useProvider();
 
@@ -41,8 +41,8 @@ describe('device flow against oidc-provider', () => {
         clientId: op().clients.device.clientId,
         deviceCode: auth.deviceCode,
       }),
+      { errorType: 'protocol' },
     );
-    expect(pending.errorType).toBe('protocol');
     expect(pending.error).toBe('authorization_pending');
     expect(pending.httpStatus).toBe(400);
   });
@@ -82,21 +82,20 @@ describe('device flow against oidc-provider', () => {
       verificationUri: auth.verificationUri,
       userCode: auth.userCode,
     });
-    const refused = expectFailure(
+    expectFailure(
       await requestDeviceToken({
         address: `${op().issuer}/token`,
         clientId: op().clients.device.clientId,
         deviceCode: auth.deviceCode,
       }),
+      { code: 'ERR_INVALID_RESPONSE' },
     );
-    expect(refused.errorCode).toBe('ERR_INVALID_RESPONSE');
   });
 
   it('stops with access_denied when the user aborts on the confirmation page', async () => {
     const run = await runDeviceFlow(op(), { abort: true });
     expect(run.page).toContain('interrupted');
-    const failure = expectFailure(run.token);
-    expect(failure.errorType).toBe('protocol');
+    const failure = expectFailure(run.token, { errorType: 'protocol' });
     expect(failure.error).toBe('access_denied');
     expect(failure.httpStatus).toBe(400);
     expect(run.delays).toEqual([5000]);

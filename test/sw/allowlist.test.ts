@@ -4,13 +4,13 @@
  * and in a lenient server's reading of the path.
  */
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../../src/core/errors.js';
+import { ConfigurationError } from '../../src/core/errors.js';
 import {
   type ApiEntry,
   compileAllowlist,
   lenientPath,
   matchAllowlist,
-} from '../../../sw/allowlist.js';
+} from '../../sw/allowlist.js';
 
 const list = (...urls: string[]) => compileAllowlist(urls.map((url) => ({ url })));
 const matches = (entries: ReturnType<typeof list>, url: string) =>

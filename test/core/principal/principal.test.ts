@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigurationError } from '../../src/core/errors.js';
+import { ConfigurationError } from '../../../src/core/errors.js';
 import {
   type Claim,
   ClaimsIdentity,
@@ -9,7 +9,7 @@ import {
   DEFAULT_CLAIM_ISSUER,
   toPrincipal,
   XML_SCHEMA_STRING,
-} from '../../src/core/principal/index.js';
+} from '../../../src/core/principal/index.js';
 
 const ISS = 'https://op.example';
 

@@ -7,9 +7,9 @@ import {
   DEFAULT_DEVICE_INTERVAL,
   requestDeviceAuthorization,
 } from '../../../src/core/token/device-authorization.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { basicCredentials, onlyRequest, tokenRoute } from '../token/token-server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from './expect.js';
+import { basicCredentials, onlyRequest, tokenRoute } from './token-server.js';
 
 let server: TestServer;
 
@@ -112,9 +112,8 @@ describe('requestDeviceAuthorization', () => {
     const route = tokenRoute(server, { body: { ...AUTHORIZATION, ...change } });
     const failure = expectFailure(
       await requestDeviceAuthorization({ address: route.url, clientId: 'tv-app' }),
+      { code: 'ERR_INVALID_RESPONSE', errorType: 'invalid_response' },
     );
-    expect(failure.errorType).toBe('invalid_response');
-    expect(failure.errorCode).toBe('ERR_INVALID_RESPONSE');
     expect(failure.error).toMatch(message);
     expect(failure.httpStatus).toBe(200);
     expect(() => Reflect.get(failure, 'deviceCode')).toThrow(/failed response/);
@@ -131,8 +130,8 @@ describe('requestDeviceAuthorization', () => {
     });
     const failure = expectFailure(
       await requestDeviceAuthorization({ address: route.url, clientId: 'tv-app', scope: 'x' }),
+      { errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
     expect(failure.error).toBe('invalid_scope');
     expect(failure.errorDescription).toBe('unknown scope');
     expect(failure.errorUri).toBe('https://example.com/e');
@@ -141,14 +140,14 @@ describe('requestDeviceAuthorization', () => {
 
   it('refuses an http endpoint off loopback without sending anything', async () => {
     const before = server.requests.length;
-    const failure = expectFailure(
+    expectFailure(
       await requestDeviceAuthorization({
         address: 'http://op.example.com/device',
         clientId: 'tv-app',
         fetch: () => Promise.reject(new Error('must not be called')),
       }),
+      { errorType: 'policy' },
     );
-    expect(failure.errorType).toBe('policy');
     expect(server.requests.length).toBe(before);
   });
 

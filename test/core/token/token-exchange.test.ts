@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TokenTypeIdentifiers } from '../../../src/core/constants/token-types.js';
 import { requestTokenExchangeToken } from '../../../src/core/token/token-exchange.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from '../device/expect.js';
-import { basicCredentials, onlyRequest, tokenRoute } from '../token/token-server.js';
+import { basicCredentials, onlyRequest, tokenRoute } from './token-server.js';
 
 type Json = Record<string, unknown>;
 
@@ -238,8 +238,8 @@ describe('EXCH-005 response parsing', () => {
         subjectToken: SUBJECT,
         subjectTokenType: TokenTypeIdentifiers.accessToken,
       }),
+      { errorType: 'invalid_response' },
     );
-    expect(failure.errorType).toBe('invalid_response');
     expect(failure.error).toMatch(message);
     expect(() => Reflect.get(failure, 'issuedTokenType')).toThrow(/failed response/);
   });
@@ -259,9 +259,8 @@ describe('EXCH-006 error responses', () => {
         subjectToken: SUBJECT,
         subjectTokenType: TokenTypeIdentifiers.accessToken,
       }),
+      { code: 'ERR_OAUTH_ERROR', errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
-    expect(failure.errorCode).toBe('ERR_OAUTH_ERROR');
     expect(failure.error).toBe(error);
     expect(failure.errorDescription).toBe(body.error_description);
     expect(failure.errorUri).toBe('https://as.example/errors');

@@ -11,15 +11,9 @@ import {
   SLOW_DOWN_INCREMENT,
 } from '../../../src/core/token/device-poll.js';
 import { requestDeviceToken } from '../../../src/core/token/device-token.js';
+import { expectConfigurationError, expectFailure, expectSuccess } from '../../support/result.js';
 import { startServer, type TestServer } from '../../support/server.js';
-import {
-  type Answer,
-  onlyRequest,
-  sleepRecorder,
-  TOKEN_BODY,
-  tokenRoute,
-} from '../token/token-server.js';
-import { expectConfigurationError, expectFailure, expectSuccess } from './expect.js';
+import { type Answer, onlyRequest, sleepRecorder, TOKEN_BODY, tokenRoute } from './token-server.js';
 
 let server: TestServer;
 
@@ -76,8 +70,8 @@ describe('requestDeviceToken: one poll', () => {
     const route = tokenRoute(server, PENDING);
     const failure = expectFailure(
       await requestDeviceToken({ address: route.url, clientId: 'tv-app', deviceCode: 'dc-1' }),
+      { errorType: 'protocol' },
     );
-    expect(failure.errorType).toBe('protocol');
     expect(failure.error).toBe('authorization_pending');
     expect(failure.httpStatus).toBe(400);
   });
@@ -170,9 +164,8 @@ describe('pollDeviceToken', () => {
           interval: 5,
           sleep,
         }),
+        { code: 'ERR_OAUTH_ERROR', errorType: 'protocol' },
       );
-      expect(failure.errorType).toBe('protocol');
-      expect(failure.errorCode).toBe('ERR_OAUTH_ERROR');
       expect(failure.error).toBe(error);
       expect(failure.errorDescription).toBe(`${error} (test)`);
       expect(failure.httpStatus).toBe(400);
@@ -290,7 +283,7 @@ describe('pollDeviceToken', () => {
       controller.abort(); // the request arrived: abort while it is in flight
     });
     const { delays, sleep } = sleepRecorder();
-    const failure = expectFailure(
+    expectFailure(
       await pollDeviceToken({
         address: `${server.url}${path}`,
         clientId: 'tv-app',
@@ -299,8 +292,8 @@ describe('pollDeviceToken', () => {
         signal: controller.signal,
         sleep,
       }),
+      { code: 'ERR_ABORTED' },
     );
-    expect(failure.errorCode).toBe('ERR_ABORTED');
     expect(delays).toEqual([5000]);
     expect(server.count(path)).toBe(1);
   });
@@ -309,7 +302,7 @@ describe('pollDeviceToken', () => {
     const route = tokenRoute(server, PENDING);
     const controller = new AbortController();
     const delays: number[] = [];
-    const failure = expectFailure(
+    expectFailure(
       await pollDeviceToken({
         address: route.url,
         clientId: 'tv-app',
@@ -321,8 +314,8 @@ describe('pollDeviceToken', () => {
           if (delays.length === 2) controller.abort();
         },
       }),
+      { code: 'ERR_ABORTED' },
     );
-    expect(failure.errorCode).toBe('ERR_ABORTED');
     expect(delays).toEqual([5000, 5000]);
     expect(route.seen()).toHaveLength(1);
   });
@@ -330,7 +323,7 @@ describe('pollDeviceToken', () => {
   it('returns ERR_ABORTED at once for an already-aborted signal', async () => {
     const route = tokenRoute(server, SUCCESS);
     const { delays, sleep } = sleepRecorder();
-    const failure = expectFailure(
+    expectFailure(
       await pollDeviceToken({
         address: route.url,
         clientId: 'tv-app',
@@ -338,8 +331,8 @@ describe('pollDeviceToken', () => {
         signal: AbortSignal.abort(),
         sleep,
       }),
+      { code: 'ERR_ABORTED' },
     );
-    expect(failure.errorCode).toBe('ERR_ABORTED');
     expect(delays).toEqual([]);
     expect(route.seen()).toHaveLength(0);
   });

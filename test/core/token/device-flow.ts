@@ -9,7 +9,7 @@ import { pollDeviceToken } from '../../../src/core/token/device-poll.js';
 import type { DeviceTokenResponse } from '../../../src/core/token/device-token.js';
 import { completeDeviceVerification } from '../../support/login.js';
 import type { DemoProvider } from '../../support/provider.js';
-import { expectSuccess } from './expect.js';
+import { expectSuccess } from '../../support/result.js';
 
 export interface DeviceFlowRun {
   token: DeviceTokenResponse;

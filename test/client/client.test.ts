@@ -1,0 +1,162 @@
+/**
+ * The page client (src/client/client.ts) against a fake `navigator.serviceWorker`: events reach
+ * every listener (one that throws does not keep them from the others), foreign events are
+ * ignored, requests time out, a failed start is retried, and replies come back typed.
+ */
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { createIdentityClient, type IdentityClient } from '../../src/client/client.js';
+import { WorkerError } from '../../src/protocol/errors.js';
+import { MESSAGE_TAG, PROTOCOL_VERSION, type WorkerEvent } from '../../src/protocol/messages.js';
+import { rejectionOf } from '../support/hostile-op.js';
+import {
+  FakeContainer,
+  type FakeServiceWorker,
+  fakeServiceWorker,
+  type Received,
+  registrationOf,
+  replyOk,
+} from './fake-container.js';
+
+const SIGNED_OUT = { state: 'unauthenticated', user: null } as const;
+
+let fake: FakeServiceWorker;
+let container: FakeContainer;
+let navigated: string[];
+
+/** Answers hello with SIGNED_OUT, and `others` for the other types. */
+function answering(others: Record<string, unknown> = {}) {
+  return (received: Received) => {
+    const { type } = received.data;
+    if (type === 'hello') replyOk(received, { protocolVersion: PROTOCOL_VERSION, ...SIGNED_OUT });
+    else if (type in others) replyOk(received, others[type]);
+  };
+}
+
+function client(timeout = 1000): IdentityClient {
+  return createIdentityClient({
+    serviceWorker: container.registration,
+    timeout,
+    navigate: (url) => navigated.push(url),
+  });
+}
+
+beforeEach(() => {
+  fake = fakeServiceWorker(answering());
+  container = new FakeContainer(registrationOf(fake.worker));
+  navigated = [];
+  vi.stubGlobal('navigator', { serviceWorker: container });
+  vi.stubGlobal('location', { href: 'https://app.test/orders' });
+});
+afterEach(() => {
+  vi.unstubAllGlobals();
+  vi.useRealTimers();
+});
+
+const event = (data: WorkerEvent) => ({ tag: MESSAGE_TAG, v: PROTOCOL_VERSION, event: data });
+const EXPIRED: WorkerEvent = { type: 'sessionexpired', state: 'expired', user: null };
+
+describe('events', () => {
+  it('starts the message queue and gives each event to every listener', () => {
+    const identity = client();
+    expect(container.started).toBe(true);
+    const first: WorkerEvent[] = [];
+    const second: WorkerEvent[] = [];
+    identity.subscribe((e) => first.push(e));
+    const unsubscribe = identity.subscribe((e) => second.push(e));
+    container.deliver(event(EXPIRED));
+    unsubscribe();
+    container.deliver(event(EXPIRED));
+    expect(first).toEqual([EXPIRED, EXPIRED]);
+    expect(second).toEqual([EXPIRED]);
+  });
+
+  it('a listener that throws does not keep the event from the others; its error is rethrown apart', () => {
+    const rethrown: (() => void)[] = [];
+    vi.stubGlobal('queueMicrotask', (task: () => void) => rethrown.push(task));
+    const identity = client();
+    const seen: WorkerEvent[] = [];
+    const failure = new Error('listener bug');
+    identity.subscribe(() => {
+      throw failure;
+    });
+    identity.subscribe((e) => seen.push(e));
+    container.deliver(event(EXPIRED));
+    expect(seen).toEqual([EXPIRED]);
+    expect(rethrown).toHaveLength(1);
+    expect(() => rethrown[0]!()).toThrow(failure);
+  });
+
+  it.each([
+    ['another protocol version', { tag: MESSAGE_TAG, v: PROTOCOL_VERSION + 1, event: EXPIRED }],
+    ['an untagged message', { v: PROTOCOL_VERSION, event: EXPIRED }],
+    ['an envelope without an event', { tag: MESSAGE_TAG, v: PROTOCOL_VERSION }],
+    ['a string', 'sessionexpired'],
+  ])('ignores %s', (_name, data) => {
+    const identity = client();
+    const seen: WorkerEvent[] = [];
+    identity.subscribe((e) => seen.push(e));
+    container.deliver(data);
+    expect(seen).toEqual([]);
+  });
+});
+
+describe('requests', () => {
+  it('greets the worker once, then sends typed requests', async () => {
+    fake.answer = answering({ getUser: SIGNED_OUT, login: { url: 'https://op.test/authorize?x' } });
+    const identity = client();
+    expect(await identity.ready()).toEqual({ protocolVersion: PROTOCOL_VERSION, ...SIGNED_OUT });
+    expect(await identity.getUser()).toEqual(SIGNED_OUT);
+    await identity.login({ prompt: 'login' });
+    expect(fake.received.map((r) => r.data.type)).toEqual(['hello', 'getUser', 'login']);
+    expect(fake.received[2]!.data.payload).toEqual({
+      prompt: 'login',
+      currentUrl: 'https://app.test/orders',
+    });
+    expect(navigated).toEqual(['https://op.test/authorize?x']);
+  });
+
+  it('times out a request the worker does not answer', async () => {
+    vi.useFakeTimers();
+    const identity = client(3000);
+    await identity.ready();
+    const pending = rejectionOf(identity.getUser());
+    await vi.advanceTimersByTimeAsync(3000);
+    const error = await pending;
+    expect(error).toBeInstanceOf(WorkerError);
+    expect((error as WorkerError).code).toBe('ERR_WORKER_TIMEOUT');
+  });
+
+  it('retries the greeting after a failed start', async () => {
+    vi.useFakeTimers();
+    fake.answer = () => {};
+    const identity = client(3000);
+    const first = rejectionOf(identity.ready());
+    await vi.advanceTimersByTimeAsync(3000);
+    expect((await first) as WorkerError).toMatchObject({ code: 'ERR_WORKER_TIMEOUT' });
+    fake.answer = answering();
+    expect(await identity.ready()).toMatchObject(SIGNED_OUT);
+    expect(fake.received.map((r) => r.data.type)).toEqual(['hello', 'hello']);
+  });
+
+  it("rejects with the worker's typed error", async () => {
+    fake.answer = (received) => {
+      if (received.data.type === 'hello') return answering()(received);
+      received.port.postMessage({
+        tag: MESSAGE_TAG,
+        v: PROTOCOL_VERSION,
+        ok: false,
+        error: { name: 'WorkerError', code: 'ERR_TOKEN_NOT_ALLOWED', message: 'no' },
+      });
+    };
+    const error = await rejectionOf(client().getAccessToken('wss://api.test/'));
+    expect(error).toBeInstanceOf(WorkerError);
+    expect((error as WorkerError).code).toBe('ERR_TOKEN_NOT_ALLOWED');
+  });
+
+  it('refuses to start without service workers', () => {
+    vi.stubGlobal('navigator', {});
+    expect(() => client()).toThrow(
+      expect.objectContaining({ code: 'ERR_WORKER_UNAVAILABLE' }) as unknown as Error,
+    );
+  });
+});

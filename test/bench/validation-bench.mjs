@@ -1,6 +1,6 @@
 const CACHE_HIT = 'validateToken, verified-token cache hit (not the budget)';
 /** Tokens per contender turn: small, so that the contenders of one round share the same load. */
-const BLOCK = 50;
+const BLOCK = 20;
 
 /**
  * Token validation throughput with warm keys, in whatever runtime imports it (Node or a page).
@@ -13,7 +13,7 @@ const BLOCK = 50;
  * - `jose.jwtVerify`: the peer, with the same key and the same claim options;
  * - separately, `validateToken` answering from its verified-token cache (the same tokens again):
  *   not a distinct-token figure, so never the budget's.
- * Rounds are paired and interleaved: a round walks the tokens in blocks of 50 and every
+ * Rounds are paired and interleaved: a round walks the tokens in blocks of 20 and every
  * contender validates each block in turn (the order rotating), and a contender's ratio is taken
  * to the floor of the same round. Reported: the median ratio over rounds and its spread (lowest–highest), the median
  * throughput, and the library's own time per token (its time minus the floor's, same round).

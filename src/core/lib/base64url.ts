@@ -1,7 +1,12 @@
 /**
  * Strict base64url decoding (RFC 4648 §5, no padding), the one part of JWS parsing on the
- * validation hot path: a table lookup is several times faster than `atob` plus character
- * replacement, and it refuses any character outside the alphabet in the same pass.
+ * validation hot path.
+ *
+ * Where the runtime has `Uint8Array.prototype.setFromBase64` (Chromium 140+, Firefox 133+,
+ * Safari 18.2+), it decodes: several times faster than any JavaScript loop. It is more lenient
+ * than JWS allows (it skips ASCII whitespace and takes `=` padding), so the input is first held
+ * to the bare alphabet; what is left decodes exactly as the table decoder below, which serves
+ * everywhere else (Node 20). Text segments decode with `atob`, held to the alphabet the same way.
  *
  * @module
  */
@@ -10,9 +15,29 @@ const TABLE = new Uint8Array(128).fill(255);
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_';
 for (let i = 0; i < ALPHABET.length; i++) TABLE[ALPHABET.charCodeAt(i)] = i;
 
+/** Only base64url characters (`\w` without the `u` flag is `[A-Za-z0-9_]`). */
+const BASE64URL = /^[\w-]*$/;
+
+interface NativeOptions {
+  alphabet: 'base64url';
+  lastChunkHandling: 'loose';
+}
+type SetFromBase64 = (input: string, options: NativeOptions) => { written: number };
+
+const setFromBase64 = (Uint8Array.prototype as unknown as { setFromBase64?: SetFromBase64 })
+  .setFromBase64;
+// `loose`: the last chunk may be partial (no padding), and its unused bits are ignored, as the
+// table decoder ignores them.
+const NATIVE_OPTIONS = { alphabet: 'base64url', lastChunkHandling: 'loose' } as const;
+
 function value(input: string, index: number): number {
   const code = input.charCodeAt(index);
   return code < 128 ? TABLE[code]! : 255;
+}
+
+/** Bytes that `input`, when it is valid base64url, decodes to. */
+export function decodedLength(input: string): number {
+  return (input.length * 3) >> 2;
 }
 
 /**
@@ -20,10 +45,44 @@ function value(input: string, index: number): number {
  * alphabet (including `=`, `+`, `/`, whitespace) or an impossible length.
  */
 export function decodeBase64url(input: string): Uint8Array | undefined {
+  const out = new Uint8Array(decodedLength(input));
+  return decodeBase64urlInto(input, out, 0) === undefined ? undefined : out;
+}
+
+/**
+ * Decodes unpadded base64url into `target` from `offset` (which must have room for
+ * {@link decodedLength} bytes), so that a caller can put several values in one buffer: on the hot path, each byte
+ * array allocated costs more than decoding into it. Returns the bytes written, or
+ * `undefined` as {@link decodeBase64url} does (then `target` may be partly written).
+ */
+export function decodeBase64urlInto(
+  input: string,
+  target: Uint8Array,
+  offset: number,
+): number | undefined {
+  if (input.length % 4 === 1) return undefined;
+  if (setFromBase64) {
+    if (!BASE64URL.test(input)) return undefined;
+    return setFromBase64.call(target.subarray(offset), input, NATIVE_OPTIONS).written;
+  }
+  return decodeInto(input, target, offset);
+}
+
+/**
+ * Decodes unpadded base64url to a binary string (one character per byte, as `atob` returns),
+ * for text that is parsed next: no byte array is allocated. `undefined` as for
+ * {@link decodeBase64url}.
+ */
+export function decodeBase64urlToBinary(input: string): string | undefined {
+  if (input.length % 4 === 1 || !BASE64URL.test(input)) return undefined;
+  // The alphabet is checked, so `atob`'s leniency (whitespace, padding) never comes into play.
+  return atob(input.replaceAll('-', '+').replaceAll('_', '/'));
+}
+
+/** The table decoder; the length is checked by the caller. */
+function decodeInto(input: string, out: Uint8Array, start: number): number | undefined {
   const length = input.length;
-  if (length % 4 === 1) return undefined;
-  const out = new Uint8Array((length * 3) >> 2);
-  let o = 0;
+  let o = start;
   let i = 0;
   for (; i + 4 <= length; i += 4) {
     const a = value(input, i);
@@ -46,5 +105,5 @@ export function decodeBase64url(input: string): Uint8Array | undefined {
     out[o++] = bits >> 16;
     if (rest > 2) out[o++] = (bits >> 8) & 255;
   }
-  return out;
+  return o - start;
 }

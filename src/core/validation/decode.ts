@@ -5,7 +5,12 @@
  */
 
 import { AlgorithmNotAllowedError, JwtMalformedError, JwtTooLargeError } from '../errors.js';
-import { decodeBase64url } from '../lib/base64url.js';
+import {
+  decodeBase64url,
+  decodeBase64urlInto,
+  decodeBase64urlToBinary,
+  decodedLength,
+} from '../lib/base64url.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 
 /** A decoded, not yet verified, compact JWS. */
@@ -18,24 +23,26 @@ export interface DecodedJws {
 }
 
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-const encoder = new TextEncoder();
-function segment(value: string, name: string): Uint8Array {
-  const bytes = decodeBase64url(value);
-  if (bytes === undefined) throw new JwtMalformedError(`JWT ${name} is not base64url`);
-  return bytes;
-}
+/** A byte over 0x7f in a binary string: text that is not ASCII. */
+const NON_ASCII = /[\x80-\xff]/;
 
-function jsonObject(bytes: Uint8Array, name: string): Record<string, unknown> {
-  let value: unknown;
+function jsonObject(value: string, name: string): Record<string, unknown> {
+  const binary = decodeBase64urlToBinary(value);
+  if (binary === undefined) throw new JwtMalformedError(`JWT ${name} is not base64url`);
+  let parsed: unknown;
   try {
-    value = JSON.parse(strictUtf8.decode(bytes));
+    // ASCII (nearly every token) is its own UTF-8: parse the decoded string as it is.
+    // Anything else is decoded again, to bytes, for the strict UTF-8 decoder.
+    parsed = JSON.parse(
+      NON_ASCII.test(binary) ? strictUtf8.decode(decodeBase64url(value)) : binary,
+    );
   } catch (cause) {
     throw new JwtMalformedError(`JWT ${name} is not UTF-8 JSON`, { cause });
   }
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new JwtMalformedError(`JWT ${name} is not a JSON object`);
   }
-  return value as Record<string, unknown>;
+  return parsed as Record<string, unknown>;
 }
 
 /**
@@ -61,7 +68,7 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
         : `JWT must have 3 non-empty segments, got ${parts}`,
     );
   }
-  const header = jsonObject(segment(jwt.slice(0, first), 'header'), 'header');
+  const header = jsonObject(jwt.slice(0, first), 'header');
   if (typeof header.alg !== 'string') {
     throw new JwtMalformedError('JWT header has no string "alg"', { claim: 'alg' });
   }
@@ -78,11 +85,18 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
   if (header.typ !== undefined && typeof header.typ !== 'string') {
     throw new JwtMalformedError('JWT header "typ" is not a string', { claim: 'typ' });
   }
-  const payload = jsonObject(segment(jwt.slice(first + 1, last), 'payload'), 'payload');
+  const payload = jsonObject(jwt.slice(first + 1, last), 'payload');
+  // The signing input and the signature share one buffer: allocating a byte array costs more
+  // than filling it. The signing input is the two segments just decoded, so it is ASCII.
+  const signature = jwt.slice(last + 1);
+  const bytes = new Uint8Array(last + decodedLength(signature));
+  for (let i = 0; i < last; i++) bytes[i] = jwt.charCodeAt(i);
+  const written = decodeBase64urlInto(signature, bytes, last);
+  if (written === undefined) throw new JwtMalformedError('JWT signature is not base64url');
   return {
     header: header as JwtHeader,
     payload: payload as JwtClaims,
-    signingInput: encoder.encode(jwt.slice(0, last)),
-    signature: segment(jwt.slice(last + 1), 'signature'),
+    signingInput: bytes.subarray(0, last),
+    signature: bytes.subarray(last, last + written),
   };
 }

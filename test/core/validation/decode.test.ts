@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { decodeJws } from '../../../src/core/validation/decode.js';
+
+const segment = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
+const signature = new Uint8Array(64).map((_, i) => (i * 37) & 255);
+
+describe('decodeJws', () => {
+  it('returns the header, the claims, the signing input and the signature bytes', () => {
+    const header = segment(JSON.stringify({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' }));
+    const payload = segment(JSON.stringify({ sub: 'user-1', exp: 1 }));
+    const token = decodeJws(`${header}.${payload}.${segment(signature)}`, 16384);
+    expect(token.header).toEqual({ alg: 'ES256', kid: 'k1', typ: 'at+jwt' });
+    expect(token.payload).toEqual({ sub: 'user-1', exp: 1 });
+    expect(token.signingInput).toEqual(new TextEncoder().encode(`${header}.${payload}`));
+    expect(token.signature).toEqual(signature);
+  });
+
+  it('decodes UTF-8 beyond ASCII, and a leading byte-order mark as TextDecoder does', () => {
+    const header = segment(JSON.stringify({ alg: 'ES256' }));
+    const claims = { name: 'Zoë Ångström 日本 🙂', sub: 'ü' };
+    const utf8 = new TextEncoder().encode(JSON.stringify(claims));
+    const withBom = new Uint8Array([0xef, 0xbb, 0xbf, ...utf8]);
+    for (const bytes of [utf8, withBom]) {
+      const token = decodeJws(`${header}.${segment(bytes)}.${segment(signature)}`, 16384);
+      expect(token.payload).toEqual(claims);
+    }
+  });
+
+  it('refuses Latin-1 that is not UTF-8, as not UTF-8 JSON', () => {
+    const header = segment(JSON.stringify({ alg: 'ES256' }));
+    const latin1 = new Uint8Array([...new TextEncoder().encode('{"sub":"'), 0xe9, 0x22, 0x7d]);
+    expect(() => decodeJws(`${header}.${segment(latin1)}.${segment(signature)}`, 16384)).toThrow(
+      /payload is not UTF-8 JSON/,
+    );
+  });
+
+  it.each([
+    ['header', 'e30=.e30.AAAA', /header is not base64url/],
+    ['payload', 'eyJhbGciOiJFUzI1NiJ9.e30 .AAAA', /payload is not base64url/],
+    ['signature', 'eyJhbGciOiJFUzI1NiJ9.e30.AA+A', /signature is not base64url/],
+    ['signature length', 'eyJhbGciOiJFUzI1NiJ9.e30.AAAAA', /signature is not base64url/],
+  ])('names the segment that is not base64url (%s)', (_, jwt, message) => {
+    expect(() => decodeJws(jwt, 16384)).toThrow(message);
+  });
+});

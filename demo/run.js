@@ -22,7 +22,7 @@ try {
   console.log(`OpenID provider (oidc-provider) listening at ${op.issuer}`);
 
   // 1. Discovery (OpenID Connect Discovery 1.0)
-  const disco = await getDiscoveryDocument({ address: op.issuer });
+  const disco = await getDiscoveryDocument({ issuer: op.issuer });
   if (!disco.isSuccessful) throw disco.exception;
   show('1. getDiscoveryDocument', {
     issuer: disco.issuer,

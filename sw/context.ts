@@ -83,8 +83,8 @@ export function createContext(
   const marker = stores.marker ?? createSessionMarker(database);
   const disco: DiscoveryHandle = discoveryHandle({
     ...config.http,
-    address: config.issuer,
-    policy: config.discoveryPolicy,
+    issuer: config.issuer,
+    discoveryPolicy: config.discoveryPolicy,
     cache,
   });
   let session: Session | undefined;

@@ -97,7 +97,7 @@ export type FetchHandler = (event: FetchEvent) => boolean;
 /** Creates the fetch handler. */
 export function createFetchHandler(context: WorkerContext, tokens: TokenSource): FetchHandler {
   const { config } = context;
-  const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).authority).origin;
+  const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).issuer).origin;
 
   async function authorized(
     request: Request,

@@ -198,7 +198,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     codeVerifier: transaction.codeVerifier,
     ...defined({ resource: first }),
     idToken: {
-      authority: config.issuer,
+      issuer: config.issuer,
       nonce: transaction.nonce,
       ...defined({ maxAge: transaction.maxAge }),
       cache: context.cache,
@@ -211,7 +211,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
   if (tokens.idToken === undefined || tokens.idTokenClaims === undefined) {
     throw new HttpError('ERR_INVALID_RESPONSE', 'The provider returned no ID token', {
       url: disco.tokenEndpoint,
-      status: tokens.httpStatus,
+      httpStatus: tokens.httpStatus,
     });
   }
   const session: Session = {

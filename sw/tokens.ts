@@ -140,7 +140,7 @@ export function createTokenSource(context: WorkerContext): TokenSource {
           refreshToken: session.refreshToken,
           ...defined({ resource: api.entry.resource, scope: api.entry.scope }),
           idToken: {
-            authority: config.issuer,
+            issuer: config.issuer,
             previousClaims: session.idTokenClaims,
             cache: context.cache,
             leeway: config.leeway,

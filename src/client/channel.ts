@@ -47,7 +47,7 @@ export function deserializeError(serialized: SerializedError): IdentityModelErro
     case 'HttpError':
       error = new HttpError(code as ErrorCodeOf<'HttpError'>, message, {
         url: serialized.url,
-        status: serialized.status,
+        httpStatus: serialized.httpStatus,
       });
       break;
     case 'DiscoveryError':
@@ -68,7 +68,7 @@ export function deserializeError(serialized: SerializedError): IdentityModelErro
         error: serialized.error ?? 'server_error',
         errorDescription: serialized.errorDescription,
         errorUri: serialized.errorUri,
-        status: serialized.status,
+        httpStatus: serialized.httpStatus,
         wwwAuthenticate: serialized.wwwAuthenticate,
       });
       break;

@@ -66,7 +66,7 @@ export interface HttpErrorOptions extends IdentityModelErrorOptions {
   /** The request URL. */
   url?: string | undefined;
   /** The HTTP status, when a response arrived. */
-  status?: number | undefined;
+  httpStatus?: number | undefined;
 }
 
 /**
@@ -84,11 +84,11 @@ export class HttpError extends IdentityModelError {
   /** The request URL. */
   readonly url: string | undefined;
   /** The HTTP status, when a response arrived. */
-  readonly status: number | undefined;
+  readonly httpStatus: number | undefined;
   constructor(code: HttpErrorCode, message: string, options?: HttpErrorOptions) {
     super(code, message, options);
     this.url = options?.url;
-    this.status = options?.status;
+    this.httpStatus = options?.httpStatus;
   }
 }
 
@@ -279,7 +279,7 @@ export interface ProtocolErrorOptions extends IdentityModelErrorOptions {
   /** `error_uri`. */
   errorUri?: string | undefined;
   /** The HTTP status, when the error came in an HTTP response. */
-  status?: number | undefined;
+  httpStatus?: number | undefined;
   /** The `WWW-Authenticate` header, when there was one (RFC 6750 §3). */
   wwwAuthenticate?: string | undefined;
 }
@@ -299,7 +299,7 @@ export class ProtocolError extends IdentityModelError {
   /** `error_uri`. */
   readonly errorUri: string | undefined;
   /** The HTTP status. */
-  readonly status: number | undefined;
+  readonly httpStatus: number | undefined;
   /** The `WWW-Authenticate` header, when there was one. */
   readonly wwwAuthenticate: string | undefined;
   constructor(message: string, options: ProtocolErrorOptions) {
@@ -307,7 +307,7 @@ export class ProtocolError extends IdentityModelError {
     this.error = options.error;
     this.errorDescription = options.errorDescription;
     this.errorUri = options.errorUri;
-    this.status = options.status;
+    this.httpStatus = options.httpStatus;
     this.wwwAuthenticate = options.wwwAuthenticate;
   }
 }

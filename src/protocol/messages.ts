@@ -55,7 +55,7 @@ export interface SerializedError {
   readonly errorDescription?: string | undefined;
   readonly errorUri?: string | undefined;
   /** The HTTP status, for HTTP and protocol errors. */
-  readonly status?: number | undefined;
+  readonly httpStatus?: number | undefined;
   /** The `WWW-Authenticate` header, for protocol errors from a resource server. */
   readonly wwwAuthenticate?: string | undefined;
   /** The request URL, for HTTP errors. */
@@ -198,7 +198,7 @@ export function serializeError(error: unknown): SerializedError {
     // Only the library's own errors carry a code from its list; other `code`s mean nothing here.
     code: error instanceof IdentityModelError ? error.code : 'ERR_WORKER_INTERNAL',
     message: text(e.message) ?? 'Unknown error',
-    status: typeof e.status === 'number' ? e.status : undefined,
+    httpStatus: typeof e.httpStatus === 'number' ? e.httpStatus : undefined,
   };
   for (const key of TEXT_FIELDS) serialized[key] = text(e[key]);
   return serialized as unknown as SerializedError;

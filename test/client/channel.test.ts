@@ -89,7 +89,7 @@ describe('request', () => {
       message: 'refused',
       error: 'invalid_grant',
       errorDescription: 'grant revoked',
-      status: 400,
+      httpStatus: 400,
     };
     const fake = fakeServiceWorker((received) =>
       received.port.postMessage({
@@ -107,7 +107,7 @@ describe('request', () => {
       message: 'refused',
       error: 'invalid_grant',
       errorDescription: 'grant revoked',
-      status: 400,
+      httpStatus: 400,
     });
   });
 });

@@ -15,14 +15,14 @@ import { DEFAULT_API_RESOURCE, DEMO_CLIENTS, useProvider } from '../support/prov
 const op = useProvider();
 
 async function tokenEndpoint(): Promise<string> {
-  const disco = await getDiscoveryDocument({ address: op().issuer, cache: false });
+  const disco = await getDiscoveryDocument({ issuer: op().issuer, cache: false });
   if (!disco.isSuccessful) throw disco.exception;
   return disco.tokenEndpoint;
 }
 
 describe('core against oidc-provider', () => {
   it('DISC-001 fetches and validates the discovery document of a real provider', async () => {
-    const disco = await getDiscoveryDocument({ address: op().issuer, cache: false });
+    const disco = await getDiscoveryDocument({ issuer: op().issuer, cache: false });
     expect(disco.isSuccessful).toBe(true);
     if (!disco.isSuccessful) return;
     expect(disco.issuer).toBe(op().issuer);

@@ -56,7 +56,7 @@ await check(
     }
     assert.deepEqual(core.parseDiscoveryUrl('https://op.example/'), {
       url: 'https://op.example/.well-known/openid-configuration',
-      authority: 'https://op.example',
+      issuer: 'https://op.example',
     });
     // A call that needs no network: a malformed token is refused with a typed error.
     await assert.rejects(

@@ -40,7 +40,7 @@ const FAMILIES: {
     make: (code) =>
       new HttpError(code as ErrorCodeOf<'HttpError'>, 'bad answer', {
         url: 'https://op.example/token',
-        status: 502,
+        httpStatus: 502,
       }),
   },
   DiscoveryError: {
@@ -68,7 +68,7 @@ const FAMILIES: {
         error: 'invalid_grant',
         errorDescription: 'The refresh token has expired',
         errorUri: 'https://op.example/errors/invalid_grant',
-        status: 400,
+        httpStatus: 400,
         wwwAuthenticate: 'Bearer error="invalid_token"',
       }),
   },
@@ -95,7 +95,7 @@ const FAMILIES: {
 const roundTrip = (error: unknown) => deserializeError(structuredClone(serializeError(error)));
 
 /** The fields a family carries beyond code, name and message, as own enumerable properties. */
-const FIELDS = ['url', 'status', 'member', 'claim', 'parameter', 'error', 'errorDescription'];
+const FIELDS = ['url', 'httpStatus', 'member', 'claim', 'parameter', 'error', 'errorDescription'];
 const fields = (error: object) =>
   Object.fromEntries(
     FIELDS.filter((key) => key in error).map((key) => [key, Reflect.get(error, key)]),
@@ -124,7 +124,7 @@ describe('worker errors on the page', () => {
       error: 'invalid_grant',
       errorDescription: 'The refresh token has expired',
       errorUri: 'https://op.example/errors/invalid_grant',
-      status: 400,
+      httpStatus: 400,
       wwwAuthenticate: 'Bearer error="invalid_token"',
     });
   });

@@ -53,7 +53,7 @@ const SUCCESS_FIELDS = ['requestUri', 'expiresIn', 'url', 'raw'] as const;
 function invalid(url: string, status: number, message: string): HttpError {
   return new HttpError('ERR_INVALID_RESPONSE', `Invalid PAR response from ${url}: ${message}`, {
     url,
-    status,
+    httpStatus: status,
   });
 }
 

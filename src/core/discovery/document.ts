@@ -90,12 +90,12 @@ function checkKind(name: string, kind: MemberKind, value: unknown): void {
  * `ERR_DISCOVERY_MISSING_MEMBER`, `ERR_DISCOVERY_ISSUER_MISMATCH`, `ERR_DISCOVERY_HTTPS_REQUIRED`,
  * `ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED`. Unknown members are ignored.
  *
- * @param authority The expected issuer (from the address, or the policy's `authority`).
+ * @param expectedIssuer The issuer the document must name (from the request's `issuer`, or the policy's `issuer`).
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
  */
 export function parseDiscoveryDocument(
   raw: JsonObject,
-  authority: string,
+  expectedIssuer: string,
   policy: ResolvedDiscoveryPolicy,
 ): DiscoveryDocument {
   const document: Record<string, unknown> = {};
@@ -144,15 +144,18 @@ export function parseDiscoveryDocument(
       member: 'issuer',
     });
   }
-  if (policy.validateIssuer && trimTrailingSlashes(issuer) !== trimTrailingSlashes(authority)) {
+  if (
+    policy.validateIssuer &&
+    trimTrailingSlashes(issuer) !== trimTrailingSlashes(expectedIssuer)
+  ) {
     throw new DiscoveryError(
       'ERR_DISCOVERY_ISSUER_MISMATCH',
-      `Issuer "${issuer}" does not match the authority "${authority}"`,
+      `Issuer "${issuer}" does not match the expected issuer "${expectedIssuer}"`,
       { member: 'issuer' },
     );
   }
 
-  checkEndpoints(raw, authority, policy);
+  checkEndpoints(raw, expectedIssuer, policy);
   document.raw = deepFreeze(raw);
   return document as DiscoveryDocument;
 }
@@ -162,10 +165,10 @@ export function parseDiscoveryDocument(
  * Duende.IdentityModel): `validateEndpoints: false` or an `endpointValidationExcludeList` entry
  * lifts only the user-info and host checks, never the https one.
  */
-function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDiscoveryPolicy) {
-  // The authority alone is matched by origin; an unparsable one matches nothing (it must not
-  // promote the first additional base address to "the authority").
-  const authorityOrigin = tryParseUrl(authority)?.origin;
+function checkEndpoints(raw: JsonObject, expectedIssuer: string, policy: ResolvedDiscoveryPolicy) {
+  // The expected issuer alone is matched by origin; an unparsable one matches nothing (it must not
+  // promote the first additional base address to "the issuer").
+  const expectedOrigin = tryParseUrl(expectedIssuer)?.origin;
   const bases = policy.additionalEndpointBaseAddresses
     .map((base) => tryParseUrl(base))
     .filter((base): base is URL => base !== undefined);
@@ -188,11 +191,11 @@ function checkEndpoints(raw: JsonObject, authority: string, policy: ResolvedDisc
       );
     }
     if (!sameHostRequired) return;
-    const allowed = url.origin === authorityOrigin || bases.some((base) => isUnder(url, base));
+    const allowed = url.origin === expectedOrigin || bases.some((base) => isUnder(url, base));
     if (!allowed) {
       throw new DiscoveryError(
         'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
-        `"${member}" (${value}) is not on the authority ${authority} or an allowed base address`,
+        `"${member}" (${value}) is not on the issuer's origin ${expectedIssuer} or an allowed base address`,
         { member },
       );
     }

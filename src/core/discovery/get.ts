@@ -29,9 +29,9 @@ export const DEFAULT_DISCOVERY_TTL = 3_600_000;
 /** Arguments of {@link getDiscoveryDocument}. */
 export interface DiscoveryRequest extends HttpOptions {
   /** The issuer, or the full discovery URL (the well-known path is appended once). */
-  address: string;
+  issuer: string;
   /** Validation policy; strict by default. */
-  policy?: DiscoveryPolicy;
+  discoveryPolicy?: DiscoveryPolicy;
   /**
    * Cache to use. Default: the shared in-memory cache (see `configureDefaultCache`).
    * `false` always fetches (and stores nothing).
@@ -92,14 +92,14 @@ export interface DiscoveryHandle {
 
 /** Prepares a discovery lookup; see {@link DiscoveryHandle}. */
 export function discoveryHandle(request: DiscoveryRequest): DiscoveryHandle {
-  const { url, authority: derived } = parseDiscoveryUrl(request.address);
-  const policy = resolveDiscoveryPolicy(request.policy);
-  const authority = policy.authority ?? derived;
+  const { url, issuer: derived } = parseDiscoveryUrl(request.issuer);
+  const policy = resolveDiscoveryPolicy(request.discoveryPolicy);
+  const expectedIssuer = policy.issuer ?? derived;
   const insecure = !isSecureEnough(new URL(url), policy.requireHttps, policy.allowHttpOnLoopback);
   const loader: CacheLoader<DiscoveryDocument> = {
     defaultTtl: DEFAULT_DISCOVERY_TTL,
-    load: () => load(url, authority, policy, request),
-    revive: (stored) => revive(stored, authority, policy),
+    load: () => load(url, expectedIssuer, policy, request),
+    revive: (stored) => revive(stored, expectedIssuer, policy),
   };
   const cache = request.cache === false ? undefined : (request.cache ?? getDefaultCache());
   const key = `${url}|${policyKey(policy)}`;
@@ -108,7 +108,7 @@ export function discoveryHandle(request: DiscoveryRequest): DiscoveryHandle {
       if (insecure) {
         throw new DiscoveryError(
           'ERR_DISCOVERY_HTTPS_REQUIRED',
-          `Discovery address "${url}" must use https (policy.requireHttps)`,
+          `Discovery address "${url}" must use https (discoveryPolicy.requireHttps)`,
         );
       }
       if (!cache) return (await loader.load()).value;
@@ -120,7 +120,7 @@ export function discoveryHandle(request: DiscoveryRequest): DiscoveryHandle {
 
 async function load(
   url: string,
-  authority: string,
+  expectedIssuer: string,
   policy: ResolvedDiscoveryPolicy,
   options: HttpOptions,
 ) {
@@ -128,14 +128,14 @@ async function load(
   assertOk(response, 'Discovery request');
   const raw = readJsonObject(response);
   return {
-    value: parseDiscoveryDocument(raw, authority, policy),
+    value: parseDiscoveryDocument(raw, expectedIssuer, policy),
     maxAge: maxAgeSeconds(response.headers),
   };
 }
 
 /** Documents read back from a persistent store are validated again: the store is page-writable. */
-function revive(stored: unknown, authority: string, policy: ResolvedDiscoveryPolicy) {
+function revive(stored: unknown, expectedIssuer: string, policy: ResolvedDiscoveryPolicy) {
   const raw = (stored as { raw?: unknown } | null)?.raw;
   if (!isJsonObject(raw)) throw new TypeError('stored discovery document has no raw member');
-  return parseDiscoveryDocument(raw, authority, policy);
+  return parseDiscoveryDocument(raw, expectedIssuer, policy);
 }

@@ -22,7 +22,7 @@ export interface DiscoveryPolicy {
    * The expected issuer. Default: the discovery address without
    * `/.well-known/openid-configuration`.
    */
-  authority?: string;
+  issuer?: string;
   /**
    * Require `https` for the address, the issuer and every endpoint (`validateEndpoints` and
    * `endpointValidationExcludeList` do not lift this). Default `true`.
@@ -34,17 +34,17 @@ export interface DiscoveryPolicy {
    */
   allowHttpOnLoopback?: boolean;
   /**
-   * Require `issuer` to equal the authority exactly (a trailing slash aside; case, scheme and
+   * Require `issuer` to equal the issuer exactly (a trailing slash aside; case, scheme and
    * port matter). Default `true`. OpenID Connect Discovery 1.0 §4.3.
    */
   validateIssuer?: boolean;
   /**
-   * Require every `*_endpoint`, `jwks_uri` and `check_session_iframe` to be on the authority's
+   * Require every `*_endpoint`, `jwks_uri` and `check_session_iframe` to be on the issuer's
    * origin or under one of `additionalEndpointBaseAddresses`, without user info. Default `true`.
    * Whatever this says, every endpoint must be an absolute URL and, per `requireHttps`, https.
    */
   validateEndpoints?: boolean;
-  /** Base URLs besides the authority where endpoints may live, e.g. a separate JWKS host. */
+  /** Base URLs besides the issuer where endpoints may live, e.g. a separate JWKS host. */
   additionalEndpointBaseAddresses?: readonly string[];
   /**
    * Member names left out of the host check of `validateEndpoints`, e.g. `['jwks_uri']`
@@ -57,7 +57,7 @@ export interface DiscoveryPolicy {
 
 /** A policy with every default applied. */
 export interface ResolvedDiscoveryPolicy {
-  authority: string | undefined;
+  issuer: string | undefined;
   requireHttps: boolean;
   allowHttpOnLoopback: boolean;
   validateIssuer: boolean;
@@ -80,30 +80,34 @@ function strings(value: unknown, path: string): readonly string[] {
 
 /** Applies defaults and checks types, quoting the path of a bad member. */
 export function resolveDiscoveryPolicy(policy: DiscoveryPolicy = {}): ResolvedDiscoveryPolicy {
-  assertObject(policy, 'policy');
-  if (policy.authority !== undefined) assertUrl(policy.authority, 'policy.authority');
+  assertObject(policy, 'discoveryPolicy');
+  if (policy.issuer !== undefined) assertUrl(policy.issuer, 'discoveryPolicy.issuer');
   return {
-    authority: policy.authority,
-    requireHttps: bool(policy.requireHttps, 'policy.requireHttps', true),
-    allowHttpOnLoopback: bool(policy.allowHttpOnLoopback, 'policy.allowHttpOnLoopback', true),
-    validateIssuer: bool(policy.validateIssuer, 'policy.validateIssuer', true),
-    validateEndpoints: bool(policy.validateEndpoints, 'policy.validateEndpoints', true),
+    issuer: policy.issuer,
+    requireHttps: bool(policy.requireHttps, 'discoveryPolicy.requireHttps', true),
+    allowHttpOnLoopback: bool(
+      policy.allowHttpOnLoopback,
+      'discoveryPolicy.allowHttpOnLoopback',
+      true,
+    ),
+    validateIssuer: bool(policy.validateIssuer, 'discoveryPolicy.validateIssuer', true),
+    validateEndpoints: bool(policy.validateEndpoints, 'discoveryPolicy.validateEndpoints', true),
     additionalEndpointBaseAddresses: strings(
       policy.additionalEndpointBaseAddresses,
-      'policy.additionalEndpointBaseAddresses',
+      'discoveryPolicy.additionalEndpointBaseAddresses',
     ),
     endpointValidationExcludeList: strings(
       policy.endpointValidationExcludeList,
-      'policy.endpointValidationExcludeList',
+      'discoveryPolicy.endpointValidationExcludeList',
     ),
-    requireKeySet: bool(policy.requireKeySet, 'policy.requireKeySet', true),
+    requireKeySet: bool(policy.requireKeySet, 'discoveryPolicy.requireKeySet', true),
   };
 }
 
 /** A stable string for a resolved policy: part of the cache key. */
 export function policyKey(policy: ResolvedDiscoveryPolicy): string {
   return JSON.stringify([
-    policy.authority ?? null,
+    policy.issuer ?? null,
     policy.requireHttps,
     policy.allowHttpOnLoopback,
     policy.validateIssuer,

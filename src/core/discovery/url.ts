@@ -9,23 +9,23 @@ import { trimTrailingSlashes, tryParseUrl } from '../lib/url.js';
 /** The well-known path of OpenID Connect Discovery 1.0 §4. */
 export const OIDC_DISCOVERY_PATH = '/.well-known/openid-configuration';
 
-/** A discovery address split into the document URL and the authority (expected issuer). */
+/** A discovery address split into the document URL and the issuer it must name. */
 export interface DiscoveryUrl {
   /** Where the discovery document is fetched from. */
   url: string;
-  /** The authority: the issuer the document must name, without a trailing slash. */
-  authority: string;
+  /** The issuer the document must name, without a trailing slash. */
+  issuer: string;
 }
 
 /**
- * Turns an issuer or discovery address into the document URL and the authority. The well-known
+ * Turns an issuer or discovery address into the document URL and the issuer. The well-known
  * path is appended once: an address that already ends with it is kept.
  *
  * @example
  * ```ts
  * parseDiscoveryUrl('https://op.example/tenant');
  * // { url: 'https://op.example/tenant/.well-known/openid-configuration',
- * //   authority: 'https://op.example/tenant' }
+ * //   issuer: 'https://op.example/tenant' }
  * ```
  *
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationRequest
@@ -52,5 +52,5 @@ export function parseDiscoveryUrl(address: string): DiscoveryUrl {
   if (base.toLowerCase().endsWith(OIDC_DISCOVERY_PATH)) {
     base = base.slice(0, -OIDC_DISCOVERY_PATH.length);
   }
-  return { url: `${base}${OIDC_DISCOVERY_PATH}`, authority: base };
+  return { url: `${base}${OIDC_DISCOVERY_PATH}`, issuer: base };
 }

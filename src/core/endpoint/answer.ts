@@ -65,14 +65,14 @@ export function failureOf(response: HttpResponse, url: string): ProtocolError | 
         errorUri: body
           ? text(body.error_uri)
           : wwwAuthenticate && challengeParameter(wwwAuthenticate, 'error_uri'),
-        status: response.status,
+        httpStatus: response.status,
         wwwAuthenticate,
       },
     );
   }
   return new HttpError('ERR_HTTP_STATUS', `${url} answered HTTP ${response.status}`, {
     url,
-    status: response.status,
+    httpStatus: response.status,
   });
 }
 
@@ -85,7 +85,7 @@ export function failureOf(response: HttpResponse, url: string): ProtocolError | 
 export function readOAuthJson(response: HttpResponse, url: string, expected = 200): JsonObject {
   if (response.status !== expected) throw failureOf(response, url);
   const type = mediaType(response);
-  const facts = { url, status: response.status };
+  const facts = { url, httpStatus: response.status };
   if (!isJsonMediaType(type)) {
     throw new HttpError(
       'ERR_CONTENT_TYPE',

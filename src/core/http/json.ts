@@ -36,7 +36,7 @@ export function assertOk(response: HttpResponse, what = 'Request'): void {
       `${what} to ${response.url} failed with HTTP ${response.status}`,
       {
         url: response.url,
-        status: response.status,
+        httpStatus: response.status,
       },
     );
   }
@@ -49,7 +49,7 @@ export function decodeUtf8(response: HttpResponse): string {
   } catch (cause) {
     throw new HttpError('ERR_INVALID_JSON', `Response from ${response.url} is not valid UTF-8`, {
       url: response.url,
-      status: response.status,
+      httpStatus: response.status,
       cause,
     });
   }
@@ -85,14 +85,14 @@ export function readJsonObject(response: HttpResponse): JsonObject {
     throw new HttpError(
       'ERR_CONTENT_TYPE',
       `Response from ${response.url} has content type "${type || '(none)'}", expected JSON`,
-      { url: response.url, status: response.status },
+      { url: response.url, httpStatus: response.status },
     );
   }
   const value = parseJson(decodeUtf8(response), response.url);
   if (!isJsonObject(value)) {
     throw new HttpError('ERR_INVALID_JSON', `Response from ${response.url} is not a JSON object`, {
       url: response.url,
-      status: response.status,
+      httpStatus: response.status,
     });
   }
   return value;

@@ -146,7 +146,7 @@ async function attemptOnce(
       `Request to ${request.url} was redirected (HTTP ${response.status}${
         location ? ` to ${location}` : ''
       }); protocol requests never follow redirects`,
-      { url: request.url, status: response.status },
+      { url: request.url, httpStatus: response.status },
     );
   }
   return {
@@ -194,7 +194,7 @@ async function readResponse(
     new HttpError(
       'ERR_BODY_TOO_LARGE',
       `Response from ${url} is larger than the ${limit}-byte limit`,
-      { url, status: response.status },
+      { url, httpStatus: response.status },
     );
   const declared = Number(response.headers.get('content-length'));
   if (Number.isFinite(declared) && declared > limit) {
@@ -231,7 +231,7 @@ async function readResponse(
       }
       throw new HttpError('ERR_NETWORK', `Reading the response from ${url} failed`, {
         url,
-        status: response.status,
+        httpStatus: response.status,
         cause: error,
       });
     }

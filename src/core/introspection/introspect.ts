@@ -36,7 +36,7 @@ export interface TokenIntrospectionRequest extends ClientCredentialsOptions, End
   tokenTypeHint?: string;
   /**
    * Ask for a signed response (RFC 9701, `Accept: application/token-introspection+jwt`) and
-   * verify it with the keys of `signedResponse.authority`. A plain JSON answer is then refused
+   * verify it with the keys of `signedResponse.issuer`. A plain JSON answer is then refused
    * (`ERR_CONTENT_TYPE`): it could have been swapped in by whoever the signature guards against.
    */
   signedResponse?: SignedIntrospectionOptions;
@@ -107,7 +107,7 @@ export async function introspectToken(
           signed
             ? `Introspection response from ${url} is not ${TOKEN_INTROSPECTION_JWT}, though a signed response was requested`
             : `Introspection response from ${url} is a JWT, though none was requested`,
-          { url, status: response.status },
+          { url, httpStatus: response.status },
         );
       }
       if (!signedResponse) {

@@ -85,7 +85,7 @@ function invalid(url: string, status: number, message: string): HttpError {
     `Invalid introspection response from ${url}: ${message}`,
     {
       url,
-      status,
+      httpStatus: status,
     },
   );
 }

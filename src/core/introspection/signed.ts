@@ -29,11 +29,11 @@ export const DEFAULT_INTROSPECTION_ALGORITHM = 'RS256';
 
 /**
  * Ask for a signed introspection response (RFC 9701) and verify it with the provider's keys
- * (discovery of `authority`, then its `jwks_uri`; both cached).
+ * (discovery of `issuer`, then its `jwks_uri`; both cached).
  */
 export interface SignedIntrospectionOptions {
   /** The issuer (or its discovery URL): `iss` must be its `issuer`, keys come from its `jwks_uri`. */
-  authority: string;
+  issuer: string;
   /**
    * Allowed `alg` values (asymmetric only). Default: the provider's
    * `introspection_signing_alg_values_supported`, else `['RS256']`.
@@ -45,7 +45,7 @@ export interface SignedIntrospectionOptions {
   now?: () => number;
   /** Cache of discovery and keys. Default: the shared cache. */
   cache?: MetadataCache;
-  /** Discovery policy for `authority` (its `requireHttps` yields to the call's `requireHttps`). */
+  /** Discovery policy for `issuer` (its `requireHttps` yields to the call's `requireHttps`). */
   discoveryPolicy?: DiscoveryPolicy;
 }
 
@@ -58,8 +58,8 @@ export function checkSignedOptions(
   options: unknown,
 ): asserts options is SignedIntrospectionOptions {
   assertObject(options, 'signedResponse');
-  const { authority, algorithms, leeway, now } = options;
-  assertString(authority, 'signedResponse.authority');
+  const { issuer, algorithms, leeway, now } = options;
+  assertString(issuer, 'signedResponse.issuer');
   if (
     algorithms !== undefined &&
     (!Array.isArray(algorithms) ||
@@ -112,8 +112,8 @@ export async function verifyIntrospectionJwt(
   };
   const disco = await fetchDiscoveryDocument({
     ...transport,
-    address: options.authority,
-    policy,
+    issuer: options.issuer,
+    discoveryPolicy: policy,
     ...(options.cache ? { cache: options.cache } : {}),
   });
   const { claims } = await validateJwt(
@@ -131,14 +131,14 @@ export async function verifyIntrospectionJwt(
       ...(options.discoveryPolicy ? { discoveryPolicy: options.discoveryPolicy } : {}),
       http: transport,
     },
-    options.authority,
+    options.issuer,
   );
   const introspection = claims.token_introspection;
   if (!isJsonObject(introspection)) {
     throw new HttpError(
       'ERR_INVALID_RESPONSE',
       `Invalid signed introspection response from ${url}: "token_introspection" must be a JSON object`,
-      { url, status },
+      { url, httpStatus: status },
     );
   }
   return { raw: claims as JsonObject, claims: introspection };

@@ -58,7 +58,7 @@ export function failedResponse<F extends object = object>(
   successFields: readonly string[],
   extra?: F,
 ): FailedResponse & F {
-  const status = (error as { status?: unknown }).status;
+  const status = (error as { httpStatus?: unknown }).httpStatus;
   const response = {
     isSuccessful: false as const,
     error: error.message,

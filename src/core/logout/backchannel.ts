@@ -33,7 +33,7 @@ export const DEFAULT_LOGOUT_TOKEN_MAX_AGE = 300;
 /** Options of {@link validateLogoutToken}. */
 export interface LogoutTokenValidationOptions {
   /** The provider's issuer (or discovery URL): its keys verify the token, its issuer is `iss`. */
-  authority: string;
+  issuer: string;
   /** This RP's client id: `aud` must contain it. */
   clientId: string;
   /**
@@ -59,7 +59,7 @@ export interface LogoutTokenValidationOptions {
   now?: () => number;
   /** Cache of discovery and keys. Default: the shared cache. */
   cache?: MetadataCache;
-  /** Discovery policy for `authority` (its `requireHttps` yields to `requireHttps` below). */
+  /** Discovery policy for `issuer` (its `requireHttps` yields to `requireHttps` below). */
   discoveryPolicy?: DiscoveryPolicy;
   /** Require https for discovery and JWKS (loopback http stays allowed). Default `true`. */
   requireHttps?: boolean;
@@ -148,7 +148,7 @@ function checkLogoutToken(
 /**
  * Validates a back-channel logout token (the `logout_token` form parameter of the POST to the
  * RP's `backchannel_logout_uri`) and returns its claims. Checks, per Back-Channel Logout 1.0
- * §2.6: the signature with the provider's keys from discovery of `authority` (never `alg` none),
+ * §2.6: the signature with the provider's keys from discovery of `issuer` (never `alg` none),
  * `iss` is the issuer, `aud` contains `clientId`, `iat`, `exp` and `jti` are present and `iat` is
  * at most `maxAge` seconds old, `typ` is `logout+jwt` when present, `events` is a JSON object
  * whose `http://schemas.openid.net/event/backchannel-logout` member is a JSON object, `sid` or
@@ -164,7 +164,7 @@ function checkLogoutToken(
  * const form = new URLSearchParams(await readBody(req));
  * try {
  *   const claims = await validateLogoutToken(form.get('logout_token') ?? '', {
- *     authority: 'https://op.example',
+ *     issuer: 'https://op.example',
  *     clientId: 'my-app',
  *   });
  *   await endSessions({ sid: claims.sid, sub: claims.sub });
@@ -184,9 +184,9 @@ export async function validateLogoutToken(
   if (typeof options !== 'object' || options === null) {
     throw new ConfigurationError('"options" must be an object');
   }
-  const { authority, clientId, maxAge = DEFAULT_LOGOUT_TOKEN_MAX_AGE } = options;
-  if (typeof authority !== 'string' || authority === '') {
-    throw new ConfigurationError('"options.authority" must be the issuer or discovery URL');
+  const { issuer, clientId, maxAge = DEFAULT_LOGOUT_TOKEN_MAX_AGE } = options;
+  if (typeof issuer !== 'string' || issuer === '') {
+    throw new ConfigurationError('"options.issuer" must be the issuer or discovery URL');
   }
   if (typeof clientId !== 'string' || clientId === '') {
     throw new ConfigurationError('"options.clientId" must be a non-empty string');
@@ -219,6 +219,6 @@ export async function validateLogoutToken(
     ...defined({ requireHttps: options.requireHttps }),
     ...(options.http ? { http: options.http } : {}),
   };
-  const { claims } = await validateJwt(logoutToken, config, authority);
+  const { claims } = await validateJwt(logoutToken, config, issuer);
   return claims as LogoutTokenClaims;
 }

@@ -158,7 +158,7 @@ function sameClient(
     throw new HttpError(
       'ERR_INVALID_RESPONSE',
       `Client update response from ${response.url} is for another client_id`,
-      { url: response.url, status: response.status },
+      { url: response.url, httpStatus: response.status },
     );
   }
   return information;

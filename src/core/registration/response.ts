@@ -89,7 +89,7 @@ function invalid(response: HttpResponse, message: string): HttpError {
   return new HttpError(
     'ERR_INVALID_RESPONSE',
     `Invalid client information response from ${response.url}: ${message}`,
-    { url: response.url, status: response.status },
+    { url: response.url, httpStatus: response.status },
   );
 }
 

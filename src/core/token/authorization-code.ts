@@ -91,7 +91,7 @@ function checkArguments(request: AuthorizationCodeTokenRequest): void {
  *   code: callback.searchParams.get('code')!,
  *   redirectUri: 'https://app.example/callback',
  *   codeVerifier: saved.codeVerifier,
- *   idToken: { authority: 'https://op.example', nonce: saved.nonce },
+ *   idToken: { issuer: 'https://op.example', nonce: saved.nonce },
  * });
  * if (!tokens.isSuccessful) throw tokens.exception;
  * console.log(tokens.idTokenClaims?.sub, tokens.expiresAt);

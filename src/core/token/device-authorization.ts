@@ -68,7 +68,7 @@ function invalid(url: string, status: number, message: string): HttpError {
   return new HttpError(
     'ERR_INVALID_RESPONSE',
     `Invalid device authorization response from ${url}: ${message}`,
-    { url, status },
+    { url, httpStatus: status },
   );
 }
 

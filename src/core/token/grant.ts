@@ -75,14 +75,14 @@ export async function requestGrant<S extends object = TokenSuccess>(
         throw new HttpError(
           'ERR_INVALID_RESPONSE',
           `Invalid token response from ${url}: token_type "${fields.tokenType}" is not supported`,
-          { url, status: response.status },
+          { url, httpStatus: response.status },
         );
       }
       if (fields.idToken !== undefined && !spec.validatesIdToken) {
         throw new HttpError(
           'ERR_INVALID_RESPONSE',
           `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate; it is refused rather than handed out unvalidated`,
-          { url, status: response.status },
+          { url, httpStatus: response.status },
         );
       }
       if (spec.finish) return spec.finish(fields, url);

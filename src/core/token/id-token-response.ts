@@ -79,7 +79,7 @@ export async function checkResponseIdToken(
       throw new HttpError(
         'ERR_INVALID_RESPONSE',
         `Invalid token response from ${url}: an OpenID Connect response must carry "id_token"`,
-        { url, status: fields.httpStatus },
+        { url, httpStatus: fields.httpStatus },
       );
     }
     return undefined;
@@ -88,7 +88,7 @@ export async function checkResponseIdToken(
     throw new HttpError(
       'ERR_INVALID_RESPONSE',
       `Token response from ${url} carries an ID Token but no "idToken" expectations were given to validate it with`,
-      { url, status: fields.httpStatus },
+      { url, httpStatus: fields.httpStatus },
     );
   }
   return check(fields.idToken, { accessToken: fields.accessToken });

@@ -45,14 +45,14 @@ export interface IdTokenClaims extends JwtClaims {
 }
 
 /**
- * What an ID Token must satisfy. Give `authority` (issuer and keys from discovery, the usual
- * case) or `issuer` with `key`.
+ * What an ID Token must satisfy. Give `issuer` (the expected `iss` and the keys from its
+ * discovery, the usual case), or `issuer` with `key` (no discovery; `iss` must equal `issuer`).
  *
  * @example
  * ```ts
  * const expectations: IdTokenExpectations = {
  *   clientId: 'spa',
- *   authority: 'https://op.example',
+ *   issuer: 'https://op.example',
  *   nonce: savedNonce,
  *   maxAge: 300,
  * };
@@ -62,15 +62,16 @@ export interface IdTokenExpectations {
   /** The client's `client_id`: `aud` must contain it, and `azp`, when present, must equal it. */
   clientId: string;
   /**
-   * The provider's issuer (or its discovery URL). The expected `iss` and the keys (`jwks_uri`)
-   * come from its discovery document, with caching and key rotation.
-   */
-  authority?: string;
-  /**
-   * The expected `iss`, exact string match. Required with `key`; with `authority` it replaces
-   * the discovery document's `issuer` (both normally agree).
+   * The provider's issuer (or its discovery URL). Without `key`, the expected `iss` and the keys
+   * (`jwks_uri`) come from its discovery document, with caching and key rotation; with `key`,
+   * `iss` must equal it exactly.
    */
   issuer?: string;
+  /**
+   * The expected `iss`, exact string match, when it is not `issuer`: it replaces the discovery
+   * document's `issuer` (or, with `key`, `issuer`). Rarely needed: both normally agree.
+   */
+  expectedIssuer?: string;
   /**
    * The verification key, instead of discovery: a public JWK or `CryptoKey`, or the client
    * secret as an `oct` JWK for HS256/384/512 ID Tokens (OpenID Connect Core §10.1).
@@ -125,7 +126,7 @@ export interface IdTokenExpectations {
   http?: HttpOptions;
   /** Require https for discovery (loopback http stays allowed). Default `true`. */
   requireHttps?: boolean;
-  /** Discovery policy used with `authority`. */
+  /** Discovery policy used with `issuer` (without `key`). */
   discoveryPolicy?: DiscoveryPolicy;
   /** Largest ID Token accepted, in bytes. Default `16384`. */
   maxTokenSize?: number;
@@ -168,8 +169,8 @@ export function prepareIdTokenCheck(
     throw fail(`"${path}.clientId" must be a non-empty string`);
   }
   for (const name of [
-    'authority',
     'issuer',
+    'expectedIssuer',
     'nonce',
     'accessToken',
     'code',
@@ -179,10 +180,10 @@ export function prepareIdTokenCheck(
   }
   optionalBoolean(e.requireAtHash, `${path}.requireAtHash`);
   optionalBoolean(e.requireAuthTime, `${path}.requireAuthTime`);
-  if (e.authority === undefined && e.key === undefined) {
-    throw fail(`Give "${path}.authority" (discovery) or "${path}.key" with "${path}.issuer"`);
+  if (e.issuer === undefined && e.key === undefined) {
+    throw fail(`Give "${path}.issuer" (discovery) or "${path}.key" with "${path}.issuer"`);
   }
-  if (e.authority === undefined && e.issuer === undefined) {
+  if (e.issuer === undefined && e.expectedIssuer === undefined) {
     throw fail(`"${path}.issuer" is required with "${path}.key"`);
   }
   if (
@@ -212,7 +213,7 @@ export function prepareIdTokenCheck(
     options: { requireAud: true, requireIss: true, requireSub: true },
     ...defined({
       key: e.key,
-      issuer: e.issuer,
+      issuer: e.expectedIssuer ?? (e.key === undefined ? undefined : e.issuer),
       algorithms: e.algorithms,
       subject: e.expectedSubject,
       leeway: e.leeway,
@@ -232,7 +233,7 @@ export function prepareIdTokenCheck(
   const requireAuthTime = e.requireAuthTime === true || maxAge !== undefined;
 
   const requireAtHash = e.requireAtHash === true;
-  const { authority, accessToken: givenAccessToken, code: givenCode } = e;
+  const { issuer, accessToken: givenAccessToken, code: givenCode } = e;
 
   return async (idToken, companions = {}) => {
     if (typeof idToken !== 'string') throw fail('"idToken" must be a string');
@@ -250,7 +251,7 @@ export function prepareIdTokenCheck(
         await claimsValidator?.(claims, header);
       },
     };
-    const { claims } = await validateJwt(idToken, config, authority);
+    const { claims } = await validateJwt(idToken, config, issuer);
     return claims as IdTokenClaims;
   };
 }
@@ -259,7 +260,7 @@ export function prepareIdTokenCheck(
  * Validates an ID Token and returns its claims: OpenID Connect Core §3.1.3.7 in full.
  *
  * Checks, in order: size and shape; `crit`, `alg` (allowlist, never `none`) and the signature
- * against the provider's keys (discovery of `authority`, unknown `kid` refetched behind a
+ * against the provider's keys (discovery of `issuer`, unknown `kid` refetched behind a
  * cooldown) or `key`; `exp` and `iat` (required, with `leeway`; `iat` in the future is refused);
  * `iss` equal to the issuer; `aud` containing `clientId`; `azp` equal to `clientId` when present
  * and required with several audiences; `sub` present (and equal to `expectedSubject`); `nonce`
@@ -283,7 +284,7 @@ export function prepareIdTokenCheck(
  * ```ts
  * const claims = await validateIdToken(tokens.idToken, {
  *   clientId: 'spa',
- *   authority: 'https://op.example',
+ *   issuer: 'https://op.example',
  *   nonce: savedNonce,
  *   accessToken: tokens.accessToken,
  * });

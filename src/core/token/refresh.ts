@@ -122,7 +122,7 @@ function checkPrevious(previous: unknown): asserts previous is JwtClaims | undef
  *   address: disco.tokenEndpoint,
  *   clientId: 'spa',
  *   refreshToken: session.refreshToken,
- *   idToken: { authority: 'https://op.example', previousClaims: session.idTokenClaims },
+ *   idToken: { issuer: 'https://op.example', previousClaims: session.idTokenClaims },
  * });
  * if (!refreshed.isSuccessful) return signOut(refreshed.error);
  * session.refreshToken = refreshed.refreshToken; // the rotated one, or the same

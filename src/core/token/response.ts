@@ -43,7 +43,7 @@ export const TOKEN_FIELDS = [
 function invalid(url: string, status: number, message: string): HttpError {
   return new HttpError('ERR_INVALID_RESPONSE', `Invalid token response from ${url}: ${message}`, {
     url,
-    status,
+    httpStatus: status,
   });
 }
 

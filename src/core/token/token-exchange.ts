@@ -114,7 +114,7 @@ export async function requestTokenExchangeToken(
         throw new HttpError(
           'ERR_INVALID_RESPONSE',
           `Invalid token exchange response from ${url}: "issued_token_type" is missing`,
-          { url, status: fields.httpStatus },
+          { url, httpStatus: fields.httpStatus },
         );
       }
       return { isSuccessful: true as const, ...fields, issuedTokenType: issued };

@@ -36,7 +36,7 @@ export interface UserInfoRequest extends EndpointOptions {
    * (`application/jwt`) response (without it one fails with `ERR_CONTENT_TYPE`); its `iss` must
    * be the discovered issuer.
    */
-  authority?: string;
+  issuer?: string;
   /** The client id: a signed response's `aud` must contain it. Needed to accept a signed response. */
   clientId?: string;
   /**
@@ -79,7 +79,7 @@ const SUCCESS_FIELDS = ['claims', 'skippedClaims', 'raw', 'jwt'] as const;
  * token (`GET`, `Accept: application/json, application/jwt`; retried like any GET).
  *
  * A JSON response must be `application/json` with a string `sub`. A signed response
- * (`application/jwt`) is verified with the provider's keys from discovery of `authority`, and
+ * (`application/jwt`) is verified with the provider's keys from discovery of `issuer`, and
  * its `iss` must be the issuer, its `aud` must contain `clientId`; encrypted responses are not
  * supported. In both, `sub` must equal `expectedSubject` when given.
  *
@@ -134,18 +134,18 @@ async function userInfoSuccess(
   let raw: JsonObject;
   let jwt: string | undefined;
   if (mediaType(response) === 'application/jwt') {
-    const { authority, clientId } = request;
+    const { issuer, clientId } = request;
     // Like a JWT answer to a plain introspection: a signed answer the caller cannot validate.
-    if (typeof authority !== 'string' || authority === '' || typeof clientId !== 'string') {
+    if (typeof issuer !== 'string' || issuer === '' || typeof clientId !== 'string') {
       throw new HttpError(
         'ERR_CONTENT_TYPE',
-        `UserInfo response from ${response.url} is signed: give "authority" and "clientId" to validate it`,
-        { url: response.url, status: response.status },
+        `UserInfo response from ${response.url} is signed: give "issuer" and "clientId" to validate it`,
+        { url: response.url, httpStatus: response.status },
       );
     }
     jwt = decodeUtf8(response).trim();
     raw = (await validateSignedUserInfo(jwt, {
-      authority,
+      issuer,
       clientId,
       validation: request.validation,
       requireHttps: request.requireHttps,
@@ -156,7 +156,7 @@ async function userInfoSuccess(
       throw new HttpError(
         'ERR_CONTENT_TYPE',
         `UserInfo response from ${response.url} is not signed (${mediaType(response) || 'no content type'}); a signed response is required`,
-        { url: response.url, status: response.status },
+        { url: response.url, httpStatus: response.status },
       );
     }
     raw = readJsonObject(response);
@@ -164,7 +164,7 @@ async function userInfoSuccess(
       throw new HttpError(
         'ERR_INVALID_RESPONSE',
         `UserInfo response from ${response.url} has no "sub" string`,
-        { url: response.url, status: response.status },
+        { url: response.url, httpStatus: response.status },
       );
     }
   }

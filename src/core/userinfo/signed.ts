@@ -28,13 +28,13 @@ export interface SignedUserInfoValidation {
   now?: () => number;
   /** Cache of discovery and keys. Default: the shared cache. */
   cache?: MetadataCache;
-  /** Discovery policy for `authority` (its `requireHttps` yields to the request's). */
+  /** Discovery policy for `issuer` (its `requireHttps` yields to the request's). */
   discoveryPolicy?: DiscoveryPolicy;
 }
 
 /** @internal What a signed response needs: who signed it, for whom, how to check it. */
 export interface SignedUserInfoContext {
-  authority: string;
+  issuer: string;
   clientId: string;
   validation: SignedUserInfoValidation | undefined;
   requireHttps: boolean | undefined;
@@ -51,15 +51,15 @@ export async function validateSignedUserInfo(
   jwt: string,
   context: SignedUserInfoContext,
 ): Promise<JwtClaims> {
-  const { authority, clientId, validation = {}, requireHttps, http } = context;
+  const { issuer, clientId, validation = {}, requireHttps, http } = context;
   let algorithms = validation.algorithms;
   if (algorithms === undefined) {
     // The same cache entry validateJwt reads next: one discovery request at most.
     const disco = await fetchDiscoveryDocument({
       ...http,
-      address: authority,
+      issuer,
       ...(validation.cache ? { cache: validation.cache } : {}),
-      policy: {
+      discoveryPolicy: {
         ...validation.discoveryPolicy,
         ...defined({ requireHttps }),
       },
@@ -87,5 +87,5 @@ export async function validateSignedUserInfo(
     ...(validation.cache ? { cache: validation.cache } : {}),
     ...(validation.discoveryPolicy ? { discoveryPolicy: validation.discoveryPolicy } : {}),
   };
-  return (await validateJwt(jwt, config, authority)).claims;
+  return (await validateJwt(jwt, config, issuer)).claims;
 }

@@ -38,7 +38,7 @@ export interface AccessTokenClaims extends JwtClaims {
  *
  * @example
  * ```ts
- * const { header } = await validateJwt(idToken, config, authority);
+ * const { header } = await validateJwt(idToken, config, issuer);
  * if (isAccessTokenJwt(header)) throw new Error('an access token is not an ID token');
  * ```
  *
@@ -147,8 +147,8 @@ function profileOf(config: TokenValidationConfig): TokenValidationConfig {
 export async function validateAccessToken(
   jwt: string,
   config: TokenValidationConfig,
-  discoAddress?: string,
+  issuer?: string,
 ): Promise<AccessTokenClaims> {
-  const { claims } = await validateJwt(jwt, profileOf(config), discoAddress);
+  const { claims } = await validateJwt(jwt, profileOf(config), issuer);
   return claims as AccessTokenClaims;
 }

@@ -72,7 +72,7 @@ export type ClaimsValidator = (claims: JwtClaims, header: JwtHeader) => void | P
  * ```
  */
 export interface TokenValidationConfig {
-  /** Take the issuer and the keys (`jwks_uri`) from discovery of `discoAddress`. */
+  /** Take the issuer and the keys (`jwks_uri`) from discovery of the `issuer` argument. */
   performDisco?: boolean;
   /**
    * The verification key: a JWK (public; `oct` only for HMAC) or a `CryptoKey`. With

@@ -46,14 +46,14 @@ export interface ValidatedToken {
  * `exp`, `nbf`, `iat` (with `leeway`), `iss`, `aud`/`azp`, `sub`, `nonce`, required claims, and
  * last `claimsValidator`.
  *
- * With `performDisco`, the issuer and keys come from discovery of `discoAddress` (both cached).
+ * With `performDisco`, the issuer and keys come from discovery of `issuer` (both cached).
  * An unknown `kid` or a failed signature reloads the key set once (at most once per cooldown,
  * default 30 s) before failing, so provider key rotation is picked up.
  *
  * Throws a {@link TokenValidationError} subclass for a bad token, and the `HttpError`,
  * `DiscoveryError` or `JwksError` when discovery or the key set cannot be had.
  *
- * @param discoAddress The issuer (or discovery URL); required with `performDisco`.
+ * @param issuer The issuer (or discovery URL); required with `performDisco`.
  * @example
  * ```ts
  * const claims = await validateToken(accessToken, {
@@ -68,37 +68,37 @@ export interface ValidatedToken {
 export function validateToken(
   jwt: string,
   config: TokenValidationConfig,
-  discoAddress?: string,
+  issuer?: string,
 ): Promise<JwtClaims> {
   // Not `(await validateJwt(…)).claims`: one async layer less per token on the hot path.
-  return validate(jwt, config, discoAddress, false);
+  return validate(jwt, config, issuer, false);
 }
 
 /** Like {@link validateToken}, but also returns the protected header. */
 export function validateJwt(
   jwt: string,
   config: TokenValidationConfig,
-  discoAddress?: string,
+  issuer?: string,
 ): Promise<ValidatedToken> {
-  return validate(jwt, config, discoAddress, true);
+  return validate(jwt, config, issuer, true);
 }
 
 async function validate(
   jwt: string,
   config: TokenValidationConfig,
-  discoAddress: string | undefined,
+  issuer: string | undefined,
   withHeader: false,
 ): Promise<JwtClaims>;
 async function validate(
   jwt: string,
   config: TokenValidationConfig,
-  discoAddress: string | undefined,
+  issuer: string | undefined,
   withHeader: true,
 ): Promise<ValidatedToken>;
 async function validate(
   jwt: string,
   config: TokenValidationConfig,
-  discoAddress: string | undefined,
+  issuer: string | undefined,
   withHeader: boolean,
 ): Promise<JwtClaims | ValidatedToken> {
   const resolved = resolveConfig(config);
@@ -107,13 +107,13 @@ async function validate(
   let token = resolved.verified?.get(jwt, now());
   if (token) {
     if (resolved.performDisco && !resolved.issuers) {
-      const discovery = handlesFor(resolved, discoAddress).discovery;
+      const discovery = handlesFor(resolved, issuer).discovery;
       issuers = expectedIssuers(resolved, (discovery.peek() ?? (await discovery.get())).issuer);
     }
   } else {
     token = decodeJws(jwt, resolved.maxTokenSize);
     if (resolved.performDisco) {
-      const handles = handlesFor(resolved, discoAddress);
+      const handles = handlesFor(resolved, issuer);
       const disco = handles.discovery.peek() ?? (await handles.discovery.get());
       if (!resolved.issuers) issuers = expectedIssuers(resolved, disco.issuer);
       const alg = checkHeader(token.header, allowedForDiscovery(resolved, disco), resolved.typ);
@@ -198,16 +198,16 @@ interface Handles {
 // warm validation does no URL parsing or policy resolution.
 const handleCache = new WeakMap<ResolvedConfig, Map<string, Handles>>();
 
-function handlesFor(config: ResolvedConfig, discoAddress: string | undefined): Handles {
-  if (typeof discoAddress !== 'string' || discoAddress === '') {
-    throw new ConfigurationError('"discoAddress" is required with "performDisco"');
+function handlesFor(config: ResolvedConfig, issuer: string | undefined): Handles {
+  if (typeof issuer !== 'string' || issuer === '') {
+    throw new ConfigurationError('"issuer" is required with "performDisco"');
   }
   let byAddress = handleCache.get(config);
   if (!byAddress) {
     byAddress = new Map();
     handleCache.set(config, byAddress);
   }
-  let handles = byAddress.get(discoAddress);
+  let handles = byAddress.get(issuer);
   if (!handles) {
     const transport = { ...config.http, ...(config.cache ? { cache: config.cache } : {}) };
     const policy = {
@@ -216,7 +216,7 @@ function handlesFor(config: ResolvedConfig, discoAddress: string | undefined): H
     };
     const keySets = new Map<string, KeySetHandle>();
     handles = {
-      discovery: discoveryHandle({ ...transport, address: discoAddress, policy }),
+      discovery: discoveryHandle({ ...transport, issuer: issuer, discoveryPolicy: policy }),
       keySet(uri) {
         let handle = keySets.get(uri);
         if (!handle) {
@@ -230,7 +230,7 @@ function handlesFor(config: ResolvedConfig, discoAddress: string | undefined): H
         return handle;
       },
     };
-    byAddress.set(discoAddress, handles);
+    byAddress.set(issuer, handles);
   }
   return handles;
 }

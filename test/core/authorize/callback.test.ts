@@ -290,7 +290,7 @@ describe('validateAuthorizeCallback: error responses', () => {
     expect(error.error).toBe('access_denied');
     expect(error.errorDescription).toBe(description);
     expect(error.errorUri).toBe('https://op.example/errors/access_denied');
-    expect(error.status).toBeUndefined();
+    expect(error.httpStatus).toBeUndefined();
     expect(error.message).toContain('access_denied');
   });
 

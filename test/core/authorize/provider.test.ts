@@ -23,7 +23,7 @@ const op = useProvider();
 const REDIRECT = 'http://localhost:5173/callback';
 
 async function discovery() {
-  const disco = await getDiscoveryDocument({ address: op().issuer, cache: false });
+  const disco = await getDiscoveryDocument({ issuer: op().issuer, cache: false });
   if (!disco.isSuccessful) throw disco.exception;
   return disco;
 }

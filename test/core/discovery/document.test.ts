@@ -383,7 +383,7 @@ describe('endpoint validation', () => {
     // Before the fix the first additional base address stood in for the authority and allowed
     // its whole origin, not only the given path. A policy cannot name such an authority any more
     // (ConfigurationError); parseDiscoveryDocument still refuses to widen the hosts for one.
-    expect(() => resolveDiscoveryPolicy({ authority: 'not a url' })).toThrow(ConfigurationError);
+    expect(() => resolveDiscoveryPolicy({ issuer: 'not a url' })).toThrow(ConfigurationError);
     const policy = {
       validateIssuer: false,
       additionalEndpointBaseAddresses: ['https://keys.example/tenant'],
@@ -523,14 +523,14 @@ describe('resolveDiscoveryPolicy', () => {
   });
 
   it.each([
-    [{ requireHttps: 'false' }, 'policy.requireHttps'],
-    [{ validateIssuer: 0 }, 'policy.validateIssuer'],
-    [{ authority: 42 }, 'policy.authority'],
+    [{ requireHttps: 'false' }, 'discoveryPolicy.requireHttps'],
+    [{ validateIssuer: 0 }, 'discoveryPolicy.validateIssuer'],
+    [{ issuer: 42 }, 'discoveryPolicy.issuer'],
     [
       { additionalEndpointBaseAddresses: 'https://keys.example' },
-      'policy.additionalEndpointBaseAddresses',
+      'discoveryPolicy.additionalEndpointBaseAddresses',
     ],
-    [{ endpointValidationExcludeList: [1] }, 'policy.endpointValidationExcludeList'],
+    [{ endpointValidationExcludeList: [1] }, 'discoveryPolicy.endpointValidationExcludeList'],
   ])('refuses %j, quoting %s', (policy, path) => {
     expect(() => resolveDiscoveryPolicy(policy as unknown as DiscoveryPolicy)).toThrow(
       ConfigurationError,

@@ -60,7 +60,7 @@ describe('seed conformance (fetching)', () => {
   it('DISC-001: fetches and parses a valid document from the well-known URL', async () => {
     const { issuer, path } = tenant();
     server.json(path, rebase(fixture('valid'), issuer));
-    const disco = expectSuccess(await getDiscoveryDocument({ address: issuer, cache: false }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache: false }));
     expect(disco.isSuccessful).toBe(true);
     expect(disco.issuer).toBe(issuer);
     expect(disco.authorizationEndpoint).toBe(`${issuer}/auth`);
@@ -78,7 +78,7 @@ describe('seed conformance (fetching)', () => {
   it('DISC-001: an https issuer is fetched at <issuer>/.well-known/openid-configuration', async () => {
     const fetch = jsonFetch(fixture('valid'));
     const disco = expectSuccess(
-      await getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false }),
+      await getDiscoveryDocument({ issuer: FIXTURE_ISSUER, fetch, cache: false }),
     );
     expect(fetch.urls).toEqual([`${FIXTURE_ISSUER}${WELL_KNOWN}`]);
     expect(disco.tokenEndpoint).toBe('https://provider.example.com/token');
@@ -87,7 +87,7 @@ describe('seed conformance (fetching)', () => {
   it('DISC-002: all seven required fields are accessible on the response', async () => {
     const fetch = jsonFetch(fixture('valid'));
     const disco = expectSuccess(
-      await getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false }),
+      await getDiscoveryDocument({ issuer: FIXTURE_ISSUER, fetch, cache: false }),
     );
     expect([
       disco.issuer,
@@ -103,7 +103,7 @@ describe('seed conformance (fetching)', () => {
   it('DISC-003: an issuer mismatch is a policy failure, not a throw', async () => {
     const fetch = jsonFetch(fixture('issuer-mismatch'));
     const failed = expectFailure(
-      await getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false }),
+      await getDiscoveryDocument({ issuer: FIXTURE_ISSUER, fetch, cache: false }),
       { code: 'ERR_DISCOVERY_ISSUER_MISMATCH', errorType: 'policy', httpStatus: undefined },
     );
     expect(failed.exception).toBeInstanceOf(DiscoveryError);
@@ -113,7 +113,7 @@ describe('seed conformance (fetching)', () => {
   it('DISC-008: a missing required field fails with invalid_response, naming it', async () => {
     const fetch = jsonFetch(fixture('missing-jwks-uri'));
     const failed = expectFailure(
-      await getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false }),
+      await getDiscoveryDocument({ issuer: FIXTURE_ISSUER, fetch, cache: false }),
       { code: 'ERR_DISCOVERY_MISSING_MEMBER', errorType: 'invalid_response' },
     );
     expect(failed.error).toContain('jwks_uri');
@@ -123,7 +123,7 @@ describe('seed conformance (fetching)', () => {
   it('DISC-009: unknown fields are ignored and kept in raw', async () => {
     const fetch = jsonFetch(fixture('valid'));
     const disco = expectSuccess(
-      await getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false }),
+      await getDiscoveryDocument({ issuer: FIXTURE_ISSUER, fetch, cache: false }),
     );
     expect(disco.raw.x_custom_extension_field).toBe('should-be-ignored-not-rejected');
     expect(Object.keys(disco)).not.toContain('x_custom_extension_field');
@@ -134,7 +134,7 @@ describe('seed conformance (fetching)', () => {
 describe('the response object', () => {
   it('on success has isSuccessful, the camelCase fields and raw, and no error fields', async () => {
     const { issuer } = serveValid();
-    const disco = expectSuccess(await getDiscoveryDocument({ address: issuer, cache: false }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache: false }));
     expect(Object.keys(disco)).toEqual(
       expect.arrayContaining(['isSuccessful', 'issuer', 'tokenEndpoint', 'jwksUri', 'raw']),
     );
@@ -145,7 +145,7 @@ describe('the response object', () => {
   it('on failure carries error, errorType, errorCode, httpStatus and exception', async () => {
     const { path, issuer } = tenant();
     server.json(path, { error: 'nope' }, { status: 404 });
-    const failed = expectFailure(await getDiscoveryDocument({ address: issuer, cache: false }));
+    const failed = expectFailure(await getDiscoveryDocument({ issuer: issuer, cache: false }));
     expect(failed).toMatchObject({
       isSuccessful: false,
       errorType: 'http',
@@ -160,7 +160,7 @@ describe('the response object', () => {
   it('reading any success field of a failed response throws ERR_RESPONSE_NOT_SUCCESSFUL', async () => {
     const { path, issuer } = tenant();
     server.json(path, { error: 'nope' }, { status: 500 });
-    const failed = await getDiscoveryDocument({ address: issuer, cache: false });
+    const failed = await getDiscoveryDocument({ issuer: issuer, cache: false });
     expect(failed.isSuccessful).toBe(false);
     const fields = [...DISCOVERY_MEMBERS.map(([, camel]) => camel), 'raw'];
     for (const field of fields) {
@@ -181,18 +181,18 @@ describe('the response object', () => {
 
   it('rejects bad arguments with a ConfigurationError before any request', async () => {
     const fetch = jsonFetch(fixture('valid'));
-    await expect(getDiscoveryDocument({ address: 'ftp://op.example', fetch })).rejects.toThrow(
+    await expect(getDiscoveryDocument({ issuer: 'ftp://op.example', fetch })).rejects.toThrow(
       ConfigurationError,
     );
     await expect(
       getDiscoveryDocument({
-        address: FIXTURE_ISSUER,
+        issuer: FIXTURE_ISSUER,
         fetch,
-        policy: { requireHttps: 1 as never },
+        discoveryPolicy: { requireHttps: 1 as never },
       }),
-    ).rejects.toThrow('"policy.requireHttps"');
+    ).rejects.toThrow('"discoveryPolicy.requireHttps"');
     await expect(
-      getDiscoveryDocument({ address: FIXTURE_ISSUER, fetch, cache: false, timeout: -1 }),
+      getDiscoveryDocument({ issuer: FIXTURE_ISSUER, fetch, cache: false, timeout: -1 }),
     ).rejects.toThrow(ConfigurationError);
     expect(fetch.urls).toEqual([]);
   });
@@ -200,7 +200,7 @@ describe('the response object', () => {
   it('an aborted signal fails with ERR_ABORTED (network) and sends nothing', async () => {
     const { issuer, path } = serveValid();
     expectFailure(
-      await getDiscoveryDocument({ address: issuer, cache: false, signal: AbortSignal.abort() }),
+      await getDiscoveryDocument({ issuer: issuer, cache: false, signal: AbortSignal.abort() }),
       { code: 'ERR_ABORTED', errorType: 'network' },
     );
     expect(server.count(path)).toBe(0);
@@ -211,11 +211,15 @@ describe('the response object', () => {
     const path = `/proxy/discovery${WELL_KNOWN}`;
     server.json(path, buildDocument(issuer));
     const address = `${server.url}/proxy/discovery`;
-    expectFailure(await getDiscoveryDocument({ address, cache: false }), {
+    expectFailure(await getDiscoveryDocument({ issuer: address, cache: false }), {
       code: 'ERR_DISCOVERY_ISSUER_MISMATCH',
     });
     const disco = expectSuccess(
-      await getDiscoveryDocument({ address, cache: false, policy: { authority: issuer } }),
+      await getDiscoveryDocument({
+        issuer: address,
+        cache: false,
+        discoveryPolicy: { issuer: issuer },
+      }),
     );
     expect(disco.issuer).toBe(issuer);
   });
@@ -230,10 +234,13 @@ describe('DISC-010: https required for the address (stricter than the seed: loop
     'http://10.0.0.1',
   ])('DISC-010: refuses %s without sending a request', async (address) => {
     const fetch = jsonFetch(buildDocument(address));
-    const failed = expectFailure(await getDiscoveryDocument({ address, fetch, cache: false }), {
-      code: 'ERR_DISCOVERY_HTTPS_REQUIRED',
-      errorType: 'policy',
-    });
+    const failed = expectFailure(
+      await getDiscoveryDocument({ issuer: address, fetch, cache: false }),
+      {
+        code: 'ERR_DISCOVERY_HTTPS_REQUIRED',
+        errorType: 'policy',
+      },
+    );
     expect(failed.error).toContain('https');
     expect(fetch.urls).toEqual([]);
   });
@@ -245,7 +252,9 @@ describe('DISC-010: https required for the address (stricter than the seed: loop
     'http://[::1]:8080',
   ])('DISC-010: allows the loopback address %s by default', async (address) => {
     const fetch = jsonFetch(buildDocument(address));
-    const disco = expectSuccess(await getDiscoveryDocument({ address, fetch, cache: false }));
+    const disco = expectSuccess(
+      await getDiscoveryDocument({ issuer: address, fetch, cache: false }),
+    );
     expect(disco.issuer).toBe(address);
     expect(fetch.urls).toEqual([`${address}${WELL_KNOWN}`]);
   });
@@ -254,9 +263,9 @@ describe('DISC-010: https required for the address (stricter than the seed: loop
     const { issuer, path } = serveValid();
     expectFailure(
       await getDiscoveryDocument({
-        address: issuer,
+        issuer: issuer,
         cache: false,
-        policy: { allowHttpOnLoopback: false },
+        discoveryPolicy: { allowHttpOnLoopback: false },
       }),
       { code: 'ERR_DISCOVERY_HTTPS_REQUIRED' },
     );
@@ -267,7 +276,12 @@ describe('DISC-010: https required for the address (stricter than the seed: loop
     const address = 'http://op.example.com';
     const fetch = jsonFetch(buildDocument(address));
     const disco = expectSuccess(
-      await getDiscoveryDocument({ address, fetch, cache: false, policy: { requireHttps: false } }),
+      await getDiscoveryDocument({
+        issuer: address,
+        fetch,
+        cache: false,
+        discoveryPolicy: { requireHttps: false },
+      }),
     );
     expect(disco.tokenEndpoint).toBe('http://op.example.com/token');
   });
@@ -281,9 +295,9 @@ describe('caching', () => {
 
   it('DISC-004: a second call within the TTL makes no request and returns the cached document', async () => {
     const { issuer, path } = serveValid();
-    const first = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const first = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     clock += 59 * MINUTE;
-    const second = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const second = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(server.count(path)).toBe(1);
     expect(second.tokenEndpoint).toBe(first.tokenEndpoint);
     expect(second.raw).toEqual(first.raw);
@@ -292,27 +306,27 @@ describe('caching', () => {
 
   it('DISC-004: the address with or without the well-known path shares one entry', async () => {
     const { issuer, path } = serveValid();
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
-    expectSuccess(await getDiscoveryDocument({ address: `${issuer}${WELL_KNOWN}`, cache }));
-    expectSuccess(await getDiscoveryDocument({ address: `${issuer}/`, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: `${issuer}${WELL_KNOWN}`, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: `${issuer}/`, cache }));
     expect(server.count(path)).toBe(1);
   });
 
   it('DISC-005: after the TTL expires a new request is made and the cache is refreshed', async () => {
     const { issuer, path } = tenant();
     server.json(path, buildDocument(issuer));
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     server.json(path, buildDocument(issuer, { end_session_endpoint: `${issuer}/logout` }));
     clock += DEFAULT_DISCOVERY_TTL - 1;
-    const cached = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const cached = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(cached.endSessionEndpoint).toBeUndefined();
     expect(server.count(path)).toBe(1);
     clock += 1;
-    const fresh = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const fresh = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(server.count(path)).toBe(2);
     expect(fresh.endSessionEndpoint).toBe(`${issuer}/logout`);
     clock += MINUTE;
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(server.count(path)).toBe(2);
   });
 
@@ -326,12 +340,12 @@ describe('caching', () => {
     ['max-age=172800 (clamped down to 24 h)', 'max-age=172800', DAY],
   ])('DISC-005: lifetime with %s', async (_label, header, lifetime) => {
     const { issuer, path } = serveValid(header === undefined ? {} : { 'cache-control': header });
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     clock = START + lifetime - 1;
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(server.count(path)).toBe(1);
     clock = START + lifetime;
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(server.count(path)).toBe(2);
   });
 
@@ -344,7 +358,7 @@ describe('caching', () => {
         .end(JSON.stringify(buildDocument(issuer)));
     });
     const responses = await Promise.all(
-      Array.from({ length: 10 }, () => getDiscoveryDocument({ address: issuer, cache })),
+      Array.from({ length: 10 }, () => getDiscoveryDocument({ issuer: issuer, cache })),
     );
     expect(responses.every((r) => r.isSuccessful)).toBe(true);
     expect(server.count(path)).toBe(1);
@@ -353,7 +367,7 @@ describe('caching', () => {
   it('cache: false always fetches and stores nothing', async () => {
     const { issuer, path } = serveValid();
     for (let i = 0; i < 3; i++) {
-      expectSuccess(await getDiscoveryDocument({ address: issuer, cache: false }));
+      expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache: false }));
     }
     expect(server.count(path)).toBe(3);
   });
@@ -361,11 +375,11 @@ describe('caching', () => {
   it('without a cache option the shared cache is used (and clearDiscoveryCache empties it)', async () => {
     const { issuer, path } = serveValid();
     try {
-      expectSuccess(await getDiscoveryDocument({ address: issuer }));
-      expectSuccess(await getDiscoveryDocument({ address: issuer }));
+      expectSuccess(await getDiscoveryDocument({ issuer: issuer }));
+      expectSuccess(await getDiscoveryDocument({ issuer: issuer }));
       expect(server.count(path)).toBe(1);
       await clearDiscoveryCache();
-      expectSuccess(await getDiscoveryDocument({ address: issuer }));
+      expectSuccess(await getDiscoveryDocument({ issuer: issuer }));
       expect(server.count(path)).toBe(2);
     } finally {
       await clearDiscoveryCache();
@@ -375,9 +389,9 @@ describe('caching', () => {
   it('failures are not cached', async () => {
     const { issuer, path } = tenant();
     server.json(path, { error: 'down' }, { status: 500 });
-    expectFailure(await getDiscoveryDocument({ address: issuer, cache }));
+    expectFailure(await getDiscoveryDocument({ issuer: issuer, cache }));
     server.json(path, buildDocument(issuer));
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(server.count(path)).toBe(2);
   });
 
@@ -385,12 +399,12 @@ describe('caching', () => {
     const { issuer, path } = tenant();
     server.json(path, buildDocument(issuer, { jwks_uri: 'https://evil.example/jwks' }));
     const lax = await getDiscoveryDocument({
-      address: issuer,
+      issuer: issuer,
       cache,
-      policy: { validateEndpoints: false },
+      discoveryPolicy: { validateEndpoints: false },
     });
     expect(lax.isSuccessful).toBe(true);
-    expectFailure(await getDiscoveryDocument({ address: issuer, cache }), {
+    expectFailure(await getDiscoveryDocument({ issuer: issuer, cache }), {
       code: 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED',
     });
     expect(server.count(path)).toBe(2);
@@ -398,10 +412,10 @@ describe('caching', () => {
 
   it('callers cannot change the cached document through their response', async () => {
     const { issuer } = serveValid();
-    const first = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const first = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     (first as { tokenEndpoint: string }).tokenEndpoint = 'https://evil.example/token';
     expect(() => (first.responseTypesSupported as string[]).push('token')).toThrow(TypeError);
-    const second = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const second = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(second.tokenEndpoint).toBe(`${issuer}/token`);
     expect(second.responseTypesSupported).toEqual(['code']);
   });
@@ -440,7 +454,7 @@ describe('a persistent store written by page script', () => {
   it('the cache writes documents under discovery:<url>|<policy key>', async () => {
     const { issuer } = serveValid();
     const cache = createMetadataCache({ store, now });
-    expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(await store.keys()).toEqual([storeKey(issuer)]);
     const stored = (await store.get(storeKey(issuer))) as { value: { tokenEndpoint: string } };
     expect(stored.value.tokenEndpoint).toBe(`${issuer}/token`);
@@ -450,7 +464,7 @@ describe('a persistent store written by page script', () => {
     const { issuer, path } = serveValid();
     await store.set(storeKey(issuer), entry(storedValue(buildDocument(issuer))));
     const cache = createMetadataCache({ store, now });
-    const disco = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(disco.tokenEndpoint).toBe(`${issuer}/token`);
     expect(server.count(path)).toBe(0);
   });
@@ -467,7 +481,7 @@ describe('a persistent store written by page script', () => {
     const poisoned = buildDocument(issuer, tamper);
     await store.set(storeKey(issuer), entry(storedValue(poisoned)));
     const cache = createMetadataCache({ store, now });
-    const disco = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(disco.issuer).toBe(issuer);
     expect(disco.tokenEndpoint).toBe(`${issuer}/token`);
     expect(disco.jwksUri).toBe(`${issuer}/jwks`);
@@ -488,7 +502,7 @@ describe('a persistent store written by page script', () => {
     const { issuer, path } = serveValid();
     await store.set(storeKey(issuer), entry(value));
     const cache = createMetadataCache({ store, now });
-    const disco = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(disco.tokenEndpoint).toBe(`${issuer}/token`);
     expect(server.count(path)).toBe(1);
   });
@@ -502,7 +516,7 @@ describe('a persistent store written by page script', () => {
     };
     await store.set(storeKey(issuer), entry(value));
     const cache = createMetadataCache({ store, now });
-    const disco = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(disco.tokenEndpoint).toBe(`${issuer}/token`);
     expect(disco.jwksUri).toBe(`${issuer}/jwks`);
     expect(server.count(path)).toBe(0);
@@ -514,7 +528,7 @@ describe('a persistent store written by page script', () => {
     const foreignKeys = buildDocument(issuer, { jwks_uri: 'https://keys.example/jwks' });
     await store.set(storeKey(issuer), entry(storedValue(foreignKeys)));
     const cache = createMetadataCache({ store, now });
-    const disco = expectSuccess(await getDiscoveryDocument({ address: issuer, cache }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(disco.jwksUri).toBe(`${issuer}/jwks`);
     expect(server.count(path)).toBe(1);
   });

@@ -52,8 +52,8 @@ function serveWith(handler: (res: ServerResponse, issuer: string) => void | Prom
   return { issuer, path };
 }
 
-function discover(address: string, options: Omit<DiscoveryRequest, 'address'> = {}) {
-  return getDiscoveryDocument({ address, cache: false, ...options });
+function discover(issuer: string, options: Omit<DiscoveryRequest, 'issuer'> = {}) {
+  return getDiscoveryDocument({ issuer, cache: false, ...options });
 }
 
 /** The failure's offending member (DiscoveryError only). */
@@ -124,7 +124,7 @@ describe('endpoints', () => {
     );
     const disco = expectSuccess(
       await discover(issuer, {
-        policy: { additionalEndpointBaseAddresses: ['https://keys.example/tenant'] },
+        discoveryPolicy: { additionalEndpointBaseAddresses: ['https://keys.example/tenant'] },
       }),
     );
     expect(disco.jwksUri).toBe('https://keys.example/tenant/jwks');
@@ -136,7 +136,7 @@ describe('endpoints', () => {
     );
     expectFailure(await discover(issuer));
     const disco = expectSuccess(
-      await discover(issuer, { policy: { endpointValidationExcludeList: ['jwks_uri'] } }),
+      await discover(issuer, { discoveryPolicy: { endpointValidationExcludeList: ['jwks_uri'] } }),
     );
     expect(disco.jwksUri).toBe('https://keys.example/jwks');
   });
@@ -151,7 +151,7 @@ describe('endpoints', () => {
     const { issuer } = serve((iss) => buildDocument(iss, { jwks_uri }));
     const failed = expectFailure(
       await discover(issuer, {
-        policy: { additionalEndpointBaseAddresses: ['https://op.example.com'] },
+        discoveryPolicy: { additionalEndpointBaseAddresses: ['https://op.example.com'] },
       }),
       { code },
     );
@@ -179,7 +179,7 @@ describe('endpoints', () => {
       { validateEndpoints: false },
       { endpointValidationExcludeList: ['token_endpoint'] },
     ]) {
-      expect(expectFailure(await discover(issuer, { policy })).errorCode).toBe(
+      expect(expectFailure(await discover(issuer, { discoveryPolicy: policy })).errorCode).toBe(
         'ERR_DISCOVERY_HTTPS_REQUIRED',
       );
     }
@@ -192,7 +192,7 @@ describe('endpoints', () => {
     );
     expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED' });
     const disco = expectSuccess(
-      await discover(issuer, { policy: { additionalEndpointBaseAddresses: [loopback] } }),
+      await discover(issuer, { discoveryPolicy: { additionalEndpointBaseAddresses: [loopback] } }),
     );
     expect(disco.endSessionEndpoint).toBe(`${loopback}/logout`);
   });
@@ -212,7 +212,9 @@ describe('broken documents', () => {
   it('requireKeySet: false allows a missing jwks_uri', async () => {
     const { issuer } = serve((iss) => buildDocument(iss, { jwks_uri: undefined }));
     expect(expectFailure(await discover(issuer)).errorCode).toBe('ERR_DISCOVERY_MISSING_MEMBER');
-    const disco = expectSuccess(await discover(issuer, { policy: { requireKeySet: false } }));
+    const disco = expectSuccess(
+      await discover(issuer, { discoveryPolicy: { requireKeySet: false } }),
+    );
     expect(disco.jwksUri).toBeUndefined();
     expect(disco.tokenEndpoint).toBe(`${issuer}/token`);
   });
@@ -381,7 +383,7 @@ describe('HTTP statuses and redirects', () => {
         errorType: 'http',
         httpStatus: status,
       });
-      expect((failed.exception as HttpError).status).toBe(status);
+      expect((failed.exception as HttpError).httpStatus).toBe(status);
       expect(failed.error).toContain(String(status));
       // Neither is retryable: one request, no wait.
       expect(server.count(path)).toBe(1);

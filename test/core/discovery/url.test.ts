@@ -3,10 +3,10 @@ import { OIDC_DISCOVERY_PATH, parseDiscoveryUrl } from '../../../src/core/discov
 import { ConfigurationError } from '../../../src/core/errors.js';
 
 describe('parseDiscoveryUrl', () => {
-  it('appends the well-known path to an issuer; the authority is the issuer', () => {
+  it('appends the well-known path to an issuer; the issuer is the address without it', () => {
     expect(parseDiscoveryUrl('https://op.example')).toEqual({
       url: 'https://op.example/.well-known/openid-configuration',
-      authority: 'https://op.example',
+      issuer: 'https://op.example',
     });
     expect(OIDC_DISCOVERY_PATH).toBe('/.well-known/openid-configuration');
   });
@@ -14,9 +14,9 @@ describe('parseDiscoveryUrl', () => {
   it('keeps the issuer path (multi-tenant issuers) and drops trailing slashes', () => {
     expect(parseDiscoveryUrl('https://op.example/tenant/v2.0/')).toEqual({
       url: 'https://op.example/tenant/v2.0/.well-known/openid-configuration',
-      authority: 'https://op.example/tenant/v2.0',
+      issuer: 'https://op.example/tenant/v2.0',
     });
-    expect(parseDiscoveryUrl('https://op.example///').authority).toBe('https://op.example');
+    expect(parseDiscoveryUrl('https://op.example///').issuer).toBe('https://op.example');
   });
 
   it.each([
@@ -24,7 +24,7 @@ describe('parseDiscoveryUrl', () => {
     'https://op.example/tenant/.well-known/openid-configuration/',
     'https://op.example/tenant/.WELL-KNOWN/openid-configuration',
   ])('appends the well-known path once: %s', (address) => {
-    const { url, authority } = parseDiscoveryUrl(address);
+    const { url, issuer: authority } = parseDiscoveryUrl(address);
     expect(url).toBe('https://op.example/tenant/.well-known/openid-configuration');
     expect(authority).toBe('https://op.example/tenant');
     expect(url.split('.well-known').length).toBe(2);
@@ -33,9 +33,9 @@ describe('parseDiscoveryUrl', () => {
   it('normalises with the URL parser: host case, default port, surrounding spaces', () => {
     expect(parseDiscoveryUrl('  HTTPS://OP.Example:443/Tenant ')).toEqual({
       url: 'https://op.example/Tenant/.well-known/openid-configuration',
-      authority: 'https://op.example/Tenant',
+      issuer: 'https://op.example/Tenant',
     });
-    expect(parseDiscoveryUrl('http://127.0.0.1:8080').authority).toBe('http://127.0.0.1:8080');
+    expect(parseDiscoveryUrl('http://127.0.0.1:8080').issuer).toBe('http://127.0.0.1:8080');
   });
 
   it('does not decide https: http addresses parse (the policy refuses them later)', () => {
@@ -69,7 +69,7 @@ describe('parseDiscoveryUrl', () => {
     // Regression: `/\/+$/` backtracked quadratically on slashes followed by another character.
     const path = `${'/'.repeat(200_000)}a${'/'.repeat(200_000)}`;
     const started = performance.now();
-    const { authority } = parseDiscoveryUrl(`https://op.example${path}`);
+    const { issuer: authority } = parseDiscoveryUrl(`https://op.example${path}`);
     expect(performance.now() - started).toBeLessThan(1_000);
     expect(authority.endsWith('/a')).toBe(true);
   });

@@ -35,7 +35,7 @@ describe('failureOf', () => {
       error: 'invalid_grant',
       errorDescription: 'expired',
       errorUri: 'https://op.example/e',
-      status: 400,
+      httpStatus: 400,
     });
   });
 
@@ -65,7 +65,7 @@ describe('failureOf', () => {
     expect(error).toMatchObject({
       error: 'invalid_token',
       errorDescription: 'gone "now"',
-      status: 401,
+      httpStatus: 401,
     });
   });
 
@@ -78,7 +78,7 @@ describe('failureOf', () => {
     ]) {
       const error = failureOf(response, URL);
       expect(error).toBeInstanceOf(HttpError);
-      expect(error).toMatchObject({ code: 'ERR_HTTP_STATUS', status: response.status });
+      expect(error).toMatchObject({ code: 'ERR_HTTP_STATUS', httpStatus: response.status });
     }
   });
 });
@@ -102,7 +102,7 @@ describe('readOAuthJson', () => {
     ['ERR_INVALID_RESPONSE', answer(200, '[1]', json)],
   ])('refuses a success that is not a JSON object: %s', (code, response) => {
     expect(() => readOAuthJson(response, URL)).toThrow(
-      expect.objectContaining({ code, status: 200 }),
+      expect.objectContaining({ code, httpStatus: 200 }),
     );
   });
 

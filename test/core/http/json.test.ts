@@ -81,7 +81,7 @@ describe('content type', () => {
   it('refuses a missing content type', async () => {
     const error = await serveAndRead('{"a":1}', undefined).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(HttpError);
-    expect(error).toMatchObject({ code: 'ERR_CONTENT_TYPE', status: 200 });
+    expect(error).toMatchObject({ code: 'ERR_CONTENT_TYPE', httpStatus: 200 });
     expect((error as Error).message).toContain('(none)');
   });
 
@@ -206,7 +206,7 @@ describe('helpers', () => {
       expect(error).toBeInstanceOf(HttpError);
       expect(error).toMatchObject({
         code: 'ERR_HTTP_STATUS',
-        status,
+        httpStatus: status,
         url: 'https://op.example/doc',
       });
       expect((error as Error).message).toMatch(/^Discovery request to .* failed with HTTP \d+$/);

@@ -145,7 +145,7 @@ describe('redirects', () => {
       });
       const error = await httpFailure(httpRequest({ url: `${server.url}/redirect-${status}` }));
       expect(error.code).toBe('ERR_HTTP_REDIRECT');
-      expect(error.status).toBe(status);
+      expect(error.httpStatus).toBe(status);
       expect(error.url).toBe(`${server.url}/redirect-${status}`);
       expect(error.message).toContain(target);
       expect(server.count(target)).toBe(0);
@@ -190,7 +190,7 @@ describe('body size cap', () => {
       httpRequest({ url: `${server.url}/big-declared` }, { maxBodySize: 1_000 }),
     );
     expect(error.code).toBe('ERR_BODY_TOO_LARGE');
-    expect(error.status).toBe(200);
+    expect(error.httpStatus).toBe(200);
   });
 
   it('refuses a chunked body (no Content-Length) once it passes the cap', async () => {
@@ -345,6 +345,6 @@ describe('network errors', () => {
       httpRequest({ url: `${server.url}/broken` }, { retries: 0, timeout: 5_000 }),
     );
     expect(error.code).toBe('ERR_NETWORK');
-    expect(error.status).toBe(200);
+    expect(error.httpStatus).toBe(200);
   });
 });

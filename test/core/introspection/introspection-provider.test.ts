@@ -17,7 +17,7 @@ let introspectionEndpoint: string;
 let revocationEndpoint: string;
 
 beforeAll(async () => {
-  const disco = expectSuccess(await getDiscoveryDocument({ address: op().issuer, cache: false }));
+  const disco = expectSuccess(await getDiscoveryDocument({ issuer: op().issuer, cache: false }));
   introspectionEndpoint = disco.introspectionEndpoint!;
   revocationEndpoint = disco.revocationEndpoint!;
 });

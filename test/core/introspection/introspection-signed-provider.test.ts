@@ -37,7 +37,7 @@ describe('signed introspection against oidc-provider', () => {
         address: `${op().issuer}/token/introspection`,
         ...RESOURCE_SERVER,
         token: tokens.accessToken,
-        signedResponse: { authority: op().issuer, cache: createMetadataCache() },
+        signedResponse: { issuer: op().issuer, cache: createMetadataCache() },
       }),
     );
     expect(result.jwt).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
@@ -58,7 +58,7 @@ describe('signed introspection against oidc-provider', () => {
         address: `${op().issuer}/token/introspection`,
         ...RESOURCE_SERVER,
         token: 'unknown-token-0123456789',
-        signedResponse: { authority: op().issuer, cache: createMetadataCache() },
+        signedResponse: { issuer: op().issuer, cache: createMetadataCache() },
       }),
     );
     expect(result.jwt).toBeTypeOf('string');
@@ -72,7 +72,7 @@ describe('signed introspection against oidc-provider', () => {
         ...RESOURCE_SERVER,
         token: 'unknown-token-0123456789',
         signedResponse: {
-          authority: op().issuer,
+          issuer: op().issuer,
           algorithms: ['RS256'],
           cache: createMetadataCache(),
         },

@@ -84,7 +84,7 @@ function introspect(extra: { algorithms?: string[]; clientId?: string } = {}) {
     clientSecret: 'secret',
     token: 'opaque-token',
     signedResponse: {
-      authority: op().issuer,
+      issuer: op().issuer,
       now: clock.now,
       cache: cacheAt(clock),
       ...(extra.algorithms ? { algorithms: extra.algorithms } : {}),

@@ -229,7 +229,7 @@ describe('INTR-006 discovery-based endpoint resolution', () => {
     server.route('POST', '/introspect', (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' }).end('{"active":true}');
     });
-    const disco = expectSuccess(await getDiscoveryDocument({ address: server.url, cache: false }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: server.url, cache: false }));
     expect(disco.introspectionEndpoint).toBe(`${server.url}/introspect`);
     const before = server.count('/introspect');
     const result = expectSuccess(
@@ -321,19 +321,19 @@ describe('introspection arguments', () => {
     );
     await expectConfigurationError(() => introspectToken({ ...base, clientId: '' }), /clientId/);
     await expectConfigurationError(
-      () => introspectToken({ ...base, signedResponse: { authority: '' } }),
-      /signedResponse\.authority/,
+      () => introspectToken({ ...base, signedResponse: { issuer: '' } }),
+      /signedResponse\.issuer/,
     );
     await expectConfigurationError(
       () =>
         introspectToken({
           ...base,
-          signedResponse: { authority: server.url, algorithms: ['HS256'] },
+          signedResponse: { issuer: server.url, algorithms: ['HS256'] },
         }),
       /signedResponse\.algorithms/,
     );
     await expectConfigurationError(
-      () => introspectToken({ ...base, signedResponse: { authority: server.url, leeway: 301 } }),
+      () => introspectToken({ ...base, signedResponse: { issuer: server.url, leeway: 301 } }),
       /signedResponse\.leeway/,
     );
     expect(route.seen()).toHaveLength(0);

@@ -94,7 +94,7 @@ describe('back-channel logout from oidc-provider', () => {
     const logoutToken = received[0]!;
     expect(decodeProtectedHeader(logoutToken).typ).toBe('logout+jwt');
     const claims = await validateLogoutToken(logoutToken, {
-      authority: op().issuer,
+      issuer: op().issuer,
       clientId: CLIENT_ID,
     });
     expect(claims.sid).toBe(sid);
@@ -104,7 +104,7 @@ describe('back-channel logout from oidc-provider', () => {
 
     // The same token for another client is refused.
     await expect(
-      validateLogoutToken(logoutToken, { authority: op().issuer, clientId: 'demo-spa' }),
+      validateLogoutToken(logoutToken, { issuer: op().issuer, clientId: 'demo-spa' }),
     ).rejects.toMatchObject({ code: 'ERR_JWT_AUDIENCE_INVALID' });
   });
 });

@@ -52,7 +52,7 @@ const LOGOUT_TYP = { typ: 'logout+jwt' };
 function options(extra: Partial<LogoutTokenValidationOptions> = {}): LogoutTokenValidationOptions {
   op().setJwks(jwks(opKey, otherKey));
   return {
-    authority: op().issuer,
+    issuer: op().issuer,
     clientId: CLIENT_ID,
     now: () => NOW,
     cache: cacheAt(testClock()),
@@ -221,7 +221,7 @@ describe('hostile logout tokens', () => {
   });
 
   it.each([
-    ['no authority', { authority: '' }],
+    ['no issuer', { issuer: '' }],
     ['no client id', { clientId: undefined as never }],
     ['a negative maxAge', { maxAge: -1 }],
   ])('refuses options with %s before any request', async (_, bad) => {

@@ -163,7 +163,7 @@ describe('REV-005 discovery-based endpoint resolution', () => {
     server.route('POST', '/revoke', (_req, res) => {
       res.writeHead(200).end();
     });
-    const disco = expectSuccess(await getDiscoveryDocument({ address: server.url, cache: false }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: server.url, cache: false }));
     expect(disco.revocationEndpoint).toBe(`${server.url}/revoke`);
     const before = server.count('/revoke');
     expectSuccess(

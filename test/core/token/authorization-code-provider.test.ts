@@ -37,7 +37,7 @@ async function authorize(
   extra: Record<string, string> = {},
   clientId: string = DEMO_CLIENTS.spa.clientId,
 ): Promise<Authorized> {
-  const disco = await getDiscoveryDocument({ address: op().issuer, cache: false });
+  const disco = await getDiscoveryDocument({ issuer: op().issuer, cache: false });
   if (!disco.isSuccessful) throw disco.exception;
   const verifier = randomBytes(32).toString('base64url');
   const state = randomBytes(8).toString('base64url');
@@ -75,7 +75,7 @@ function exchange(
     code,
     redirectUri: REDIRECT_URI,
     codeVerifier: verifier,
-    idToken: { authority: op().issuer, nonce, cache: createMetadataCache(), ...idToken },
+    idToken: { issuer: op().issuer, nonce, cache: createMetadataCache(), ...idToken },
     ...extra,
   });
 }
@@ -215,7 +215,7 @@ describe('refresh against oidc-provider', () => {
       clientId: DEMO_CLIENTS.spa.clientId,
       refreshToken: session.refreshToken,
       idToken: {
-        authority: op().issuer,
+        issuer: op().issuer,
         cache: createMetadataCache(),
         ...(session.idTokenClaims ? { previousClaims: session.idTokenClaims } : {}),
       },
@@ -293,7 +293,7 @@ describe('refresh against oidc-provider', () => {
     const first = await signIn();
     const claims = await validateIdToken(first.idToken!, {
       clientId: DEMO_CLIENTS.spa.clientId,
-      authority: op().issuer,
+      issuer: op().issuer,
       accessToken: first.accessToken,
       cache: createMetadataCache(),
     });

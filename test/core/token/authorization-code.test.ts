@@ -81,7 +81,7 @@ function request(
 function oidc(extra: Record<string, unknown> = {}) {
   return {
     idToken: {
-      authority: op().issuer,
+      issuer: op().issuer,
       nonce: 'n-1',
       cache: cacheAt(testClock()),
       http: { retries: 0 },
@@ -178,9 +178,9 @@ describe('the request', () => {
     ['a code verifier with a space', { codeVerifier: `${'a'.repeat(43)} ` }],
     ['no code verifier', { codeVerifier: undefined }],
     ['a clock that is not a function', { now: 5 }],
-    ['ID Token expectations with a bad leeway', { idToken: { authority: 'x', leeway: 999 } }],
-    ['ID Token expectations without authority or key', { idToken: { nonce: 'n' } }],
-    ['ID Token expectations with a negative maxAge', { idToken: { authority: 'x', maxAge: -1 } }],
+    ['ID Token expectations with a bad leeway', { idToken: { issuer: 'x', leeway: 999 } }],
+    ['ID Token expectations without issuer or key', { idToken: { nonce: 'n' } }],
+    ['ID Token expectations with a negative maxAge', { idToken: { issuer: 'x', maxAge: -1 } }],
   ])('%s throws ERR_CONFIGURATION before anything is sent', async (_, extra) => {
     const r = route();
     const error = await rejectionOf(

@@ -203,7 +203,7 @@ describe('CC-004 error responses', () => {
       expect(token.errorUri).toBe('https://op.example/errors/help');
       expect(token.httpStatus).toBe(status);
       expect(token.exception).toBeInstanceOf(ProtocolError);
-      expect((token.exception as ProtocolError).status).toBe(status);
+      expect((token.exception as ProtocolError).httpStatus).toBe(status);
       expect(route.seen()).toHaveLength(1);
     },
   );

@@ -43,7 +43,7 @@ export async function runDeviceFlow(
     interval: auth.interval,
     expiresIn: auth.expiresIn,
     // The device flow's ID Token is validated like any other (signature, iss, aud, exp, at_hash).
-    idToken: { authority: op.issuer },
+    idToken: { issuer: op.issuer },
     sleep: async (ms) => {
       delays.push(ms);
       if (delays.length > 1) return;

@@ -16,7 +16,7 @@ const op = useProvider();
 
 describe('device flow against oidc-provider', () => {
   it('discovers the endpoint and gets a device code; polling before the user acts is pending', async () => {
-    const disco = expectSuccess(await getDiscoveryDocument({ address: op().issuer, cache: false }));
+    const disco = expectSuccess(await getDiscoveryDocument({ issuer: op().issuer, cache: false }));
     expect(disco.deviceAuthorizationEndpoint).toBe(`${op().issuer}/device/auth`);
     const auth = expectSuccess(
       await requestDeviceAuthorization({

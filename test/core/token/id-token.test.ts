@@ -59,7 +59,7 @@ function idClaims(extra: Record<string, unknown> = {}): Record<string, unknown> 
 function expect_(extra: Partial<IdTokenExpectations> = {}): IdTokenExpectations {
   return {
     clientId: CLIENT,
-    authority: op().issuer,
+    issuer: op().issuer,
     cache: cacheAt(testClock()),
     http: { retries: 0 },
     ...extra,
@@ -93,7 +93,7 @@ describe('a valid ID Token', () => {
     const jwt = await token();
     const claims = await validateIdToken(jwt, {
       clientId: CLIENT,
-      issuer: op().issuer,
+      expectedIssuer: op().issuer,
       key: key.jwk as JsonWebKey,
       now: testClock().now,
     });
@@ -102,7 +102,7 @@ describe('a valid ID Token', () => {
     await expectCode(
       validateIdToken(jwt, {
         clientId: CLIENT,
-        issuer: 'https://other.example',
+        expectedIssuer: 'https://other.example',
         key: key.jwk as JsonWebKey,
         now: testClock().now,
       }),
@@ -317,8 +317,8 @@ describe('hostile ID Tokens', () => {
 describe('bad expectations', () => {
   it.each([
     ['no clientId', { clientId: '' }],
-    ['neither authority nor key', { authority: undefined }],
-    ['key without issuer', { authority: undefined, key: { kty: 'oct', k: 'c2VjcmV0' } }],
+    ['neither issuer nor key', { issuer: undefined }],
+    ['key without issuer', { issuer: undefined, key: { kty: 'oct', k: 'c2VjcmV0' } }],
     ['a negative maxAge', { maxAge: -1 }],
     ['a fractional maxAge', { maxAge: 1.5 }],
     ['a leeway over 300 s', { leeway: 301 }],

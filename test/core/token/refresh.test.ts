@@ -58,7 +58,7 @@ function request(address: string, extra: Partial<RefreshTokenRequest> = {}): Ref
 function oidc(previousClaims: Record<string, unknown> | undefined = previous(), extra = {}) {
   return {
     idToken: {
-      authority: op().issuer,
+      issuer: op().issuer,
       cache: cacheAt(testClock()),
       http: { retries: 0 },
       ...(previousClaims ? { previousClaims } : {}),
@@ -141,8 +141,8 @@ describe('the request and rotation', () => {
 
   it.each([
     ['an empty refresh token', { refreshToken: '' }],
-    ['previousClaims without sub', { idToken: { authority: 'x', previousClaims: { iss: 'x' } } }],
-    ['ID Token expectations with a bad leeway', { idToken: { authority: 'x', leeway: -1 } }],
+    ['previousClaims without sub', { idToken: { issuer: 'x', previousClaims: { iss: 'x' } } }],
+    ['ID Token expectations with a bad leeway', { idToken: { issuer: 'x', leeway: -1 } }],
     ['a scope that is not a string', { scope: 5 }],
   ])('%s throws ERR_CONFIGURATION before anything is sent', async (_, extra) => {
     const r = route();

@@ -82,7 +82,7 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
     expect(info.errorDescription).toBe('The access token expired');
     expect(info.wwwAuthenticate).toBe(challenge);
     expect(info.exception).toBeInstanceOf(ProtocolError);
-    expect((info.exception as ProtocolError).status).toBe(401);
+    expect((info.exception as ProtocolError).httpStatus).toBe(401);
     expect(endpoint.seen()).toHaveLength(1);
   });
 

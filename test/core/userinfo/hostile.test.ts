@@ -36,7 +36,7 @@ function signedRequest(address: string, extra: Partial<UserInfoRequest> = {}): U
   return {
     address,
     token: TOKEN,
-    authority: op().issuer,
+    issuer: op().issuer,
     clientId: CLIENT_ID,
     validation: { now: () => NOW, cache: cacheAt(testClock()) },
     ...extra,

@@ -80,7 +80,7 @@ describe('getUserInfo against oidc-provider', () => {
       await getUserInfo({
         address: `${op().issuer}/me`,
         token: signedTokens.access_token,
-        authority: op().issuer,
+        issuer: op().issuer,
         clientId: SIGNED_CLIENT,
         expectedSubject: 'alice',
         requireSigned: true,
@@ -95,7 +95,7 @@ describe('getUserInfo against oidc-provider', () => {
       await getUserInfo({
         address: `${op().issuer}/me`,
         token: signedTokens.access_token,
-        authority: op().issuer,
+        issuer: op().issuer,
         clientId: DEMO_CLIENTS.spa.clientId,
       }),
       { code: 'ERR_JWT_AUDIENCE_INVALID' },

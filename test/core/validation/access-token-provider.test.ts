@@ -84,7 +84,7 @@ describe('JWT access tokens from oidc-provider', () => {
     await expectCode(
       validateIdToken(userTokens.access_token, {
         clientId: DEFAULT_API_RESOURCE,
-        authority: op().issuer,
+        issuer: op().issuer,
       }),
       'ERR_JWT_TYPE_INVALID',
     );

@@ -65,8 +65,9 @@ function invalid(url: string, status: number, message: string): HttpError {
  * and `state` required). Retried only when the server cannot have processed the request.
  *
  * Resolves to a response object: on success `requestUri`, `expiresIn` (seconds), `url`, `raw`;
- * on failure `error`, `errorType` (`protocol` for an OAuth error body, `invalid_response` for a
- * response without `request_uri` or with a bad `expires_in`), `errorDescription`, `httpStatus`.
+ * on failure `errorMessage`, `errorType` (`protocol` for an OAuth error body, `invalid_response` for a
+ * response without `request_uri` or with a bad `expires_in`), the server's `error` and
+ * `errorDescription`, `httpStatus`.
  * Bad arguments throw a `ConfigurationError`; `http:` endpoints off loopback are a `policy`
  * failure unless `requireHttps: false`.
  *

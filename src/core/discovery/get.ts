@@ -49,7 +49,7 @@ const SUCCESS_FIELDS = [...DISCOVERY_MEMBERS.map(([, camel]) => camel), 'raw'];
 
 /**
  * Fetches and validates an OpenID Provider's discovery document. Never throws for a bad
- * provider: the response says `isSuccessful: false` with `error`, `errorType`, `errorCode`,
+ * provider: the response says `isSuccessful: false` with `errorMessage`, `errorType`, `errorCode`,
  * `httpStatus` and the `exception`. Bad arguments throw a `ConfigurationError`. Results are
  * cached (lifetime from `Cache-Control: max-age`, clamped to [60 s, 24 h], default 1 h).
  *

@@ -1,36 +1,24 @@
 /**
- * The failure half of endpoint responses: a failed response object with the server's OAuth error
- * fields (RFC 6749 §5.2).
+ * The failure half of endpoint responses.
  *
  * @module
  */
 
-import { IdentityModelError, ProtocolError } from '../errors.js';
+import { IdentityModelError } from '../errors.js';
 import { type FailedResponse, failedResponse } from '../lib/response.js';
 
-/** The failure half of endpoint responses: adds the server's OAuth error fields. */
-export interface EndpointFailure extends FailedResponse {
-  /** For `errorType: 'protocol'`: the server's `error` code (e.g. `invalid_client`); else the message. */
-  readonly error: string;
-  /** The server's `error_description`, as text. */
-  readonly errorDescription: string | undefined;
-  /** The server's `error_uri`. */
-  readonly errorUri: string | undefined;
-}
+/**
+ * The failure half of endpoint responses: a {@link FailedResponse} (every failed response carries
+ * the server's OAuth `error`, `errorDescription` and `errorUri`).
+ */
+export type EndpointFailure = FailedResponse;
 
-/** Builds the failed response for an endpoint call, with the OAuth error fields when present. */
+/** Builds the failed response for an endpoint call. */
 export function endpointFailure(
   error: IdentityModelError,
   successFields: readonly string[],
 ): EndpointFailure {
-  if (error instanceof ProtocolError) {
-    return failedResponse(error, successFields, {
-      error: error.error,
-      errorDescription: error.errorDescription,
-      errorUri: error.errorUri,
-    });
-  }
-  return failedResponse(error, successFields, { errorDescription: undefined, errorUri: undefined });
+  return failedResponse(error, successFields);
 }
 
 /**

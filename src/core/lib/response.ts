@@ -1,11 +1,17 @@
 /**
  * Response objects in the seed's style: `isSuccessful`, then either the success fields or
- * `error` / `errorType` / `httpStatus`. Reading a success field of a failed response throws.
+ * `errorMessage` / `errorCode` / `errorType` / `httpStatus` (and the server's OAuth `error`,
+ * when it sent one). Reading a success field of a failed response throws.
  *
  * @module
  */
 
-import { type ErrorCode, IdentityModelError, ResponseAccessError } from '../errors.js';
+import {
+  type ErrorCode,
+  IdentityModelError,
+  ProtocolError,
+  ResponseAccessError,
+} from '../errors.js';
 
 /**
  * Why a call failed, coarsely: `http` (an unexpected status), `network` (timeout, abort,
@@ -14,11 +20,21 @@ import { type ErrorCode, IdentityModelError, ResponseAccessError } from '../erro
  */
 export type ResponseErrorType = 'http' | 'network' | 'invalid_response' | 'policy' | 'protocol';
 
-/** The failure half of every response object. */
+/**
+ * The failure half of every response object. `error`, `errorDescription` and `errorUri` are what
+ * the server sent (RFC 6749 §5.2, RFC 6750 §3), `undefined` when it sent no OAuth error;
+ * `errorMessage` is the library's readable message.
+ */
 export interface FailedResponse {
   readonly isSuccessful: false;
+  /** The server's OAuth `error` code (e.g. `invalid_grant`), when it sent one. */
+  readonly error: string | undefined;
+  /** The server's `error_description`, as text (never HTML), when it sent one. */
+  readonly errorDescription: string | undefined;
+  /** The server's `error_uri`, when it sent one. */
+  readonly errorUri: string | undefined;
   /** A readable message (never contains secrets). */
-  readonly error: string;
+  readonly errorMessage: string;
   readonly errorType: ResponseErrorType;
   /** The stable code of {@link exception}. */
   readonly errorCode: ErrorCode;
@@ -59,9 +75,13 @@ export function failedResponse<F extends object = object>(
   extra?: F,
 ): FailedResponse & F {
   const status = (error as { httpStatus?: unknown }).httpStatus;
+  const oauth = error instanceof ProtocolError ? error : undefined;
   const response = {
     isSuccessful: false as const,
-    error: error.message,
+    error: oauth?.error,
+    errorDescription: oauth?.errorDescription,
+    errorUri: oauth?.errorUri,
+    errorMessage: error.message,
     errorType: errorTypeOf(error),
     errorCode: error.code,
     httpStatus: typeof status === 'number' ? status : undefined,

@@ -57,7 +57,7 @@ export type TokenRevocationResponse = TokenRevocationSuccess | EndpointFailure;
  *   token: refreshToken,
  *   tokenTypeHint: 'refresh_token',
  * });
- * if (!result.isSuccessful) console.warn('revocation failed', result.error);
+ * if (!result.isSuccessful) console.warn('revocation failed', result.errorMessage);
  * ```
  *
  * @see https://www.rfc-editor.org/rfc/rfc7009#section-2

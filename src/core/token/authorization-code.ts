@@ -76,7 +76,8 @@ function checkArguments(request: AuthorizationCodeTokenRequest): void {
  *
  * Resolves to a response object: on success the token fields (`accessToken`, `tokenType`,
  * `expiresIn`, `refreshToken`, `idToken`, `scope`, `raw`), `idTokenClaims` and `expiresAt`
- * (ms); on failure `error`, `errorType`, `errorCode`, `errorDescription`, `errorUri`,
+ * (ms); on failure `errorMessage`, the server's `error`, `errorDescription` and `errorUri`,
+ * `errorType`, `errorCode`,
  * `httpStatus` and the `exception`. An invalid ID Token is a failure with its validation code
  * (e.g. `ERR_JWT_CLAIM_INVALID` for a wrong `nonce`); an ID Token without `idToken`
  * expectations is `ERR_INVALID_RESPONSE`, as is a response without one when `idToken` was given,

@@ -124,7 +124,7 @@ function checkPrevious(previous: unknown): asserts previous is JwtClaims | undef
  *   refreshToken: session.refreshToken,
  *   idToken: { issuer: 'https://op.example', previousClaims: session.idTokenClaims },
  * });
- * if (!refreshed.isSuccessful) return signOut(refreshed.error);
+ * if (!refreshed.isSuccessful) return signOut(refreshed.errorMessage);
  * session.refreshToken = refreshed.refreshToken; // the rotated one, or the same
  * session.accessToken = refreshed.accessToken;
  * ```

@@ -107,7 +107,7 @@ describe('seed conformance (fetching)', () => {
       { code: 'ERR_DISCOVERY_ISSUER_MISMATCH', errorType: 'policy', httpStatus: undefined },
     );
     expect(failed.exception).toBeInstanceOf(DiscoveryError);
-    expect(failed.error).toContain('https://attacker.example.com');
+    expect(failed.errorMessage).toContain('https://attacker.example.com');
   });
 
   it('DISC-008: a missing required field fails with invalid_response, naming it', async () => {
@@ -116,7 +116,7 @@ describe('seed conformance (fetching)', () => {
       await getDiscoveryDocument({ issuer: FIXTURE_ISSUER, fetch, cache: false }),
       { code: 'ERR_DISCOVERY_MISSING_MEMBER', errorType: 'invalid_response' },
     );
-    expect(failed.error).toContain('jwks_uri');
+    expect(failed.errorMessage).toContain('jwks_uri');
     expect((failed.exception as DiscoveryError).member).toBe('jwks_uri');
   });
 
@@ -152,7 +152,7 @@ describe('the response object', () => {
       errorCode: 'ERR_HTTP_STATUS',
       httpStatus: 404,
     });
-    expect(failed.error).toContain('404');
+    expect(failed.errorMessage).toContain('404');
     expect(failed.exception).toBeInstanceOf(HttpError);
     expect(failed.exception.code).toBe(failed.errorCode);
   });
@@ -241,7 +241,7 @@ describe('DISC-010: https required for the address (stricter than the seed: loop
         errorType: 'policy',
       },
     );
-    expect(failed.error).toContain('https');
+    expect(failed.errorMessage).toContain('https');
     expect(fetch.urls).toEqual([]);
   });
 

@@ -115,7 +115,7 @@ describe('endpoints', () => {
       errorType: 'policy',
     });
     expect(memberOf(failed)).toBe('token_endpoint');
-    expect(failed.error).toContain('token_endpoint');
+    expect(failed.errorMessage).toContain('token_endpoint');
   });
 
   it('allows a foreign endpoint under an additionalEndpointBaseAddresses entry', async () => {
@@ -205,7 +205,7 @@ describe('broken documents', () => {
       code: 'ERR_DISCOVERY_MISSING_MEMBER',
       errorType: 'invalid_response',
     });
-    expect(failed.error).toContain(name);
+    expect(failed.errorMessage).toContain(name);
     expect(memberOf(failed)).toBe(name);
   });
 
@@ -235,7 +235,7 @@ describe('broken documents', () => {
       errorType: 'invalid_response',
     });
     expect(memberOf(failed)).toBe(name);
-    expect(failed.error).toContain(`"${name}"`);
+    expect(failed.errorMessage).toContain(`"${name}"`);
   });
 
   it('refuses an unknown subject type', async () => {
@@ -244,7 +244,7 @@ describe('broken documents', () => {
     );
     const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_INVALID_MEMBER' });
     expect(memberOf(failed)).toBe('subject_types_supported');
-    expect(failed.error).toContain('anonymous');
+    expect(failed.errorMessage).toContain('anonymous');
   });
 
   it('refuses an unknown response type', async () => {
@@ -253,7 +253,7 @@ describe('broken documents', () => {
     );
     const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_INVALID_MEMBER' });
     expect(memberOf(failed)).toBe('response_types_supported');
-    expect(failed.error).toContain('code magic');
+    expect(failed.errorMessage).toContain('code magic');
   });
 
   it('DISC-009: ignores unknown members, whatever their type', async () => {
@@ -311,7 +311,7 @@ describe('bodies that are not a discovery document', () => {
       errorType: 'invalid_response',
       httpStatus: 200,
     });
-    expect(failed.error).toContain('text/html');
+    expect(failed.errorMessage).toContain('text/html');
   });
 
   it('refuses a JSON document sent as text/plain or without a content type', async () => {
@@ -345,7 +345,7 @@ describe('bodies that are not a discovery document', () => {
       code: 'ERR_INVALID_JSON',
       errorType: 'invalid_response',
     });
-    expect(failed.error).toContain('not a JSON object');
+    expect(failed.errorMessage).toContain('not a JSON object');
   });
 
   it.each([
@@ -384,7 +384,7 @@ describe('HTTP statuses and redirects', () => {
         httpStatus: status,
       });
       expect((failed.exception as HttpError).httpStatus).toBe(status);
-      expect(failed.error).toContain(String(status));
+      expect(failed.errorMessage).toContain(String(status));
       // Neither is retryable: one request, no wait.
       expect(server.count(path)).toBe(1);
       expect(waits).toEqual([]);

@@ -158,7 +158,7 @@ describe('refused connection', () => {
     expect(token.errorCode).toBe('ERR_NETWORK');
     expect(token.httpStatus).toBeUndefined();
     expect(token.exception).toBeInstanceOf(HttpError);
-    expect(token.error).not.toContain('secret');
+    expect(token.errorMessage).not.toContain('secret');
   });
 
   it('is not retried when the failure is not a refused connection', async () => {

@@ -193,7 +193,7 @@ describe('signed introspection responses (RFC 9701)', () => {
   ] as const)('refuses %s', async (_, extra, code) => {
     serve(await sign(rsaKey, claims(extra), { header: TYP }));
     const failure = expectFailure(await introspect(), { code });
-    expect(failure.error).toMatch(/token_introspection|active/);
+    expect(failure.errorMessage).toMatch(/token_introspection|active/);
   });
 
   it('refuses an unsigned (alg none) response', async () => {

@@ -258,7 +258,7 @@ describe('introspection: hostile responses', () => {
       await introspectToken({ address: route.url, ...CLIENT, token: TOKEN }),
       { code: 'ERR_INVALID_RESPONSE', errorType: 'invalid_response' },
     );
-    expect(failure.error).toMatch(message);
+    expect(failure.errorMessage).toMatch(message);
     expect(failure.httpStatus).toBe(200);
   });
 

@@ -118,7 +118,7 @@ describe('getJwks: hostile sets', () => {
       'ERR_JWKS_NO_USABLE_KEYS',
     );
     expect(response.errorType).toBe('invalid_response');
-    expect(response.error).toMatch(/no usable signature key.*empty/);
+    expect(response.errorMessage).toMatch(/no usable signature key.*empty/);
   });
 
   it('JWKS-007 invalid JSON fails with ERR_INVALID_JSON', async () => {

@@ -394,7 +394,7 @@ describe('the ID Token of the response', () => {
     const token = expectFailure(await requestAuthorizationCodeToken(request(r.url, oidc())), {
       code: 'ERR_INVALID_RESPONSE',
     });
-    expect(token.error).toMatch(/id_token/);
+    expect(token.errorMessage).toMatch(/id_token/);
   });
 
   it('scope openid granted but no ID Token: ERR_INVALID_RESPONSE', async () => {

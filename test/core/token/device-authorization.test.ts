@@ -114,7 +114,7 @@ describe('requestDeviceAuthorization', () => {
       await requestDeviceAuthorization({ address: route.url, clientId: 'tv-app' }),
       { code: 'ERR_INVALID_RESPONSE', errorType: 'invalid_response' },
     );
-    expect(failure.error).toMatch(message);
+    expect(failure.errorMessage).toMatch(message);
     expect(failure.httpStatus).toBe(200);
     expect(() => Reflect.get(failure, 'deviceCode')).toThrow(/failed response/);
   });

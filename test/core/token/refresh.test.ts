@@ -175,7 +175,7 @@ describe('the refreshed ID Token', () => {
 
   async function refused(idToken: string, code: string, claim: string, prev = previous()) {
     const token = expectFailure(await refreshWith(idToken, prev));
-    expect(token.errorCode, token.error).toBe(code);
+    expect(token.errorCode, token.errorMessage).toBe(code);
     expect(token.exception).toBeInstanceOf(TokenValidationError);
     expect((token.exception as TokenValidationError).claim).toBe(claim);
     expect(() => Reflect.get(token, 'refreshToken')).toThrow(/failed response/);

@@ -240,7 +240,7 @@ describe('EXCH-005 response parsing', () => {
       }),
       { errorType: 'invalid_response' },
     );
-    expect(failure.error).toMatch(message);
+    expect(failure.errorMessage).toMatch(message);
     expect(() => Reflect.get(failure, 'issuedTokenType')).toThrow(/failed response/);
   });
 });

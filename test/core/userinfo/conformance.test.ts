@@ -120,8 +120,8 @@ describe('UserInfo conformance (OpenID Connect Core §5.3)', () => {
       await getUserInfo({ address: endpoint.url, token: TOKEN, retries: 0 }),
       { code: 'ERR_HTTP_STATUS', errorType: 'http', httpStatus: 500 },
     );
-    expect(info.error).toContain(endpoint.url);
-    expect(info.error).toContain('500');
+    expect(info.errorMessage).toContain(endpoint.url);
+    expect(info.errorMessage).toContain('500');
 
     const html200 = route(server, 'GET', {
       headers: { 'content-type': 'text/html' },

@@ -105,7 +105,7 @@ describe('signed UserInfo responses (application/jwt)', () => {
     const info = expectFailure(await getUserInfo(signedRequest(noIss.url)), {
       code: 'ERR_JWT_CLAIM_MISSING',
     });
-    expect(info.error).toMatch(/"iss"/);
+    expect(info.errorMessage).toMatch(/"iss"/);
   });
 
   it('refuses another issuer', async () => {

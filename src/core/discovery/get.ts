@@ -73,8 +73,9 @@ export async function getDiscoveryDocument(
 }
 
 /**
- * Like {@link getDiscoveryDocument} but returns the document or throws the library error
- * (`HttpError`, `DiscoveryError`). Used by every function that needs provider metadata.
+ * @internal Like {@link getDiscoveryDocument} but returns the document or throws the library
+ * error (`HttpError`, `DiscoveryError`). Used by every function that needs provider metadata; not
+ * exported by the package (a failed result's `exception` and its throwing getters cover it).
  */
 export function fetchDiscoveryDocument(request: DiscoveryRequest): Promise<DiscoveryDocument> {
   return discoveryHandle(request).get();

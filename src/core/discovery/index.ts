@@ -5,7 +5,6 @@ export {
   type DiscoveryDocumentResponse,
   type DiscoveryRequest,
   type DiscoverySuccess,
-  fetchDiscoveryDocument,
   getDiscoveryDocument,
 } from './get.js';
 export { DISCOVERY_MEMBERS, REQUIRED_MEMBERS } from './members.js';

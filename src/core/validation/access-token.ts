@@ -38,8 +38,12 @@ export interface AccessTokenClaims extends JwtClaims {
  *
  * @example
  * ```ts
- * const { header } = await validateJwt(idToken, config, issuer);
- * if (isAccessTokenJwt(header)) throw new Error('an access token is not an ID token');
+ * await validateToken(idToken, {
+ *   ...config,
+ *   claimsValidator: (claims, header) => {
+ *     if (isAccessTokenJwt(header)) throw new Error('an access token is not an ID token');
+ *   },
+ * }, issuer);
  * ```
  *
  * @see https://www.rfc-editor.org/rfc/rfc9068#section-2.1

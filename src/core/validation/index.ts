@@ -15,8 +15,6 @@ export { type DecodedJws, decodeJws } from './decode.js';
 export type { JwtClaims, JwtHeader } from './types.js';
 export {
   MAX_KEY_CANDIDATES,
-  type ValidatedToken,
-  validateJwt,
   validateToken,
 } from './validate.js';
 export type { VerifiedTokenCacheOptions } from './verified-cache.js';

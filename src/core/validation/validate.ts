@@ -31,7 +31,7 @@ import type { JwtClaims, JwtHeader } from './types.js';
 /** Most keys tried for one token when its `kid` does not single one out. */
 export const MAX_KEY_CANDIDATES = 4;
 
-/** A validated token: its claims and header. */
+/** @internal A validated token: its claims and header. */
 export interface ValidatedToken {
   readonly claims: JwtClaims;
   readonly header: JwtHeader;
@@ -74,7 +74,10 @@ export function validateToken(
   return validate(jwt, config, issuer, false);
 }
 
-/** Like {@link validateToken}, but also returns the protected header. */
+/**
+ * @internal Like {@link validateToken}, but also returns the protected header. Not exported by the
+ * package: a caller who needs the header gets it in `claimsValidator`.
+ */
 export function validateJwt(
   jwt: string,
   config: TokenValidationConfig,

@@ -11,11 +11,8 @@ import {
   InvalidClaimError,
   TokenValidationError,
 } from '../../../src/core/errors.js';
-import {
-  type TokenValidationConfig,
-  validateJwt,
-  validateToken,
-} from '../../../src/core/validation/index.js';
+import { type TokenValidationConfig, validateToken } from '../../../src/core/validation/index.js';
+import { validateJwt } from '../../../src/core/validation/validate.js';
 import { expectCode, makeKey, NOW, NOW_S, sign } from '../../support/hostile-op.js';
 
 const ISSUER = 'https://op.example';

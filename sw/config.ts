@@ -15,11 +15,16 @@ import {
   assertString,
   assertStringOrStrings,
   assertUrl,
+  pickHttpOptions,
 } from '../src/core/worker-api.js';
 import { type ApiEntry, type CompiledEntry, compileAllowlist } from './allowlist.js';
 
-/** Configuration of the token handler. */
-export interface TokenHandlerConfig {
+/**
+ * Configuration of the token handler. The transport options ({@link HttpOptions}: `fetch`,
+ * `timeout`, `retries`, …) are members of it; the worker's default `timeout` is `10000` ms per
+ * attempt (shorter than the core's 30 s: a page waits for the worker's answer).
+ */
+export interface TokenHandlerConfig extends HttpOptions {
   /** The issuer (or its discovery URL). */
   issuer: string;
   /** The client id: a public client (PKCE, no secret: a browser cannot keep one). */
@@ -53,8 +58,6 @@ export interface TokenHandlerConfig {
   errorRedirect?: string;
   /** Discovery policy (strict by default). */
   discoveryPolicy?: DiscoveryPolicy;
-  /** Transport options for calls to the provider. Default timeout here: `10000` ms per attempt. */
-  http?: HttpOptions;
   /** Leeway for ID token time checks, in seconds (0..300). Default `60`. */
   leeway?: number;
   /** Default audience(s) the validation service checks when the page gives none. */
@@ -125,7 +128,7 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     errorRedirect: errorRedirect ?? '/',
     discoveryPolicy: config.discoveryPolicy ?? {},
     // Shorter than the core's 30 s: a page waits for the worker's answer (30 s by default).
-    http: { timeout: 10_000, ...config.http },
+    http: { timeout: 10_000, ...pickHttpOptions(config) },
     leeway: seconds(config.leeway, 'config.leeway', 60, 300),
     validationAudience: config.validationAudience,
     databases: Object.freeze({

@@ -91,7 +91,7 @@ export function createMessageHandler(
           cache: context.cache,
           leeway: config.leeway,
           discoveryPolicy: config.discoveryPolicy,
-          http: config.http,
+          ...config.http,
           ...defined({ audience, typ: payload.typ }),
         },
         config.issuer,

@@ -9,6 +9,7 @@
 
 export { type DiscoveryHandle, discoveryHandle } from './discovery/get.js';
 export { isChallenge } from './endpoint/challenge.js';
+export { pickHttpOptions } from './http/defaults.js';
 export { backoffDelay } from './http/retry.js';
 export {
   assertObject,

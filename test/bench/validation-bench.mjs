@@ -63,7 +63,7 @@ export async function runValidationBench({ core, jose }, options = {}) {
         headers: { 'content-type': 'application/json' },
       });
     const cache = core.createMetadataCache();
-    const config = { performDisco: true, audience, typ: 'at+jwt', cache, http: { fetch } };
+    const config = { performDisco: true, audience, typ: 'at+jwt', cache, fetch };
     await core.validateToken(/** @type {string} */ (tokens[0]), config, issuer);
 
     const verifyParams =

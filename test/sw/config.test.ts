@@ -57,7 +57,7 @@ describe('resolveConfig: defaults', () => {
     const config = resolveConfig({
       ...BASE,
       scope: ['openid', 'offline_access'],
-      http: { retries: 0 },
+      retries: 0,
       refreshSkew: 0,
       loginTimeout: 3600,
       leeway: 300,
@@ -67,7 +67,7 @@ describe('resolveConfig: defaults', () => {
     });
     expect(config.scope).toBe('openid offline_access');
     expect(config.http).toEqual({ timeout: 10_000, retries: 0 });
-    expect(resolveConfig({ ...BASE, http: { timeout: 5 } }).http).toEqual({ timeout: 5 });
+    expect(resolveConfig({ ...BASE, timeout: 5 }).http).toEqual({ timeout: 5 });
     expect([config.refreshSkew, config.loginTimeout, config.leeway, config.par]).toEqual([
       0,
       3600,

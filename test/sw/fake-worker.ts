@@ -158,7 +158,7 @@ export function fakeWorker(op: FakeOp, config: Partial<TokenHandlerConfig> = {})
     redirectUri: 'https://app.test/callback',
     postLogoutRedirectUri: 'https://app.test/',
     apis: APIS,
-    http: { retries: 0 },
+    retries: 0,
     now: clock.now,
     ...config,
   });

@@ -9,7 +9,7 @@ import { JwtTypes } from '../constants/jwt-types.js';
 import { fetchDiscoveryDocument } from '../discovery/get.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError, HttpError } from '../errors.js';
-import type { HttpOptions } from '../http/defaults.js';
+import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
 import { isJsonObject, type JsonObject } from '../http/json.js';
 import { ASYMMETRIC_ALGORITHMS } from '../jws/algorithms.js';
 import {
@@ -129,7 +129,7 @@ export async function verifyIntrospectionJwt(
       ...(options.now ? { now: options.now } : {}),
       ...(options.cache ? { cache: options.cache } : {}),
       ...(options.discoveryPolicy ? { discoveryPolicy: options.discoveryPolicy } : {}),
-      http: transport,
+      ...pickHttpOptions(transport),
     },
     options.issuer,
   );

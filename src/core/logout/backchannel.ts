@@ -17,7 +17,7 @@ import {
   MissingClaimError,
   TokenExpiredError,
 } from '../errors.js';
-import type { HttpOptions } from '../http/defaults.js';
+import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
 import { defined } from '../lib/assert.js';
 import {
   type ClaimsValidator,
@@ -31,7 +31,7 @@ import { validateJwt } from '../validation/validate.js';
 export const DEFAULT_LOGOUT_TOKEN_MAX_AGE = 300;
 
 /** Options of {@link validateLogoutToken}. */
-export interface LogoutTokenValidationOptions {
+export interface LogoutTokenValidationOptions extends HttpOptions {
   /** The provider's issuer (or discovery URL): its keys verify the token, its issuer is `iss`. */
   issuer: string;
   /** This RP's client id: `aud` must contain it. */
@@ -63,8 +63,6 @@ export interface LogoutTokenValidationOptions {
   discoveryPolicy?: DiscoveryPolicy;
   /** Require https for discovery and JWKS (loopback http stays allowed). Default `true`. */
   requireHttps?: boolean;
-  /** Transport options for discovery and JWKS requests. */
-  http?: HttpOptions;
   /**
    * A check run after every built-in one, e.g. refusing a `jti` seen before (§2.6 step 7) or a
    * `sid` this RP does not know. Throw to reject.
@@ -217,7 +215,7 @@ export async function validateLogoutToken(
     ...(options.cache ? { cache: options.cache } : {}),
     ...(options.discoveryPolicy ? { discoveryPolicy: options.discoveryPolicy } : {}),
     ...defined({ requireHttps: options.requireHttps }),
-    ...(options.http ? { http: options.http } : {}),
+    ...pickHttpOptions(options),
   };
   const { claims } = await validateJwt(logoutToken, config, issuer);
   return claims as LogoutTokenClaims;

@@ -10,7 +10,7 @@ import { getDefaultCache } from '../cache/default.js';
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError } from '../errors.js';
-import type { HttpOptions } from '../http/defaults.js';
+import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
 import { defined } from '../lib/assert.js';
 import {
   type ClaimsValidator,
@@ -58,7 +58,7 @@ export interface IdTokenClaims extends JwtClaims {
  * };
  * ```
  */
-export interface IdTokenExpectations {
+export interface IdTokenExpectations extends HttpOptions {
   /** The client's `client_id`: `aud` must contain it, and `azp`, when present, must equal it. */
   clientId: string;
   /**
@@ -122,8 +122,6 @@ export interface IdTokenExpectations {
   now?: () => number;
   /** Cache of discovery and keys. Default: the shared cache. */
   cache?: MetadataCache;
-  /** Transport options for discovery and JWKS requests. */
-  http?: HttpOptions;
   /** Require https for discovery (loopback http stays allowed). Default `true`. */
   requireHttps?: boolean;
   /** Discovery policy used with `issuer` (without `key`). */
@@ -207,6 +205,7 @@ export function prepareIdTokenCheck(
   }
 
   const base: TokenValidationConfig = {
+    ...pickHttpOptions(e),
     performDisco: e.key === undefined,
     audience: e.clientId,
     authorizedParty: e.clientId,
@@ -219,7 +218,6 @@ export function prepareIdTokenCheck(
       leeway: e.leeway,
       now: e.now,
       cache: e.cache,
-      http: e.http,
       requireHttps: e.requireHttps,
       discoveryPolicy: e.discoveryPolicy,
       maxTokenSize: e.maxTokenSize,

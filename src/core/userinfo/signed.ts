@@ -9,7 +9,7 @@
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import { fetchDiscoveryDocument } from '../discovery/get.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
-import type { HttpOptions } from '../http/defaults.js';
+import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
 import { defined } from '../lib/assert.js';
 import type { TokenValidationConfig } from '../validation/config.js';
 import type { JwtClaims } from '../validation/types.js';
@@ -74,7 +74,7 @@ export async function validateSignedUserInfo(
     performDisco: true,
     audience: clientId,
     algorithms,
-    http,
+    ...pickHttpOptions(http),
     options: {
       requireExp: false,
       requireIat: false,

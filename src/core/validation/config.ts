@@ -7,7 +7,7 @@
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError } from '../errors.js';
-import type { HttpOptions } from '../http/defaults.js';
+import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
 import { isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import {
@@ -71,7 +71,7 @@ export type ClaimsValidator = (claims: JwtClaims, header: JwtHeader) => void | P
  * };
  * ```
  */
-export interface TokenValidationConfig {
+export interface TokenValidationConfig extends HttpOptions {
   /** Take the issuer and the keys (`jwks_uri`) from discovery of the `issuer` argument. */
   performDisco?: boolean;
   /**
@@ -120,8 +120,6 @@ export interface TokenValidationConfig {
   now?: () => number;
   /** Cache of discovery and keys. Default: the shared cache. */
   cache?: MetadataCache;
-  /** Transport options for discovery and JWKS requests. */
-  http?: HttpOptions;
   /**
    * Remember tokens whose signature verified, so that validating the same token again (an API
    * seeing a client's token on every request) skips the signature check. Claims are still
@@ -284,7 +282,7 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     maxTokenSize,
     now: config.now,
     cache: config.cache,
-    http: config.http ?? {},
+    http: pickHttpOptions(config),
     verified:
       config.verifiedTokenCache === undefined || config.verifiedTokenCache === false
         ? undefined

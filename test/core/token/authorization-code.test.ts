@@ -84,7 +84,7 @@ function oidc(extra: Record<string, unknown> = {}) {
       issuer: op().issuer,
       nonce: 'n-1',
       cache: cacheAt(testClock()),
-      http: { retries: 0 },
+      retries: 0,
       ...extra,
     },
   };

@@ -61,7 +61,7 @@ function expect_(extra: Partial<IdTokenExpectations> = {}): IdTokenExpectations 
     clientId: CLIENT,
     issuer: op().issuer,
     cache: cacheAt(testClock()),
-    http: { retries: 0 },
+    retries: 0,
     ...extra,
   };
 }

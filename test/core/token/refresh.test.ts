@@ -60,7 +60,7 @@ function oidc(previousClaims: Record<string, unknown> | undefined = previous(), 
     idToken: {
       issuer: op().issuer,
       cache: cacheAt(testClock()),
-      http: { retries: 0 },
+      retries: 0,
       ...(previousClaims ? { previousClaims } : {}),
       ...extra,
     },

@@ -44,7 +44,7 @@ function setup(extra: Partial<TokenValidationConfig> = {}) {
     performDisco: true,
     audience: 'api',
     cache,
-    http: { retries: 0 },
+    retries: 0,
     ...extra,
   };
   const validate = (jwt: string, cfg: TokenValidationConfig = config) =>

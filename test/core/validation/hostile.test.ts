@@ -49,7 +49,7 @@ function config(extra: Partial<TokenValidationConfig> = {}): TokenValidationConf
     performDisco: true,
     audience: 'api',
     cache: cacheAt(testClock()),
-    http: { retries: 0 },
+    retries: 0,
     ...extra,
   };
 }

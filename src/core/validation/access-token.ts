@@ -5,7 +5,13 @@
  */
 
 import { ConfigurationError, InvalidClaimError } from '../errors.js';
-import { normaliseTyp, type TokenValidationConfig, type ValidationOptions } from './config.js';
+import {
+  matches,
+  normaliseTyp,
+  snapshot,
+  type TokenValidationConfig,
+  type ValidationOptions,
+} from './config.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import { validateJwt } from './validate.js';
 
@@ -79,13 +85,19 @@ function checkClaimTypes(claims: JwtClaims): void {
   }
 }
 
-/** The profile's config, built once per caller config (so validateJwt's own memo applies). */
-const profiles = new WeakMap<TokenValidationConfig, TokenValidationConfig>();
+/**
+ * The profile's config, built once per caller config (so validateJwt's own memo applies) and
+ * again after the caller changed its config.
+ */
+const profiles = new WeakMap<
+  TokenValidationConfig,
+  { seen: readonly unknown[]; profile: TokenValidationConfig }
+>();
 
 function profileOf(config: TokenValidationConfig): TokenValidationConfig {
   if (typeof config !== 'object' || config === null) throw fail('"config" must be an object');
   const known = profiles.get(config);
-  if (known) return known;
+  if (known && matches(config, known.seen)) return known.profile;
   if (config.audience === undefined) {
     throw fail('"config.audience" is required: a JWT access token must be for this resource');
   }
@@ -122,7 +134,7 @@ function profileOf(config: TokenValidationConfig): TokenValidationConfig {
         }
       : checkClaimTypes,
   };
-  profiles.set(config, profile);
+  profiles.set(config, { seen: snapshot(config), profile });
   return profile;
 }
 

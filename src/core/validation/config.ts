@@ -57,9 +57,11 @@ export type ClaimsValidator = (claims: JwtClaims, header: JwtHeader) => void | P
  * How {@link validateToken} validates a JWT. Give either `performDisco: true` (issuer and keys
  * from the provider's discovery document) or a `key`.
  *
- * Build one config and reuse it: the first validation checks it once and freezes it (with its
- * `options`, arrays and `discoveryPolicy`), and the caches it enables (prepared keys, discovery
- * lookups, `verifiedTokenCache`) live with that object. Changing it afterwards throws.
+ * Build one config and reuse it: it is checked once, and the state it enables (prepared keys,
+ * discovery lookups, `verifiedTokenCache`) lives with that object. The object is not frozen: a
+ * change made later (a member replaced, or a member of `options` or `discoveryPolicy`, or an
+ * element of an array) takes effect on the next call, which then checks the config again and
+ * starts that state afresh.
  *
  * @example
  * ```ts
@@ -181,7 +183,8 @@ function stringList(value: unknown, path: string): readonly string[] | undefined
   ) {
     throw fail(`"${path}" must be a non-empty string or a non-empty array of non-empty strings`);
   }
-  return list;
+  // A copy: the caller may change its array later (noticed by `matches`, then resolved again).
+  return typeof value === 'string' ? list : [...list];
 }
 
 function optionalString(value: unknown, path: string): string | undefined {
@@ -196,18 +199,138 @@ function flag(options: ValidationOptions, name: keyof ValidationOptions, fallbac
   return value;
 }
 
-const resolvedConfigs = new WeakMap<TokenValidationConfig, ResolvedConfig>();
+/** Every member a {@link ResolvedConfig} is built from, in the order {@link snapshot} reads them. */
+const CONFIG_MEMBERS = [
+  'performDisco',
+  'key',
+  'audience',
+  'algorithms',
+  'issuer',
+  'allowedIssuers',
+  'subject',
+  'nonce',
+  'authorizedParty',
+  'typ',
+  'leeway',
+  'requiredClaims',
+  'claimsValidator',
+  'requireHttps',
+  'maxTokenSize',
+  'now',
+  'cache',
+  'verifiedTokenCache',
+  'fetch',
+  'signal',
+  'timeout',
+  'retries',
+  'retryBaseDelay',
+  'maxRetryAfter',
+  'maxBodySize',
+  'sleep',
+] as const satisfies readonly (keyof TokenValidationConfig)[];
+
+const OPTION_MEMBERS = [
+  'verifySignature',
+  'verifyAud',
+  'verifyIss',
+  'verifyExp',
+  'verifyNbf',
+  'verifyIat',
+  'requireExp',
+  'requireIat',
+  'requireNbf',
+  'requireAud',
+  'requireIss',
+  'requireSub',
+  'requireJti',
+] as const satisfies readonly (keyof ValidationOptions)[];
+
+/** `discoveryPolicy`'s members (typed loosely: only their identity is compared). */
+const POLICY_MEMBERS = [
+  'issuer',
+  'requireHttps',
+  'allowHttpOnLoopback',
+  'validateIssuer',
+  'validateEndpoints',
+  'additionalEndpointBaseAddresses',
+  'endpointValidationExcludeList',
+  'requireKeySet',
+] as const satisfies readonly (keyof DiscoveryPolicy)[];
+
+/**
+ * Appends `value` to `out`, and for an array its length and elements, so that an array changed
+ * in place is noticed too.
+ */
+function push(out: unknown[], value: unknown): void {
+  out.push(value);
+  if (Array.isArray(value)) out.push(value.length, ...value);
+}
+
+/**
+ * @internal The values a config's derived state is built from, flattened (allocated once, when
+ * that state is built); {@link matches} tells whether the config still has them.
+ */
+export function snapshot(config: TokenValidationConfig): unknown[] {
+  const out: unknown[] = [];
+  for (const name of CONFIG_MEMBERS) push(out, config[name]);
+  const options = config.options as Record<string, unknown> | undefined;
+  out.push(options);
+  if (typeof options === 'object' && options !== null) {
+    for (const name of OPTION_MEMBERS) out.push(options[name]);
+  }
+  const policy = config.discoveryPolicy as Record<string, unknown> | undefined;
+  out.push(policy);
+  if (typeof policy === 'object' && policy !== null) {
+    for (const name of POLICY_MEMBERS) push(out, policy[name]);
+  }
+  return out;
+}
+
+// The read position of `matches` in its snapshot: module state rather than a closure, so that
+// the comparison on every validation allocates nothing (it runs synchronously, never nested).
+let cursor = 0;
+
+/** Whether `value` (and, for an array, its elements) equals the snapshot at the cursor. */
+function same(seen: readonly unknown[], value: unknown): boolean {
+  if (seen[cursor++] !== value) return false;
+  if (!Array.isArray(value)) return true;
+  if (seen[cursor++] !== value.length) return false;
+  for (const item of value) if (seen[cursor++] !== item) return false;
+  return true;
+}
+
+/** @internal Compares `config` with a {@link snapshot} in the same order, allocating nothing. */
+export function matches(config: TokenValidationConfig, seen: readonly unknown[]): boolean {
+  cursor = 0;
+  for (const name of CONFIG_MEMBERS) if (!same(seen, config[name])) return false;
+  const options = config.options as Record<string, unknown> | undefined;
+  if (seen[cursor++] !== options) return false;
+  if (typeof options === 'object' && options !== null) {
+    for (const name of OPTION_MEMBERS) if (seen[cursor++] !== options[name]) return false;
+  }
+  const policy = config.discoveryPolicy as Record<string, unknown> | undefined;
+  if (seen[cursor++] !== policy) return false;
+  if (typeof policy === 'object' && policy !== null) {
+    for (const name of POLICY_MEMBERS) if (!same(seen, policy[name])) return false;
+  }
+  return cursor === seen.length;
+}
+
+const resolvedConfigs = new WeakMap<
+  TokenValidationConfig,
+  { seen: readonly unknown[]; resolved: ResolvedConfig }
+>();
 
 /**
  * @internal Applies defaults and checks every member, quoting the path of a bad one. The result is
- * remembered per config object, so a config reused across calls is checked once; the config
- * (with its `options`, its arrays and its `discoveryPolicy`) is frozen then, so a later change
- * fails loudly instead of being silently ignored.
+ * remembered per config object and reused while the members it was built from are unchanged (a
+ * shallow comparison, see {@link matches}); after a change it is built again, with fresh state.
+ * The caller's object is never frozen or written to.
  */
 export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
   if (typeof config !== 'object' || config === null) throw fail('"config" must be an object');
   const known = resolvedConfigs.get(config);
-  if (known) return known;
+  if (known && matches(config, known.seen)) return known.resolved;
   const options = config.options ?? {};
   if (typeof options !== 'object' || options === null)
     throw fail('"config.options" must be an object');
@@ -278,7 +401,7 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     requiredClaims: stringList(config.requiredClaims, 'config.requiredClaims') ?? [],
     claimsValidator: config.claimsValidator,
     requireHttps: config.requireHttps,
-    discoveryPolicy: config.discoveryPolicy,
+    discoveryPolicy: config.discoveryPolicy && { ...config.discoveryPolicy },
     maxTokenSize,
     now: config.now,
     cache: config.cache,
@@ -290,25 +413,8 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
             config.verifiedTokenCache === true ? {} : config.verifiedTokenCache,
           ),
   };
-  resolvedConfigs.set(config, resolved);
-  freezeConfig(config);
+  resolvedConfigs.set(config, { seen: snapshot(config), resolved });
   return resolved;
-}
-
-function freezeConfig(config: TokenValidationConfig): void {
-  for (const member of [
-    config.options,
-    config.discoveryPolicy,
-    config.audience,
-    config.algorithms,
-    config.issuer,
-    config.allowedIssuers,
-    config.typ,
-    config.requiredClaims,
-  ]) {
-    if (typeof member === 'object' && member !== null) Object.freeze(member);
-  }
-  Object.freeze(config);
 }
 
 /** `typ` comparison form: lower case, without the optional `application/` prefix (RFC 7515 §4.1.9). */

@@ -23,6 +23,9 @@ export function getDefaultCache(): MetadataCache {
 /**
  * Replaces the shared cache, e.g. to back it with IndexedDB in a service worker.
  *
+ * One of the library's few process-wide settings, all listed (with units) in the README's
+ * "Process-wide defaults" section.
+ *
  * @example
  * ```ts
  * configureDefaultCache({ store: createIndexedDbStore() });

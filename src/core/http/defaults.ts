@@ -140,7 +140,11 @@ function fromEnvironment(): HttpOptions {
  * Sets process-wide (or worker-wide) transport defaults; per-call options still win.
  * Call with no argument to reset to the built-in defaults. In Node, the environment variables
  * `HTTP_TIMEOUT` and `HTTP_RETRY_BASE_DELAY` (seconds) and `HTTP_RETRY_COUNT` are read once and
- * sit between the built-in defaults and these.
+ * sit between the built-in defaults and these (`HTTP_RETRY_MAX_ATTEMPTS` is the seed's older
+ * name for `HTTP_RETRY_COUNT`).
+ *
+ * One of the library's few process-wide settings, all listed (with units) in the README's
+ * "Process-wide defaults" section.
  *
  * @example
  * ```ts

@@ -13,8 +13,9 @@ export interface VerifiedTokenCacheOptions {
   /** Most tokens remembered; the oldest is forgotten first. Default `500`. */
   maxEntries?: number;
   /**
-   * How long a verified signature is trusted without verifying again, in milliseconds. Default
-   * `60000`. Keys removed from the provider's set stop being noticed for up to this long.
+   * How long a verified signature is trusted without verifying again, in seconds (like every
+   * `maxAge` of the library). Default `60`. Keys removed from the provider's set stop being
+   * noticed for up to this long.
    */
   maxAge?: number;
 }
@@ -32,23 +33,23 @@ export interface VerifiedTokenCache {
  */
 export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): VerifiedTokenCache {
   const maxEntries = options.maxEntries ?? 500;
-  const maxAge = options.maxAge ?? 60_000;
+  const maxAge = options.maxAge ?? 60;
   if (!Number.isInteger(maxEntries) || maxEntries < 1) {
     throw new ConfigurationError(
       '"config.verifiedTokenCache.maxEntries" must be a positive integer',
     );
   }
   if (typeof maxAge !== 'number' || !(maxAge >= 0)) {
-    throw new ConfigurationError(
-      '"config.verifiedTokenCache.maxAge" must be a number of milliseconds',
-    );
+    throw new ConfigurationError('"config.verifiedTokenCache.maxAge" must be a number of seconds');
   }
+  // Compared with the clock, which is in milliseconds.
+  const maxAgeMs = maxAge * 1000;
   const entries = new Map<string, { token: DecodedJws; at: number }>();
   return {
     get(jwt, now) {
       const entry = entries.get(jwt);
       if (!entry) return undefined;
-      if (now - entry.at >= maxAge || now < entry.at) {
+      if (now - entry.at >= maxAgeMs || now < entry.at) {
         entries.delete(jwt);
         return undefined;
       }

@@ -22,7 +22,7 @@ describe('verifiedTokenCache', () => {
     const config: TokenValidationConfig = {
       key: jwk,
       leeway: 0,
-      verifiedTokenCache: { maxEntries: 2, maxAge: 60_000 },
+      verifiedTokenCache: { maxEntries: 2, maxAge: 60 },
       now: () => now,
     };
     const first = await validateToken(token, config);
@@ -40,7 +40,7 @@ describe('verifiedTokenCache', () => {
     const tokens = await Promise.all([1, 2, 3].map((n) => sign({ ...claims, sub: `u${n}` })));
     const config: TokenValidationConfig = {
       key: jwk,
-      verifiedTokenCache: { maxEntries: 2, maxAge: 1_000 },
+      verifiedTokenCache: { maxEntries: 2, maxAge: 1 },
       now: () => now,
     };
     const a = await validateToken(tokens[0]!, config);

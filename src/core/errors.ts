@@ -67,6 +67,16 @@ export type ErrorCode =
   | 'ERR_STATE_REUSED'
   | 'ERR_ISSUER_MISMATCH'
   | 'ERR_CALLBACK_INVALID'
+  // DpopError (RFC 9449): the client's nonce loop, and each check of a resource server
+  | 'ERR_DPOP_NONCE_LOOP'
+  | 'ERR_DPOP_PROOF_INVALID'
+  | 'ERR_DPOP_HTM_MISMATCH'
+  | 'ERR_DPOP_HTU_MISMATCH'
+  | 'ERR_DPOP_IAT_INVALID'
+  | 'ERR_DPOP_JTI_REPLAYED'
+  | 'ERR_DPOP_ATH_MISMATCH'
+  | 'ERR_DPOP_KEY_MISMATCH'
+  | 'ERR_DPOP_NONCE_INVALID'
   // ResponseAccessError: a success field was read on a failed response object
   | 'ERR_RESPONSE_NOT_SUCCESSFUL'
   // WorkerError: the page ⇄ service worker channel and the worker's session rules
@@ -431,6 +441,49 @@ export class AuthorizationResponseError extends IdentityModelError {
   ) {
     super(code, message, options);
     this.parameter = options?.parameter;
+  }
+}
+
+/** Codes of the {@link DpopError} family. */
+export type DpopErrorCode = Extract<ErrorCode, `ERR_DPOP_${string}`>;
+
+/** Extra facts carried by a {@link DpopError}. */
+export interface DpopErrorOptions extends IdentityModelErrorOptions {
+  /** The proof's claim or header member at fault (`htm`, `htu`, `iat`, `jti`, `ath`, …). */
+  claim?: string | undefined;
+  /** The HTTP status of the answer, for `ERR_DPOP_NONCE_LOOP`. */
+  status?: number | undefined;
+}
+
+/**
+ * DPoP (RFC 9449) failed. On the client: `ERR_DPOP_NONCE_LOOP`, the server answered
+ * `use_dpop_nonce` again to the request retried with the nonce it had just given (§8, §9).
+ * At a resource server (`validateDpopRequest`): one code per check of §4.3 and §7.1.
+ * `error` is the OAuth error a resource server answers with in its `WWW-Authenticate: DPoP`
+ * challenge: `use_dpop_nonce` for `ERR_DPOP_NONCE_INVALID` (send a fresh `DPoP-Nonce` with it),
+ * `invalid_token` for `ERR_DPOP_KEY_MISMATCH`, else `invalid_dpop_proof`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3 RFC 9449 §4.3
+ */
+export class DpopError extends IdentityModelError {
+  override name = 'DpopError';
+  declare readonly code: DpopErrorCode;
+  /** The claim or header member at fault, when there is one. */
+  readonly claim: string | undefined;
+  /** The OAuth error code for the challenge (RFC 9449 §7.1, §9). */
+  readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token';
+  /** The HTTP status of the answer, for `ERR_DPOP_NONCE_LOOP`. */
+  readonly status: number | undefined;
+  constructor(code: DpopErrorCode, message: string, options?: DpopErrorOptions) {
+    super(code, message, options);
+    this.claim = options?.claim;
+    this.status = options?.status;
+    this.error =
+      code === 'ERR_DPOP_NONCE_INVALID' || code === 'ERR_DPOP_NONCE_LOOP'
+        ? 'use_dpop_nonce'
+        : code === 'ERR_DPOP_KEY_MISMATCH'
+          ? 'invalid_token'
+          : 'invalid_dpop_proof';
   }
 }
 

@@ -43,7 +43,8 @@ const POLICY_CODES: ReadonlySet<ErrorCode> = new Set([
 /** Maps an error to its {@link ResponseErrorType}. */
 export function errorTypeOf(error: IdentityModelError): ResponseErrorType {
   if (error.code === 'ERR_HTTP_STATUS') return 'http';
-  if (error.code === 'ERR_OAUTH_ERROR') return 'protocol';
+  // A nonce loop is the server's answer (use_dpop_nonce twice), not a malformed response.
+  if (error.code === 'ERR_OAUTH_ERROR' || error.code === 'ERR_DPOP_NONCE_LOOP') return 'protocol';
   if (NETWORK_CODES.has(error.code)) return 'network';
   if (POLICY_CODES.has(error.code)) return 'policy';
   return 'invalid_response';

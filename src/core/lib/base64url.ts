@@ -48,3 +48,10 @@ export function decodeBase64url(input: string): Uint8Array | undefined {
   }
   return out;
 }
+
+/** Encodes bytes as unpadded base64url (RFC 4648 §5). */
+export function encodeBase64url(bytes: ArrayBuffer | Uint8Array): string {
+  let binary = '';
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

@@ -44,7 +44,7 @@ export interface DpopRequestValidation {
    * response: its `cnf.jkt` must be the thumbprint of the proof's key (§6, §7.1). A token
    * without `cnf.jkt` fails with `ERR_DPOP_KEY_MISMATCH`.
    */
-  accessTokenClaims?: { readonly cnf?: unknown };
+  accessTokenClaims?: object;
   /**
    * The nonce the server requires (§8, §9): a string, or a function saying whether a nonce is
    * acceptable (e.g. `(n) => issuer.check(n)` with `createDpopNonceIssuer`). Default: no nonce
@@ -287,7 +287,7 @@ export async function validateDpopRequest(
 
   const jkt = await calculateJwkThumbprint(checked.key.publicJwk);
   if (request.accessTokenClaims !== undefined) {
-    const cnf = request.accessTokenClaims.cnf as { jkt?: unknown } | undefined;
+    const { cnf } = request.accessTokenClaims as { cnf?: { jkt?: unknown } };
     if (typeof cnf?.jkt !== 'string' || cnf.jkt !== jkt) {
       throw fail(
         'ERR_DPOP_KEY_MISMATCH',

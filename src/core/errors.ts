@@ -452,7 +452,7 @@ export interface DpopErrorOptions extends IdentityModelErrorOptions {
   /** The proof's claim or header member at fault (`htm`, `htu`, `iat`, `jti`, `ath`, …). */
   claim?: string | undefined;
   /** The HTTP status of the answer, for `ERR_DPOP_NONCE_LOOP`. */
-  status?: number | undefined;
+  httpStatus?: number | undefined;
 }
 
 /**
@@ -473,11 +473,11 @@ export class DpopError extends IdentityModelError {
   /** The OAuth error code for the challenge (RFC 9449 §7.1, §9). */
   readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token';
   /** The HTTP status of the answer, for `ERR_DPOP_NONCE_LOOP`. */
-  readonly status: number | undefined;
+  readonly httpStatus: number | undefined;
   constructor(code: DpopErrorCode, message: string, options?: DpopErrorOptions) {
     super(code, message, options);
     this.claim = options?.claim;
-    this.status = options?.status;
+    this.httpStatus = options?.httpStatus;
     this.error =
       code === 'ERR_DPOP_NONCE_INVALID' || code === 'ERR_DPOP_NONCE_LOOP'
         ? 'use_dpop_nonce'

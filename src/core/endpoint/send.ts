@@ -85,7 +85,7 @@ export async function sendRequest(
     throw new DpopError(
       'ERR_DPOP_NONCE_LOOP',
       `${url} answered use_dpop_nonce again to a proof carrying the nonce it had just sent`,
-      { status: second.status, cause: failureOf(second, url) },
+      { httpStatus: second.status, cause: failureOf(second, url) },
     );
   }
   return second;

@@ -59,7 +59,9 @@ export function failedResponse<F extends object = object>(
   successFields: readonly string[],
   extra?: F,
 ): FailedResponse & F {
-  const status = (error as { status?: unknown }).status;
+  // `httpStatus` is the name errors move to (DpopError has it already); `status` the old one.
+  const facts = error as { httpStatus?: unknown; status?: unknown };
+  const status = facts.httpStatus ?? facts.status;
   const response = {
     isSuccessful: false as const,
     error: error.message,

@@ -82,6 +82,12 @@ export async function generateDpopKeyPair(
  * empty, else the first of {@link DPOP_ALGORITHMS} the provider offers. `undefined` when the
  * provider offers none the library can generate (unknown values are ignored).
  *
+ * @example
+ * ```ts
+ * chooseDpopAlgorithm(['RS256', 'PS256']); // 'PS256' (ES256 not offered)
+ * chooseDpopAlgorithm(disco.dpopSigningAlgValuesSupported); // 'ES256' when offered
+ * ```
+ *
  * @see https://www.rfc-editor.org/rfc/rfc9449#section-5.1 RFC 9449 §5.1
  */
 export function chooseDpopAlgorithm(

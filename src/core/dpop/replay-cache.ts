@@ -37,6 +37,8 @@ export interface DpopReplayCacheOptions {
  * const replayCache = createDpopReplayCache({ maxEntries: 500_000 });
  * await validateDpopRequest({ ...request, replayCache });
  * ```
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-11.1 RFC 9449 §11.1
  */
 export function createDpopReplayCache(options: DpopReplayCacheOptions = {}): DpopReplayCache {
   const { maxEntries = 100_000, now = Date.now } = options;

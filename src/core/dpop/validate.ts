@@ -150,14 +150,14 @@ function dpopToken(headers: DpopRequestHeaders): string | undefined {
  * Resolves to the proof's claims, header, key and thumbprint; throws {@link DpopError} with a
  * code per check (its `error` is the challenge's OAuth error) and `ConfigurationError` for bad
  * options. The access token itself (signature, expiry, audience) is validated separately, e.g.
- * with `validateToken`, whose claims are then passed as `accessTokenClaims`.
+ * with `validateAccessToken`, whose claims are then passed as `accessTokenClaims`.
  *
  * @example
  * ```ts
  * const nonces = createDpopNonceIssuer();
  * try {
  *   const token = /^DPoP (.+)$/i.exec(req.headers.authorization ?? '')?.[1] ?? '';
- *   const { claims } = await validateToken(token, config, issuer);
+ *   const claims = await validateAccessToken(token, config, 'https://op.example');
  *   await validateDpopRequest({
  *     method: req.method,
  *     url: `https://api.example.com${req.url}`,

@@ -73,9 +73,8 @@ describe('DPoP with oidc-provider', () => {
   it('the provider advertises DPoP and ES256 is chosen', async () => {
     const disco = await getDiscoveryDocument({ address: op().issuer, cache: false });
     if (!disco.isSuccessful) throw disco.exception;
-    const supported = disco.raw.dpop_signing_alg_values_supported as string[];
-    expect(supported).toContain('ES256');
-    expect(chooseDpopAlgorithm(supported)).toBe('ES256');
+    expect(disco.dpopSigningAlgValuesSupported).toContain('ES256');
+    expect(chooseDpopAlgorithm(disco.dpopSigningAlgValuesSupported)).toBe('ES256');
   });
 
   it('code flow bound with dpop_jkt: exchange, refresh and UserInfo with proofs; token_type DPoP', async () => {

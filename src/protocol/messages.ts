@@ -198,7 +198,9 @@ export function serializeError(error: unknown): SerializedError {
     // Only the library's own errors carry a code from its list; other `code`s mean nothing here.
     code: error instanceof IdentityModelError ? error.code : 'ERR_WORKER_INTERNAL',
     message: text(e.message) ?? 'Unknown error',
-    status: typeof e.status === 'number' ? e.status : undefined,
+    status: [e.status, e.httpStatus].find((value) => typeof value === 'number') as
+      | number
+      | undefined,
   };
   for (const key of TEXT_FIELDS) serialized[key] = text(e[key]);
   return serialized as unknown as SerializedError;

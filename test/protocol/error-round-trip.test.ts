@@ -14,6 +14,7 @@ import {
   AuthorizationResponseError,
   ConfigurationError,
   DiscoveryError,
+  DpopError,
   HttpError,
   type IdentityModelError,
   JwksError,
@@ -81,6 +82,14 @@ const FAMILIES: {
         { parameter: 'iss' },
       ),
   },
+  DpopError: {
+    Class: DpopError,
+    make: (code) =>
+      new DpopError(code as ErrorCodeOf<'DpopError'>, 'bad proof', {
+        claim: 'htu',
+        httpStatus: 400,
+      }),
+  },
   ResponseAccessError: {
     Class: ResponseAccessError,
     make: () => new ResponseAccessError('Cannot read "accessToken" of a failed response'),
@@ -95,7 +104,16 @@ const FAMILIES: {
 const roundTrip = (error: unknown) => deserializeError(structuredClone(serializeError(error)));
 
 /** The fields a family carries beyond code, name and message, as own enumerable properties. */
-const FIELDS = ['url', 'status', 'member', 'claim', 'parameter', 'error', 'errorDescription'];
+const FIELDS = [
+  'url',
+  'status',
+  'httpStatus',
+  'member',
+  'claim',
+  'parameter',
+  'error',
+  'errorDescription',
+];
 const fields = (error: object) =>
   Object.fromEntries(
     FIELDS.filter((key) => key in error).map((key) => [key, Reflect.get(error, key)]),

@@ -43,7 +43,8 @@ const POLICY_CODES: ReadonlySet<ErrorCode> = new Set([
 /** Maps an error to its {@link ResponseErrorType}. */
 export function errorTypeOf(error: IdentityModelError): ResponseErrorType {
   if (error.code === 'ERR_HTTP_STATUS') return 'http';
-  if (error.code === 'ERR_OAUTH_ERROR') return 'protocol';
+  // A nonce loop is the server's answer (use_dpop_nonce twice), not a malformed response.
+  if (error.code === 'ERR_OAUTH_ERROR' || error.code === 'ERR_DPOP_NONCE_LOOP') return 'protocol';
   if (NETWORK_CODES.has(error.code)) return 'network';
   if (POLICY_CODES.has(error.code)) return 'policy';
   return 'invalid_response';
@@ -58,7 +59,9 @@ export function failedResponse<F extends object = object>(
   successFields: readonly string[],
   extra?: F,
 ): FailedResponse & F {
-  const status = (error as { status?: unknown }).status;
+  // `httpStatus` is the name errors move to (DpopError has it already); `status` the old one.
+  const facts = error as { httpStatus?: unknown; status?: unknown };
+  const status = facts.httpStatus ?? facts.status;
   const response = {
     isSuccessful: false as const,
     error: error.message,

@@ -209,7 +209,8 @@ export function prepareIdTokenCheck(
     performDisco: e.key === undefined,
     audience: e.clientId,
     authorizedParty: e.clientId,
-    options: { requireAud: true, requireIss: true, requireSub: true },
+    // OpenID Connect Core §2: iss, sub, aud, exp and iat are REQUIRED in an ID Token.
+    options: { requireAud: true, requireIss: true, requireSub: true, requireIat: true },
     ...defined({
       key: e.key,
       issuer: e.issuer,

@@ -45,7 +45,7 @@ export type DiscoverySuccess = DiscoveryDocument & { readonly isSuccessful: true
 /** What {@link getDiscoveryDocument} resolves to: check `isSuccessful` first. */
 export type DiscoveryDocumentResponse = DiscoverySuccess | FailedResponse;
 
-const SUCCESS_FIELDS = [...DISCOVERY_MEMBERS.map(([, camel]) => camel), 'raw'];
+const SUCCESS_FIELDS = [...DISCOVERY_MEMBERS.map(([, camel]) => camel), 'ignoredValues', 'raw'];
 
 /**
  * Fetches and validates an OpenID Provider's discovery document. Never throws for a bad

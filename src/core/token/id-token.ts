@@ -209,8 +209,7 @@ export function prepareIdTokenCheck(
     performDisco: e.key === undefined,
     audience: e.clientId,
     authorizedParty: e.clientId,
-    // OpenID Connect Core §2: iss, sub, aud, exp and iat are REQUIRED in an ID Token.
-    options: { requireAud: true, requireIss: true, requireSub: true, requireIat: true },
+    options: { requireAud: true, requireIss: true, requireSub: true },
     ...defined({
       key: e.key,
       issuer: e.issuer,

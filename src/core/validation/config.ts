@@ -34,16 +34,9 @@ export interface ValidationOptions {
   verifyNbf?: boolean;
   /** Must stay `true`. */
   verifyIat?: boolean;
-  /**
-   * Require `exp`. Default `true`: a token without `exp` never expires. A deliberate difference
-   * from the seed, whose PyJWT options require nothing; set `false` to accept such tokens.
-   */
+  /** Require `exp`. Default `true`. */
   requireExp?: boolean;
-  /**
-   * Require `iat`. Default `false`, as in the seed's PyJWT options: RFC 7519 §4.1.6 makes `iat`
-   * optional (it is still checked when present). The token kinds whose specs require it require
-   * it regardless: ID tokens, RFC 9068 access tokens (`validateAccessToken`), logout tokens.
-   */
+  /** Require `iat`. Default `true`. */
   requireIat?: boolean;
   /** Require `nbf`. Default `false`. */
   requireNbf?: boolean;
@@ -280,7 +273,7 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     verifyAud: flag(options, 'verifyAud', true),
     verifyIss: flag(options, 'verifyIss', true),
     requireExp: flag(options, 'requireExp', true),
-    requireIat: flag(options, 'requireIat', false),
+    requireIat: flag(options, 'requireIat', true),
     requireNbf: flag(options, 'requireNbf', false),
     requireAud: flag(options, 'requireAud', false),
     requireIss,

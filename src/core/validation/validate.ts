@@ -44,9 +44,7 @@ export interface ValidatedToken {
  * never `none`, HMAC only with a symmetric `config.key`); the signature, with the key whose
  * `kid` matches, else every key that fits `alg` (at most {@link MAX_KEY_CANDIDATES}); then
  * `exp`, `nbf`, `iat` (with `leeway`), `iss`, `aud`/`azp`, `sub`, `nonce`, required claims, and
- * last `claimsValidator`. `exp` is required by default (a token without it never expires: a
- * deliberate difference from the seed); `iat` is optional, as in RFC 7519 and the seed, and
- * checked when present.
+ * last `claimsValidator`.
  *
  * With `performDisco`, the issuer and keys come from discovery of `discoAddress` (both cached).
  * An unknown `kid` or a failed signature reloads the key set once (at most once per cooldown,

@@ -48,8 +48,6 @@ interface Vector {
     expectedNonce?: string;
     clockSkew?: string;
     requiredClaims?: string[];
-    /** Not a seed option: `options.requireIat` (see JWT-013). */
-    requireIat?: boolean;
   };
   expect:
     | { outcome: 'accept'; claims: Record<string, unknown> }
@@ -263,29 +261,7 @@ const CASES: [id: string, title: string, vectors: Vector[]][] = [
     'JWT-013',
     'rejects a token without iat',
     [
-      // Deliberate difference (issue 9): the seed's vector rejects with default options, but
-      // RFC 7519 §4.1.6 makes iat optional and so do the seed's documented (PyJWT) options; iat
-      // is required by default only where a spec requires it (ID, RFC 9068 and logout tokens).
-      // The seed's rejection holds with requireIat, and the default accepts.
       {
-        name: 'with options.requireIat',
-        token: fixtureToken({
-          iss: SEED_ISSUER,
-          sub: 'user-123',
-          aud: 'test-client',
-          exp: '1h',
-          nbf: '-1m',
-        }),
-        options: { requireIat: true },
-        expect: {
-          outcome: 'reject',
-          error: 'claim_validation',
-          claim: 'iat',
-          code: 'ERR_JWT_CLAIM_MISSING',
-        },
-      },
-      {
-        name: 'by default (RFC 7519: iat is optional)',
         token: fixtureToken({
           iss: SEED_ISSUER,
           sub: 'user-123',
@@ -294,7 +270,12 @@ const CASES: [id: string, title: string, vectors: Vector[]][] = [
           nbf: '-1m',
         }),
         options: {},
-        expect: { outcome: 'accept', claims: { iss: SEED_ISSUER, sub: 'user-123' } },
+        expect: {
+          outcome: 'reject',
+          error: 'claim_validation',
+          claim: 'iat',
+          code: 'ERR_JWT_CLAIM_MISSING',
+        },
       },
     ],
   ],
@@ -331,7 +312,6 @@ function configFor(vector: Vector): TokenValidationConfig {
     ...(options.expectedNonce ? { nonce: options.expectedNonce } : {}),
     ...(options.clockSkew ? { leeway: seconds(options.clockSkew) } : {}),
     ...(options.requiredClaims ? { requiredClaims: options.requiredClaims } : {}),
-    ...(options.requireIat ? { options: { requireIat: true } } : {}),
   };
 }
 

@@ -16,10 +16,12 @@ import {
   PROTOCOL_VERSION,
   type RequestMap,
   type RequestType,
+  type SessionState,
   type UserState,
   type WorkerEvent,
 } from '../protocol/messages.js';
 import { request } from './channel.js';
+import { createKeepAliveClock } from './keep-alive.js';
 
 /** Options of {@link createIdentityClient}. */
 export interface IdentityClientOptions {
@@ -39,6 +41,14 @@ export interface IdentityClientOptions {
   timeout?: number;
   /** Navigates the page (to the provider, or to its end-session URL). Default `location.assign`. */
   navigate?: (url: string) => void;
+  /**
+   * Seconds between the keep-alive messages this page sends the worker while the user is signed
+   * in, so that the browser does not stop it for idleness (Chromium and Firefox stop an idle
+   * worker after about 30 s, and the tokens in its memory with it). Default `20`; `0` turns the
+   * keep-alive off. It starts when the page learns the session is `authenticated` (from
+   * `ready()`, `getUser()` or a `userchanged` event) and stops when it is not.
+   */
+  keepAliveInterval?: number;
 }
 
 /** The page's API. Every method waits for {@link IdentityClient.ready} first. */
@@ -86,6 +96,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const navigate = options.navigate ?? ((url: string) => location.assign(url));
   const listeners = new Set<(event: WorkerEvent) => void>();
   let readyPromise: Promise<UserState> | undefined;
+  const keepAliveInterval = options.keepAliveInterval ?? 20;
 
   if (!('serviceWorker' in navigator)) {
     throw new WorkerError(
@@ -94,9 +105,28 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     );
   }
   const container = navigator.serviceWorker;
+
+  // Each tick goes to the worker controlling the page now, so after an update it follows the
+  // new one; a tick is an ordinary event and does not hold an update back.
+  const keepAlive = createKeepAliveClock(() => {
+    const worker = container.controller;
+    if (!worker) return;
+    // A worker of an older version refuses the type, and is kept awake by the message all the same.
+    request(worker, 'keepAlive', {}, timeout).then(
+      ({ state }) => follow(state),
+      () => {},
+    );
+  }, keepAliveInterval * 1000);
+  /** Keeps the worker awake exactly while the session is `authenticated`. */
+  function follow(state: SessionState): void {
+    if (state === 'authenticated' && keepAliveInterval > 0) keepAlive.start();
+    else keepAlive.stop();
+  }
+
   container.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data as EventEnvelope;
     if (!isTagged(data) || data.v !== PROTOCOL_VERSION || typeof data.event !== 'object') return;
+    if ('state' in data.event) follow(data.event.state);
     for (const listener of listeners) {
       // One listener that throws must not keep the event from the others.
       try {
@@ -172,6 +202,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
       const starting = controller().then(async (worker) => {
         const state = await request(worker, 'hello', {}, timeout);
         greeted = worker;
+        follow(state.state);
         return state;
       });
       readyPromise = starting;
@@ -207,7 +238,11 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
       const { endSessionUrl } = await send('logout', logoutOptions);
       if (endSessionUrl) navigate(endSessionUrl);
     },
-    getUser: () => send('getUser', {}),
+    async getUser() {
+      const state = await send('getUser', {});
+      follow(state.state);
+      return state;
+    },
     async validateToken(jwt, validation = {}) {
       return (await send('validateToken', { token: jwt, ...validation })).claims;
     },

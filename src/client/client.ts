@@ -46,7 +46,8 @@ export interface IdentityClientOptions {
    * in, so that the browser does not stop it for idleness (Chromium and Firefox stop an idle
    * worker after about 30 s, and the tokens in its memory with it). Default `20`; `0` turns the
    * keep-alive off. It starts when the page learns the session is `authenticated` (from
-   * `ready()`, `getUser()` or a `userchanged` event) and stops when it is not.
+   * `ready()`, which every method waits for, or a `userchanged` event) and stops when it learns
+   * otherwise (sign-out, `sessionexpired`, or a keep-alive reply).
    */
   keepAliveInterval?: number;
 }
@@ -112,15 +113,28 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     const worker = container.controller;
     if (!worker) return;
     // A worker of an older version refuses the type, and is kept awake by the message all the same.
+    const onReply = followReply();
     request(worker, 'keepAlive', {}, timeout).then(
-      ({ state }) => follow(state),
+      ({ state }) => onReply(state),
       () => {},
     );
   }, keepAliveInterval * 1000);
+  // How many times the page has learned the state. A reply travels on its own channel and events
+  // on the container's, so a reply can arrive after an event the worker sent later (a keepAlive
+  // answered just before a sign-out): it counts only when nothing was learned since its request.
+  let learned = 0;
   /** Keeps the worker awake exactly while the session is `authenticated`. */
   function follow(state: SessionState): void {
+    learned++;
     if (state === 'authenticated' && keepAliveInterval > 0) keepAlive.start();
     else keepAlive.stop();
+  }
+  /** A {@link follow} for the reply of a request about to be sent. */
+  function followReply(): (state: SessionState) => void {
+    const asked = learned;
+    return (state) => {
+      if (learned === asked) follow(state);
+    };
   }
 
   container.addEventListener('message', (event: MessageEvent<unknown>) => {
@@ -200,9 +214,10 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const ready = () => {
     if (!readyPromise) {
       const starting = controller().then(async (worker) => {
+        const onReply = followReply();
         const state = await request(worker, 'hello', {}, timeout);
         greeted = worker;
-        follow(state.state);
+        onReply(state.state);
         return state;
       });
       readyPromise = starting;
@@ -238,11 +253,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
       const { endSessionUrl } = await send('logout', logoutOptions);
       if (endSessionUrl) navigate(endSessionUrl);
     },
-    async getUser() {
-      const state = await send('getUser', {});
-      follow(state.state);
-      return state;
-    },
+    getUser: () => send('getUser', {}),
     async validateToken(jwt, validation = {}) {
       return (await send('validateToken', { token: jwt, ...validation })).claims;
     },

@@ -243,6 +243,23 @@ describe('keep-alive (issue 8 item 3)', () => {
     expect(keepAlives()).toBe(0);
   });
 
+  it('a keepAlive reply overtaken by an event does not count (sign-out while a tick is answered)', async () => {
+    vi.useFakeTimers();
+    const held: Received[] = [];
+    fake.answer = (received) => {
+      if (received.data.type === 'hello') worker(SIGNED_IN)(received);
+      else held.push(received);
+    };
+    await client(60_000).ready();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(held).toHaveLength(1);
+    // The worker answered the tick before the sign-out, but the page gets the event first.
+    container.deliver(event(changed('unauthenticated')));
+    replyOk(held[0]!, { state: 'authenticated' });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(keepAlives()).toBe(1);
+  });
+
   it('a worker that refuses keepAlive (an older version) does not stop or break it', async () => {
     vi.useFakeTimers();
     fake.answer = (received) => {

@@ -50,7 +50,12 @@ async function workerStopped(page: PageSession, timeout: number): Promise<number
     if (workers.length > 0 && workers.every((w) => w.destroyedAt !== undefined)) {
       return Math.max(...workers.map((w) => w.destroyedAt ?? 0));
     }
-    if (Date.now() > deadline) throw new Error(`the worker was not stopped within ${timeout} ms`);
+    if (Date.now() > deadline) {
+      const ticks = await page.evaluate<number[]>('window.keepAlives.map((k) => k.at)');
+      throw new Error(
+        `the worker was not stopped within ${timeout} ms: targets ${JSON.stringify(workers)}, keep-alives at ${ticks.join(' ')}`,
+      );
+    }
     await sleep(250);
   }
 }

@@ -161,6 +161,32 @@ describe.concurrent('keep-alive (issue 8 item 3), no debugger on the worker', ()
     expect(Math.max(...(await keepAlives(page)))).toBeLessThanOrEqual(signedOutAt);
   });
 
+  test('stop: ServiceWorker.stopAllWorkers (from the page, no debugger on the worker) under the keep-alive; the next tick finds no tokens, the page says expired and the keep-alive stops', async () => {
+    const page = await freshPage();
+    await openApp(page, env, '/?keepAlive=1');
+    await signIn(page, env);
+    await page.waitFor('window.keepAlives.length >= 2', 'keep-alives once signed in', 5_000);
+    const [first] = workersOf(page);
+
+    await page.stopAllWorkers();
+    await expect.poll(() => first?.destroyedAt, { timeout: 5_000 }).toBeDefined();
+    // The next keep-alive starts a new instance, which holds no tokens (DPoP-bound sessions that
+    // survive this come later) and tells the page.
+    await page.waitFor(
+      "window.events.some((e) => e.type === 'sessionexpired')",
+      'sessionexpired',
+      5_000,
+    );
+    expect(workersOf(page).length).toBeGreaterThanOrEqual(2);
+    expect(await getUser(page)).toEqual({ state: 'expired', user: null });
+    const sent = (await keepAlives(page)).length;
+    await sleep(3_000);
+    expect(await keepAlives(page)).toHaveLength(sent);
+    const after = await call(page, 'stop-after');
+    expect(after.status).toBe(401);
+    expect(after.seen).toEqual([expect.objectContaining({ authorization: null })]);
+  });
+
   test('update: a new worker version activates while the keep-alive runs, and the keep-alive follows the new controller', async () => {
     const page = await freshPage();
     await openApp(page, env, '/?keepAlive=1');

@@ -90,21 +90,30 @@ export interface Browser {
   newContext(): Promise<string>;
   /** Opens a page in `browserContextId` and attaches to it (and only it). */
   newPage(browserContextId: string): Promise<PageSession>;
+  /**
+   * Opens a tab in `browserContextId` in front of the others (their pages become hidden), without
+   * attaching to it; returns its target id.
+   */
+  newTabInFront(browserContextId: string): Promise<string>;
   close(): Promise<void>;
 }
 
 /**
  * Launches Chromium (test/support/chromium.mjs: path and flags; `hosts` resolve to 127.0.0.1)
  * headless with `--remote-debugging-port=0`, connects to the port it prints, and starts
- * discovering targets (without attaching to any).
+ * discovering targets (without attaching to any). `extraArgs` go on the command line too.
  */
-export async function launchChromium(hosts: string[] = []): Promise<Browser> {
+export async function launchChromium(
+  hosts: string[] = [],
+  extraArgs: string[] = [],
+): Promise<Browser> {
   const options = chromiumLaunchOptions(hosts) as {
     executablePath?: string;
     args: string[];
     chromiumSandbox?: boolean;
   };
-  if (!options.executablePath) throw new Error('no Chromium (set CHROMIUM_PATH)');
+  // No Debian Chromium: Playwright's download (only its path is used; nothing attaches).
+  options.executablePath ??= (await import('@playwright/test')).chromium.executablePath();
   const profile = await mkdtemp(join(tmpdir(), 'imw-cdp-'));
   const child: ChildProcess = spawn(
     options.executablePath,
@@ -114,6 +123,7 @@ export async function launchChromium(hosts: string[] = []): Promise<Browser> {
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,
       ...(options.chromiumSandbox === false ? ['--no-sandbox'] : []),
+      ...extraArgs,
       'about:blank',
     ],
     { stdio: ['ignore', 'ignore', 'pipe'] },
@@ -176,6 +186,14 @@ export async function launchChromium(hosts: string[] = []): Promise<Browser> {
       });
       await cdp.send('Page.enable', {}, sessionId);
       return new PageSession(cdp, targetId, sessionId, browserContextId);
+    },
+    async newTabInFront(browserContextId) {
+      const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', {
+        url: 'about:blank',
+        browserContextId,
+      });
+      await cdp.send('Target.activateTarget', { targetId });
+      return targetId;
     },
     async close() {
       await cdp.send('Browser.close').catch(() => {});

@@ -3,7 +3,8 @@
  * without touching the worker: every keep-alive message the page sends (counted by wrapping
  * `ServiceWorker.prototype.postMessage` before the client loads), and the end-session URL kept
  * instead of followed, so a signed-out page stays open. `?keepAlive=N` sets the client's
- * `keepAliveInterval` (seconds; `0` turns it off).
+ * `keepAliveInterval` (seconds; `0` turns it off); `?pageTimer=1` takes `Worker` away, so the
+ * keep-alive falls back to the page's own timer.
  */
 import { startAppServer as startServer } from '../../../demo/app-server.js';
 import { type AppServer, clockConfigScript } from './app-server.js';
@@ -16,6 +17,8 @@ const PAGE = `<!doctype html>
 <head><meta charset="utf-8"><title>identity-model-web keep-alive app</title></head>
 <body>
 <script>
+  // ?pageTimer=1: no dedicated workers, so the client falls back to the page's own timer.
+  if (new URLSearchParams(location.search).get('pageTimer') === '1') delete window.Worker;
   window.keepAlives = [];
   const post = ServiceWorker.prototype.postMessage;
   ServiceWorker.prototype.postMessage = function (message, ...rest) {

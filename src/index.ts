@@ -15,6 +15,7 @@ export {
   AuthorizationResponseError,
   ConfigurationError,
   DiscoveryError,
+  DpopError,
   type ErrorCode,
   HttpError,
   IdentityModelError,

@@ -72,6 +72,8 @@ export function createMessageHandler(
     },
     logout: (payload) => logout(context, tokens, payload),
     getUser: () => context.userState(),
+    // The event itself is the point: it restarts the browser's idle timer for this worker.
+    keepAlive: async () => ({ state: (await context.userState()).state }),
     validateToken: async (payload) => {
       const token = requiredText(payload, 'token');
       const given = payload.audience;

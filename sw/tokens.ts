@@ -1,8 +1,8 @@
 /**
  * Access tokens on demand: the cached one while fresh, else one refresh. Refresh is
  * single-flight per resource, and every use of the refresh token is serialised (a rotating
- * refresh token must never be sent twice). `invalid_grant` ends the session; a transient
- * failure keeps the refresh token and backs off.
+ * refresh token must never be sent twice). `invalid_grant`, or a 400/401 without an OAuth error
+ * body, ends the session; a transient failure keeps the refresh token and backs off.
  *
  * A service worker is one instance for every tab of its scope, so coalescing in its memory is
  * coalescing across tabs.
@@ -160,16 +160,23 @@ export function createTokenSource(context: WorkerContext): TokenSource {
         return undefined;
       }
       if (!response.isSuccessful) {
-        // invalid_grant: the refresh token is dead. A refused ID token: the provider rotated the
-        // refresh token in that response, so the one we hold is spent too. Both end the session.
+        // invalid_grant: the refresh token is dead. A 400/401 without an OAuth error body: the
+        // token endpoint refused the grant without saying why (Glewlwyd 2.7 answers a dead
+        // refresh token so); only an OAuth error code in the body says otherwise. A refused ID
+        // token: the provider rotated the refresh token in that response, so the one we hold is
+        // spent too. All end the session.
+        const refusedWithoutBody =
+          response.errorType !== 'protocol' &&
+          (response.httpStatus === 400 || response.httpStatus === 401);
         if (
           (response.errorType === 'protocol' && response.error === 'invalid_grant') ||
+          refusedWithoutBody ||
           response.errorCode.startsWith('ERR_JWT_')
         ) {
           await context.endSession('expired');
           return undefined;
         }
-        // Anything else (5xx, network, a proxy's HTML): keep the refresh token, back off.
+        // Anything else (5xx, network, another OAuth error code): keep the refresh token, back off.
         backOff(session);
         return undefined;
       }

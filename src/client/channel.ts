@@ -9,6 +9,7 @@ import {
   AuthorizationResponseError,
   ConfigurationError,
   DiscoveryError,
+  DpopError,
   HttpError,
   type IdentityModelError,
   JwksError,
@@ -78,6 +79,12 @@ export function deserializeError(serialized: SerializedError): IdentityModelErro
         message,
         { parameter: serialized.parameter },
       );
+      break;
+    case 'DpopError':
+      error = new DpopError(code as ErrorCodeOf<'DpopError'>, message, {
+        claim: serialized.claim,
+        httpStatus: serialized.httpStatus,
+      });
       break;
     case 'ResponseAccessError':
       error = new ResponseAccessError(message);

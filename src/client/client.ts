@@ -16,10 +16,12 @@ import {
   PROTOCOL_VERSION,
   type RequestMap,
   type RequestType,
+  type SessionState,
   type UserState,
   type WorkerEvent,
 } from '../protocol/messages.js';
 import { request } from './channel.js';
+import { createKeepAliveClock } from './keep-alive.js';
 
 /** Options of {@link createIdentityClient}. */
 export interface IdentityClientOptions {
@@ -39,6 +41,15 @@ export interface IdentityClientOptions {
   timeout?: number;
   /** Navigates the page (to the provider, or to its end-session URL). Default `location.assign`. */
   navigate?: (url: string) => void;
+  /**
+   * Seconds between the keep-alive messages this page sends the worker while the user is signed
+   * in, so that the browser does not stop it for idleness (Chromium and Firefox stop an idle
+   * worker after about 30 s, and the tokens in its memory with it). Default `20`; `0` turns the
+   * keep-alive off. It starts when the page learns the session is `authenticated` (from
+   * `ready()`, which every method waits for, or a `userchanged` event) and stops when it learns
+   * otherwise (sign-out, `sessionexpired`, or a keep-alive reply).
+   */
+  keepAliveInterval?: number;
 }
 
 /** The page's API. Every method waits for {@link IdentityClient.ready} first. */
@@ -86,6 +97,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const navigate = options.navigate ?? ((url: string) => location.assign(url));
   const listeners = new Set<(event: WorkerEvent) => void>();
   let readyPromise: Promise<UserState> | undefined;
+  const keepAliveInterval = options.keepAliveInterval ?? 20;
 
   if (!('serviceWorker' in navigator)) {
     throw new WorkerError(
@@ -94,9 +106,41 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     );
   }
   const container = navigator.serviceWorker;
+
+  // Each tick goes to the worker controlling the page now, so after an update it follows the
+  // new one; a tick is an ordinary event and does not hold an update back.
+  const keepAlive = createKeepAliveClock(() => {
+    const worker = container.controller;
+    if (!worker) return;
+    // A worker of an older version refuses the type, and is kept awake by the message all the same.
+    const onReply = followReply();
+    request(worker, 'keepAlive', {}, timeout).then(
+      ({ state }) => onReply(state),
+      () => {},
+    );
+  }, keepAliveInterval * 1000);
+  // How many times the page has learned the state. A reply travels on its own channel and events
+  // on the container's, so a reply can arrive after an event the worker sent later (a keepAlive
+  // answered just before a sign-out): it counts only when nothing was learned since its request.
+  let learned = 0;
+  /** Keeps the worker awake exactly while the session is `authenticated`. */
+  function follow(state: SessionState): void {
+    learned++;
+    if (state === 'authenticated' && keepAliveInterval > 0) keepAlive.start();
+    else keepAlive.stop();
+  }
+  /** A {@link follow} for the reply of a request about to be sent. */
+  function followReply(): (state: SessionState) => void {
+    const asked = learned;
+    return (state) => {
+      if (learned === asked) follow(state);
+    };
+  }
+
   container.addEventListener('message', (event: MessageEvent<unknown>) => {
     const data = event.data as EventEnvelope;
     if (!isTagged(data) || data.v !== PROTOCOL_VERSION || typeof data.event !== 'object') return;
+    if ('state' in data.event) follow(data.event.state);
     for (const listener of listeners) {
       // One listener that throws must not keep the event from the others.
       try {
@@ -170,8 +214,10 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   const ready = () => {
     if (!readyPromise) {
       const starting = controller().then(async (worker) => {
+        const onReply = followReply();
         const state = await request(worker, 'hello', {}, timeout);
         greeted = worker;
+        onReply(state.state);
         return state;
       });
       readyPromise = starting;

@@ -92,6 +92,25 @@ export const ERROR_CODES = {
   /** The response breaks the protocol: `error` with `code`, no `code`, a repeated parameter, … */
   ERR_CALLBACK_INVALID: 'AuthorizationResponseError',
 
+  /** The server answered `use_dpop_nonce` again to the retry that carried its nonce (RFC 9449 §8). */
+  ERR_DPOP_NONCE_LOOP: 'DpopError',
+  /** The `DPoP` proof is missing, repeated, too large or not a valid `dpop+jwt` (RFC 9449 §4.3). */
+  ERR_DPOP_PROOF_INVALID: 'DpopError',
+  /** The proof's `htm` is not the request's method. */
+  ERR_DPOP_HTM_MISMATCH: 'DpopError',
+  /** The proof's `htu` is not the request's URL (query and fragment ignored). */
+  ERR_DPOP_HTU_MISMATCH: 'DpopError',
+  /** The proof's `iat` is missing, older than `maxAge`, or in the future beyond the leeway. */
+  ERR_DPOP_IAT_INVALID: 'DpopError',
+  /** The proof's `jti` was seen before: a replayed proof. */
+  ERR_DPOP_JTI_REPLAYED: 'DpopError',
+  /** The proof's `ath` is not the hash of the access token it comes with. */
+  ERR_DPOP_ATH_MISMATCH: 'DpopError',
+  /** The token's `cnf.jkt` is not the thumbprint of the proof's key (RFC 9449 §6). */
+  ERR_DPOP_KEY_MISMATCH: 'DpopError',
+  /** The proof lacks the server's nonce or carries a stale one; answer with a fresh `DPoP-Nonce`. */
+  ERR_DPOP_NONCE_INVALID: 'DpopError',
+
   /** A success field was read on a failed response object (check `isSuccessful` first). */
   ERR_RESPONSE_NOT_SUCCESSFUL: 'ResponseAccessError',
 

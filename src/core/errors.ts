@@ -347,6 +347,49 @@ export class AuthorizationResponseError extends IdentityModelError {
   }
 }
 
+/** Codes of the {@link DpopError} family. */
+export type DpopErrorCode = ErrorCodeOf<'DpopError'>;
+
+/** Extra facts carried by a {@link DpopError}. */
+export interface DpopErrorOptions extends IdentityModelErrorOptions {
+  /** The proof's claim or header member at fault (`htm`, `htu`, `iat`, `jti`, `ath`, …). */
+  claim?: string | undefined;
+  /** The HTTP status of the answer, for `ERR_DPOP_NONCE_LOOP`. */
+  httpStatus?: number | undefined;
+}
+
+/**
+ * DPoP (RFC 9449) failed. On the client: `ERR_DPOP_NONCE_LOOP`, the server answered
+ * `use_dpop_nonce` again to the request retried with the nonce it had just given (§8, §9).
+ * At a resource server (`validateDpopRequest`): one code per check of §4.3 and §7.1.
+ * `error` is the OAuth error a resource server answers with in its `WWW-Authenticate: DPoP`
+ * challenge: `use_dpop_nonce` for `ERR_DPOP_NONCE_INVALID` (send a fresh `DPoP-Nonce` with it),
+ * `invalid_token` for `ERR_DPOP_KEY_MISMATCH`, else `invalid_dpop_proof`.
+ *
+ * @see https://www.rfc-editor.org/rfc/rfc9449#section-4.3 RFC 9449 §4.3
+ */
+export class DpopError extends IdentityModelError {
+  override name = 'DpopError';
+  declare readonly code: DpopErrorCode;
+  /** The claim or header member at fault, when there is one. */
+  readonly claim: string | undefined;
+  /** The OAuth error code for the challenge (RFC 9449 §7.1, §9). */
+  readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token';
+  /** The HTTP status of the answer, for `ERR_DPOP_NONCE_LOOP`. */
+  readonly httpStatus: number | undefined;
+  constructor(code: DpopErrorCode, message: string, options?: DpopErrorOptions) {
+    super(code, message, options);
+    this.claim = options?.claim;
+    this.httpStatus = options?.httpStatus;
+    this.error =
+      code === 'ERR_DPOP_NONCE_INVALID' || code === 'ERR_DPOP_NONCE_LOOP'
+        ? 'use_dpop_nonce'
+        : code === 'ERR_DPOP_KEY_MISMATCH'
+          ? 'invalid_token'
+          : 'invalid_dpop_proof';
+  }
+}
+
 /**
  * A success-only field was read on a failed response object (check `isSuccessful` first).
  */

@@ -11,6 +11,7 @@ export * from './authorize/index.js';
 export * from './cache/index.js';
 export * from './constants/index.js';
 export * from './discovery/index.js';
+export * from './dpop/index.js';
 export * from './endpoint/index.js';
 export * from './errors.js';
 export {

@@ -12,7 +12,12 @@
 
 import { IdentityModelError } from '../core/errors.js';
 
-/** Version of this protocol. Bumped on any incompatible change to the messages below. */
+/**
+ * Version of this protocol. Bumped on any incompatible change to the messages below. A new
+ * request type is not one: a worker that does not know it refuses it with
+ * `ERR_INVALID_MESSAGE`, and the page copes (e.g. `keepAlive`, which wakes such a worker all the
+ * same).
+ */
 export const PROTOCOL_VERSION = 1;
 
 /** Marks the library's messages among whatever else an app's worker receives. */
@@ -111,6 +116,12 @@ export interface RequestMap {
   };
   /** The access token for a URL the worker configuration lets the page use directly. */
   getAccessToken: { request: { url: string }; reply: { accessToken: string; expiresAt: number } };
+  /**
+   * Keeps the worker from being stopped for idleness while a session exists and a page is open
+   * (Chromium and Firefox stop a worker about 30 s after its last event, and its tokens with
+   * it). The reply's state tells the page whether to keep sending it.
+   */
+  keepAlive: { request: Record<string, never>; reply: { state: SessionState } };
 }
 
 /** A request type. */
@@ -162,6 +173,7 @@ export const REQUEST_TYPES: readonly RequestType[] = [
   'getUser',
   'validateToken',
   'getAccessToken',
+  'keepAlive',
 ];
 
 /** True when `value` is one of the library's envelopes (any version). */

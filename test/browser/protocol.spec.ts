@@ -349,7 +349,10 @@ test('an updated worker takes over open pages without the old one’s tokens, an
     // new worker its own session.
     await Promise.all([
       page.waitForURL((url) => url.origin === new URL(env.op.issuer).origin),
-      page.evaluate(() => window.identity.login({ prompt: 'login' })),
+      // Not awaited in the page: the navigation it starts may destroy the page first.
+      page.evaluate(() => {
+        void window.identity.login({ prompt: 'login' });
+      }),
     ]);
     await submitLogin(page, env, 'alice');
     expect(await other.evaluate(() => window.identity.getUser())).toMatchObject({

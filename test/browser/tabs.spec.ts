@@ -77,7 +77,10 @@ test('sign-out revokes the refresh token, tells every tab, ends the provider ses
   const issuerOrigin = new URL(env.op.issuer).origin;
   await Promise.all([
     page.waitForURL((url) => url.origin === issuerOrigin),
-    page.evaluate(() => window.identity.logout()),
+    // Not awaited in the page: the navigation it starts may destroy the page first.
+    page.evaluate(() => {
+      void window.identity.logout();
+    }),
   ]);
   // RP-Initiated Logout: the provider is told who and where to send the user back.
   const endSession = new URL(page.url());
@@ -122,7 +125,10 @@ test('sign-out revokes the refresh token, tells every tab, ends the provider ses
   // The provider session is over too: a new sign-in asks for the login again.
   await Promise.all([
     page.waitForURL((url) => url.origin === issuerOrigin),
-    page.evaluate(() => window.identity.login()),
+    // Not awaited in the page: the navigation it starts may destroy the page first.
+    page.evaluate(() => {
+      void window.identity.login();
+    }),
   ]);
   await expect(page.locator('input[name=login]')).toBeVisible();
 });

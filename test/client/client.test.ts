@@ -160,3 +160,123 @@ describe('requests', () => {
     );
   });
 });
+
+describe('keep-alive (issue 8 item 3)', () => {
+  const SIGNED_IN = {
+    state: 'authenticated',
+    user: { sub: 'user-1', claims: {}, expiresAt: 0, scope: undefined },
+  } as const;
+  const keepAlives = () => fake.received.filter((r) => r.data.type === 'keepAlive').length;
+  const changed = (state: 'authenticated' | 'unauthenticated'): WorkerEvent => ({
+    type: 'userchanged',
+    state,
+    user: state === 'authenticated' ? SIGNED_IN.user : null,
+  });
+
+  /** Answers hello with `hello`, and keepAlive with the state `keepAliveState()` gives. */
+  function worker(hello: object, keepAliveState: () => string = () => 'authenticated') {
+    return (received: Received) => {
+      const { type } = received.data;
+      if (type === 'hello') replyOk(received, { protocolVersion: PROTOCOL_VERSION, ...hello });
+      if (type === 'keepAlive') replyOk(received, { state: keepAliveState() });
+    };
+  }
+
+  it('sends keepAlive every 20 s while the session is authenticated; stops when the reply says it is not', async () => {
+    vi.useFakeTimers();
+    let state = 'authenticated';
+    fake.answer = worker(SIGNED_IN, () => state);
+    await client().ready();
+    await vi.advanceTimersByTimeAsync(19_999);
+    expect(keepAlives()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect(keepAlives()).toBe(1);
+    await vi.advanceTimersByTimeAsync(40_000);
+    expect(keepAlives()).toBe(3);
+    expect(fake.received.at(-1)!.data).toMatchObject({ v: PROTOCOL_VERSION, payload: {} });
+    state = 'expired';
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(keepAlives()).toBe(4);
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(keepAlives()).toBe(4);
+  });
+
+  it('sends none while signed out; starts on sign-in, stops on sessionexpired and on sign-out', async () => {
+    vi.useFakeTimers();
+    fake.answer = worker(SIGNED_OUT);
+    await client().ready();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(keepAlives()).toBe(0);
+    container.deliver(event(changed('authenticated')));
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(keepAlives()).toBe(1);
+    container.deliver(event(EXPIRED));
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(keepAlives()).toBe(1);
+    container.deliver(event(changed('authenticated')));
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(keepAlives()).toBe(2);
+    container.deliver(event(changed('unauthenticated')));
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(keepAlives()).toBe(2);
+  });
+
+  it('keepAliveInterval sets the period in seconds; 0 turns the keep-alive off', async () => {
+    vi.useFakeTimers();
+    fake.answer = worker(SIGNED_IN);
+    const every5 = createIdentityClient({
+      serviceWorker: container.registration,
+      keepAliveInterval: 5,
+    });
+    await every5.ready();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(keepAlives()).toBe(4);
+    container.deliver(event(EXPIRED));
+
+    fake.received.length = 0;
+    const off = createIdentityClient({
+      serviceWorker: container.registration,
+      keepAliveInterval: 0,
+    });
+    await off.ready();
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(keepAlives()).toBe(0);
+  });
+
+  it('a keepAlive reply overtaken by an event does not count (sign-out while a tick is answered)', async () => {
+    vi.useFakeTimers();
+    const held: Received[] = [];
+    fake.answer = (received) => {
+      if (received.data.type === 'hello') worker(SIGNED_IN)(received);
+      else held.push(received);
+    };
+    await client(60_000).ready();
+    await vi.advanceTimersByTimeAsync(20_000);
+    expect(held).toHaveLength(1);
+    // The worker answered the tick before the sign-out, but the page gets the event first.
+    container.deliver(event(changed('unauthenticated')));
+    replyOk(held[0]!, { state: 'authenticated' });
+    await vi.advanceTimersByTimeAsync(120_000);
+    expect(keepAlives()).toBe(1);
+  });
+
+  it('a worker that refuses keepAlive (an older version) does not stop or break it', async () => {
+    vi.useFakeTimers();
+    fake.answer = (received) => {
+      if (received.data.type === 'hello') return worker(SIGNED_IN)(received);
+      received.port.postMessage({
+        tag: MESSAGE_TAG,
+        v: PROTOCOL_VERSION,
+        ok: false,
+        error: {
+          name: 'WorkerError',
+          code: 'ERR_INVALID_MESSAGE',
+          message: 'Unknown request type',
+        },
+      });
+    };
+    await client().ready();
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(keepAlives()).toBe(3);
+  });
+});

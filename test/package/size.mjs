@@ -2,7 +2,7 @@
  * The size budgets of DESIGN.md §4, checked in `npm test` (after the build):
  * - the page bundle: the `.` entry with workbox-window, minified and gzipped, ≤ 6 KB;
  * - the worker bundle: the stand-alone worker (dist/identity-model-web-sw.js, every dependency
- *   inside), gzipped, ≤ 30 KB.
+ *   inside), gzipped, ≤ 32 KB (DESIGN.md §4: the budget with DPoP, whose proofs the endpoint layer the worker uses now carries).
  * Prints both sizes (the README states them). Exits non-zero when one is over budget.
  */
 import { readFileSync } from 'node:fs';
@@ -10,7 +10,7 @@ import { gzipSync } from 'node:zlib';
 import { build } from 'vite';
 
 const KB = 1024;
-const BUDGETS = { page: 6 * KB, worker: 30 * KB };
+const BUDGETS = { page: 6 * KB, worker: 32 * KB };
 const root = new URL('../../', import.meta.url).pathname;
 
 /** The page entry as an app's bundler would ship it: minified, dependencies included. */

@@ -14,6 +14,7 @@ import {
   AuthorizationResponseError,
   ConfigurationError,
   DiscoveryError,
+  DpopError,
   HttpError,
   type IdentityModelError,
   JwksError,
@@ -80,6 +81,14 @@ const FAMILIES: {
         'bad callback',
         { parameter: 'iss' },
       ),
+  },
+  DpopError: {
+    Class: DpopError,
+    make: (code) =>
+      new DpopError(code as ErrorCodeOf<'DpopError'>, 'bad proof', {
+        claim: 'htu',
+        httpStatus: 400,
+      }),
   },
   ResponseAccessError: {
     Class: ResponseAccessError,

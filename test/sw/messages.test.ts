@@ -137,7 +137,7 @@ describe('routing', () => {
   });
 });
 
-describe('hello, getUser, claim', () => {
+describe('hello, getUser, keepAlive, claim', () => {
   it('hello gives the protocol version and the session state', async () => {
     expect(await ok('hello')).toEqual({
       protocolVersion: PROTOCOL_VERSION,
@@ -164,6 +164,12 @@ describe('hello, getUser, claim', () => {
       },
     });
     expect(JSON.stringify(result)).not.toMatch(/secret/);
+  });
+
+  it('keepAlive answers with the session state only (issue 8 item 3)', async () => {
+    expect(await ok('keepAlive', {})).toEqual({ state: 'unauthenticated' });
+    await worker.signIn({ accessToken: 'secret-access-token', expiresAt: NOW + 60_000 });
+    expect(await ok('keepAlive', {})).toEqual({ state: 'authenticated' });
   });
 
   it('claim asks the worker to take control of the page', async () => {

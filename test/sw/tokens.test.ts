@@ -226,6 +226,38 @@ describe('failures', () => {
     expect(op.tokenRequests).toHaveLength(1);
   });
 
+  it.each([
+    ['400, empty body (Glewlwyd 2.7)', 400, ''],
+    ['400, a JSON body without error', 400, { message: 'bad refresh token' }],
+    ['401, an HTML body', 401, '<html><body>Unauthorized</body></html>'],
+  ])('ends the session on a %s, as on invalid_grant', async (_, status, body) => {
+    // Issue 9: kept the dead refresh token and backed off before.
+    const api = worker.api(API);
+    op.answer = () => ({ status, body });
+    await worker.signIn({ accessToken: 'old', expiresAt: NOW + 20_000 });
+    expect(await worker.tokens.get(api)).toBeUndefined();
+    expect(worker.context.session).toBeUndefined();
+    expect(worker.events.map((event) => event.type)).toEqual(['userchanged', 'sessionexpired']);
+    worker.clock.advance(60_000);
+    expect(await worker.tokens.get(api)).toBeUndefined();
+    expect(op.tokenRequests).toHaveLength(1);
+  });
+
+  it.each([
+    ['400 with an OAuth error other than invalid_grant', 400, { error: 'temporarily_unavailable' }],
+    ['500 without a body', 500, ''],
+    ['503 with an HTML body', 503, '<html>down</html>'],
+  ])('a %s keeps the session and the refresh token, and backs off', async (_, status, body) => {
+    const api = worker.api(API);
+    op.answer = () => ({ status, body });
+    await worker.signIn({ accessToken: 'old', expiresAt: NOW + 20_000 });
+    expect((await worker.tokens.get(api))?.token).toBe('old');
+    expect(worker.context.session?.refreshToken).toBe('rt-0');
+    expect(worker.events.map((event) => event.type)).toEqual(['userchanged']);
+    await worker.tokens.get(api);
+    expect(op.tokenRequests).toHaveLength(1);
+  });
+
   it('backs off without sending the refresh token when discovery fails', async () => {
     const api = worker.api(API);
     op.op.server.route('GET', DISCOVERY_PATH, (_req, res) => {

@@ -6,6 +6,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import { type DpopOptions, oauthDpop } from '../dpop/handle.js';
 import { readOAuthJson } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
@@ -22,7 +23,8 @@ import { parseFrontChannelEndpoint, withParameters } from './url.js';
 export interface PushedAuthorizationRequest
   extends AuthorizeParameters,
     ClientCredentialsOptions,
-    EndpointOptions {
+    EndpointOptions,
+    DpopOptions {
   /** The PAR endpoint (`disco.pushedAuthorizationRequestEndpoint`). */
   address: string;
   /** The authorization endpoint (`disco.authorizationEndpoint`), for the returned `url`. */
@@ -95,7 +97,12 @@ function invalid(url: string, status: number, message: string): HttpError {
 export async function pushAuthorizationRequest(
   request: PushedAuthorizationRequest,
 ): Promise<PushedAuthorizationResponse> {
-  const params = authorizeParameters(request);
+  // RFC 9449 §10.1: the proof binds the code already; `dpop_jkt` says so to servers that read it.
+  const params = authorizeParameters(
+    request.dpop && request.dpopJkt === undefined
+      ? { ...request, dpopJkt: await oauthDpop(request.dpop).calculateThumbprint() }
+      : request,
+  );
   const authorization = parseFrontChannelEndpoint(
     request.authorizationEndpoint,
     'authorizationEndpoint',

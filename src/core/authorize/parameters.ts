@@ -69,7 +69,13 @@ export interface AuthorizeParameters {
    */
   resource?: string | readonly string[];
   /**
-   * Extra parameters (e.g. `display`, `dpop_jkt`). They can never set `client_id`,
+   * `dpop_jkt` (RFC 9449 §10): the SHA-256 JWK thumbprint of the DPoP key (`dpop.thumbprint()`)
+   * that the authorization code is bound to; the code can then be redeemed only with proofs of
+   * that key. 43 base64url characters. `pushAuthorizationRequest` with `dpop` sets it itself.
+   */
+  dpopJkt?: string;
+  /**
+   * Extra parameters (e.g. `display`). They can never set `client_id`,
    * `redirect_uri`, `response_type`, `scope`, `state`, `nonce`, `code_challenge`,
    * `code_challenge_method` or `request_uri`, nor a parameter given by a named option: trying
    * is a `ConfigurationError`.
@@ -91,6 +97,7 @@ export const RESERVED_AUTHORIZE_PARAMETERS: ReadonlySet<string> = new Set([
 ]);
 
 const S256_CHALLENGE = /^[A-Za-z0-9_-]{43}$/;
+const S256_THUMBPRINT = S256_CHALLENGE;
 const RESPONSE_MODES = ['query', 'fragment', 'form_post'] as const;
 
 /** A space-delimited list parameter: a string as given, or an array of tokens joined by spaces. */
@@ -163,6 +170,11 @@ export function authorizeParameters(request: AuthorizeParameters): URLSearchPara
   const promptList = prompt(request.prompt);
   assertOptionalString(loginHint, 'loginHint');
   assertOptionalString(idTokenHint, 'idTokenHint');
+  if (request.dpopJkt !== undefined && !S256_THUMBPRINT.test(request.dpopJkt)) {
+    throw new ConfigurationError(
+      '"dpopJkt" must be a SHA-256 JWK thumbprint: 43 base64url characters (see DpopHandle.thumbprint)',
+    );
+  }
 
   const own: [string, string | undefined][] = [
     ['response_type', responseType],
@@ -181,6 +193,7 @@ export function authorizeParameters(request: AuthorizeParameters): URLSearchPara
     ['acr_values', spaceList(request.acrValues, 'acrValues')],
     ['ui_locales', spaceList(request.uiLocales, 'uiLocales')],
     ['claims', claims(request.claims)],
+    ['dpop_jkt', request.dpopJkt],
   ];
   const params = new URLSearchParams();
   for (const [name, value] of own) if (value !== undefined) params.append(name, value);

@@ -26,6 +26,18 @@ import type { ResolvedDiscoveryPolicy } from './policy.js';
 type Names<T extends readonly string[]> = T[number];
 
 /**
+ * A value the library does not know in a list of supported values (e.g. `refresh_token` in
+ * Glewlwyd 2.7's `response_types_supported`). It is left out of the typed list (kept in `raw`)
+ * and reported here, not a reason to refuse the provider: what is merely unknown is not unsafe.
+ */
+export interface IgnoredDiscoveryValue {
+  /** The member, as sent: `response_types_supported` or `subject_types_supported`. */
+  readonly member: string;
+  /** The value, as sent. */
+  readonly value: string;
+}
+
+/**
  * Provider metadata with camelCase names: every member of OpenID Connect Discovery 1.0,
  * RFC 8414, RFC 8628, RFC 9126 (PAR), RFC 9207, RFC 9449 (DPoP), RFC 8705, RFC 9101, RFC 9396,
  * JARM, Session Management, RP-Initiated / Front-Channel / Back-Channel Logout and CIBA; each is
@@ -47,6 +59,12 @@ export type DiscoveryDocument = {
   readonly responseTypesSupported: readonly string[];
   readonly subjectTypesSupported: readonly string[];
   readonly idTokenSigningAlgValuesSupported: readonly string[];
+  /**
+   * Unknown values left out of `responseTypesSupported` and `subjectTypesSupported`, in document
+   * order; empty when there were none. Worth logging: they are what the provider offers and this
+   * library ignores.
+   */
+  readonly ignoredValues: readonly IgnoredDiscoveryValue[];
   /** The document exactly as parsed. */
   readonly raw: JsonObject;
 };
@@ -86,9 +104,10 @@ function checkKind(name: string, kind: MemberKind, value: unknown): void {
 
 /**
  * Checks `raw` and returns the typed document. Throws {@link DiscoveryError}:
- * `ERR_DISCOVERY_INVALID_MEMBER` (wrong JSON type, unknown subject or response type),
- * `ERR_DISCOVERY_MISSING_MEMBER`, `ERR_DISCOVERY_ISSUER_MISMATCH`, `ERR_DISCOVERY_HTTPS_REQUIRED`,
- * `ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED`. Unknown members are ignored.
+ * `ERR_DISCOVERY_INVALID_MEMBER` (wrong JSON type), `ERR_DISCOVERY_MISSING_MEMBER`,
+ * `ERR_DISCOVERY_ISSUER_MISMATCH`, `ERR_DISCOVERY_HTTPS_REQUIRED`,
+ * `ERR_DISCOVERY_ENDPOINT_NOT_ALLOWED`. Unknown members are ignored; unknown subject and response
+ * types are left out of the typed lists and reported in `ignoredValues`.
  *
  * @param expectedIssuer The issuer the document must name (from the request's `issuer`, or the policy's `issuer`).
  * @see https://openid.net/specs/openid-connect-discovery-1_0.html#ProviderConfigurationValidation
@@ -118,20 +137,21 @@ export function parseDiscoveryDocument(
     );
   }
 
-  for (const value of raw.subject_types_supported as string[]) {
-    if (!SUBJECT_TYPES.has(value)) {
-      throw invalid('subject_types_supported', `contains unknown subject type "${value}"`);
-    }
-  }
-  for (const value of raw.response_types_supported as string[]) {
-    const parts = value.split(' ');
-    if (
-      parts.some((part) => !RESPONSE_TYPE_PARTS.has(part)) ||
-      new Set(parts).size !== parts.length
-    ) {
-      throw invalid('response_types_supported', `contains unknown response type "${value}"`);
-    }
-  }
+  // Strict about what is unsafe, liberal about what is merely unknown (DESIGN.md §3): an
+  // unknown value in a list of supported values is ignored and reported, never a refusal.
+  const ignoredValues: IgnoredDiscoveryValue[] = [];
+  const known = (member: string, camel: string, isKnown: (value: string) => boolean) => {
+    const values = raw[member] as string[];
+    const kept = values.filter((value) => {
+      if (isKnown(value)) return true;
+      ignoredValues.push(Object.freeze({ member, value }));
+      return false;
+    });
+    if (kept.length !== values.length) document[camel] = Object.freeze(kept);
+  };
+  known('subject_types_supported', 'subjectTypesSupported', (value) => SUBJECT_TYPES.has(value));
+  known('response_types_supported', 'responseTypesSupported', isResponseType);
+  document.ignoredValues = Object.freeze(ignoredValues);
 
   const issuer = raw.issuer as string;
   const issuerUrl = tryParseUrl(issuer);
@@ -158,6 +178,14 @@ export function parseDiscoveryDocument(
   checkEndpoints(raw, expectedIssuer, policy);
   document.raw = deepFreeze(raw);
   return document as DiscoveryDocument;
+}
+
+/** A registered response type: a space-separated set of known parts, each once. */
+function isResponseType(value: string): boolean {
+  const parts = value.split(' ');
+  return (
+    parts.every((part) => RESPONSE_TYPE_PARTS.has(part)) && new Set(parts).size === parts.length
+  );
 }
 
 /**

@@ -45,7 +45,7 @@ export type DiscoverySuccess = DiscoveryDocument & { readonly isSuccessful: true
 /** What {@link getDiscoveryDocument} resolves to: check `isSuccessful` first. */
 export type DiscoveryDocumentResponse = DiscoverySuccess | FailedResponse;
 
-const SUCCESS_FIELDS = [...DISCOVERY_MEMBERS.map(([, camel]) => camel), 'raw'];
+const SUCCESS_FIELDS = [...DISCOVERY_MEMBERS.map(([, camel]) => camel), 'ignoredValues', 'raw'];
 
 /**
  * Fetches and validates an OpenID Provider's discovery document. Never throws for a bad
@@ -55,7 +55,7 @@ const SUCCESS_FIELDS = [...DISCOVERY_MEMBERS.map(([, camel]) => camel), 'raw'];
  *
  * @example
  * ```ts
- * const disco = await getDiscoveryDocument({ address: 'https://op.example' });
+ * const disco = await getDiscoveryDocument({ issuer: 'https://op.example' });
  * if (!disco.isSuccessful) throw disco.exception;
  * console.log(disco.tokenEndpoint, disco.jwksUri);
  * ```

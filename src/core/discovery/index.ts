@@ -1,4 +1,4 @@
-export type { DiscoveryDocument } from './document.js';
+export type { DiscoveryDocument, IgnoredDiscoveryValue } from './document.js';
 export { parseDiscoveryDocument } from './document.js';
 export {
   DEFAULT_DISCOVERY_TTL,

@@ -7,7 +7,7 @@
 import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
-import { assertOptionalString, assertString } from '../lib/assert.js';
+import { assertOptionalBoolean, assertOptionalString, assertString } from '../lib/assert.js';
 
 /** How the client authenticates. */
 export type ClientAuthMethod =
@@ -27,6 +27,15 @@ export interface ClientCredentialsOptions {
    * `privateKey` is, else `none` (a public client).
    */
   authMethod?: ClientAuthMethod;
+  /**
+   * `client_secret_basic` only: percent-encode the client id and secret before Basic encoding,
+   * as RFC 6749 §2.3.1 requires. Default `true`. Set `false` for a server that does not decode
+   * them (Glewlwyd 2.7 and several others compare the raw text, so a secret with `-`, `.`, `_`,
+   * `~` or any other encoded character fails there): the id and secret are then sent as
+   * `base64(utf8(clientId + ":" + clientSecret))`, RFC 7617's plain form. A `clientId` with `:`
+   * cannot be sent that way and is refused.
+   */
+  encodeBasicCredentials?: boolean;
   /**
    * The private key signing `private_key_jwt` assertions: a `CryptoKey` (may be
    * non-extractable) or a private JWK with `alg`. Give `kid` when the provider needs it.
@@ -58,16 +67,20 @@ export async function prepareClient(
     options.authMethod ??
     (clientSecret !== undefined ? 'client_secret_basic' : privateKey ? 'private_key_jwt' : 'none');
   const client: oauth.Client = { client_id: clientId };
+  assertOptionalBoolean(options.encodeBasicCredentials, 'encodeBasicCredentials');
   switch (method) {
     case 'client_secret_basic':
     case 'client_secret_post':
       if (!clientSecret) throw new ConfigurationError(`"clientSecret" is required for ${method}`);
+      if (method === 'client_secret_post') {
+        return { client, auth: oauth.ClientSecretPost(clientSecret) };
+      }
       return {
         client,
         auth:
-          method === 'client_secret_basic'
-            ? oauth.ClientSecretBasic(clientSecret)
-            : oauth.ClientSecretPost(clientSecret),
+          options.encodeBasicCredentials === false
+            ? unencodedBasic(clientId, clientSecret)
+            : oauth.ClientSecretBasic(clientSecret),
       };
     case 'private_key_jwt': {
       if (!privateKey) throw new ConfigurationError('"privateKey" is required for private_key_jwt');
@@ -89,6 +102,22 @@ export async function prepareClient(
         `"authMethod" must be client_secret_basic, client_secret_post, private_key_jwt or none, got ${JSON.stringify(method)}`,
       );
   }
+}
+
+/**
+ * `client_secret_basic` without RFC 6749 §2.3.1's percent-encoding, for servers that do not
+ * decode: RFC 7617's `user-id ":" password` in UTF-8, base64.
+ */
+function unencodedBasic(clientId: string, clientSecret: string): oauth.ClientAuth {
+  if (clientId.includes(':')) {
+    throw new ConfigurationError('A "clientId" with ":" cannot be sent unencoded (RFC 7617 §2)');
+  }
+  // btoa takes Latin-1 only: UTF-8 bytes first (RFC 7617 §2.1's charset).
+  const bytes = new TextEncoder().encode(`${clientId}:${clientSecret}`);
+  const header = `Basic ${btoa(String.fromCharCode(...bytes))}`;
+  return (_as, _client, _body, headers) => {
+    headers.set('authorization', header);
+  };
 }
 
 async function toPrivateKey(key: CryptoKey | JsonWebKey): Promise<CryptoKey> {

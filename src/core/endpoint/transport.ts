@@ -9,6 +9,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import { type DpopOptions, oauthDpop } from '../dpop/handle.js';
 import { type HttpOptions, resolveHttpOptions } from '../http/defaults.js';
 import { type HttpResponse, httpRequest } from '../http/request.js';
 import type { RetryMode } from '../http/retry.js';
@@ -32,14 +33,20 @@ export interface OAuthTransport {
       init: oauth.CustomFetchOptions<string, unknown>,
     ) => Promise<Response>;
     [oauth.allowInsecureRequests]: boolean;
+    /** oauth4webapi's DPoP handle: signs each request and remembers nonces (RFC 9449). */
+    DPoP?: oauth.DPoPHandle;
   };
   /** The last response received (its body already read), for `raw` and `httpStatus`. */
   last(): HttpResponse | undefined;
 }
 
-/** A transport for one call; `retry` says which failures may be retried (see {@link RetryMode}). */
-export function oauthTransport(http: HttpOptions, retry: RetryMode): OAuthTransport {
+/**
+ * A transport for one call; `retry` says which failures may be retried (see {@link RetryMode}).
+ * A `dpop` handle in `http` signs every request built with these options.
+ */
+export function oauthTransport(http: HttpOptions & DpopOptions, retry: RetryMode): OAuthTransport {
   const settings = resolveHttpOptions(http);
+  const dpop = http.dpop === undefined ? undefined : oauthDpop(http.dpop);
   let last: HttpResponse | undefined;
   return {
     options: {
@@ -65,6 +72,7 @@ export function oauthTransport(http: HttpOptions, retry: RetryMode): OAuthTransp
       },
       // The library applies its own https rule (assertSecureEndpoint) before any request.
       [oauth.allowInsecureRequests]: true,
+      ...(dpop ? { DPoP: dpop } : {}),
     },
     last: () => last,
   };

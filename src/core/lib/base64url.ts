@@ -107,3 +107,10 @@ function decodeInto(input: string, out: Uint8Array, start: number): number | und
   }
   return o - start;
 }
+
+/** Encodes bytes as unpadded base64url (RFC 4648 §5). */
+export function encodeBase64url(bytes: ArrayBuffer | Uint8Array): string {
+  let binary = '';
+  for (const byte of new Uint8Array(bytes)) binary += String.fromCharCode(byte);
+  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+}

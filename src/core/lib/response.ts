@@ -7,6 +7,7 @@
  */
 
 import {
+  DpopError,
   type ErrorCode,
   IdentityModelError,
   ProtocolError,
@@ -59,7 +60,8 @@ const POLICY_CODES: ReadonlySet<ErrorCode> = new Set([
 /** Maps an error to its {@link ResponseErrorType}. */
 export function errorTypeOf(error: IdentityModelError): ResponseErrorType {
   if (error.code === 'ERR_HTTP_STATUS') return 'http';
-  if (error.code === 'ERR_OAUTH_ERROR') return 'protocol';
+  // A nonce loop is the server's answer (use_dpop_nonce twice), not a malformed response.
+  if (error.code === 'ERR_OAUTH_ERROR' || error.code === 'ERR_DPOP_NONCE_LOOP') return 'protocol';
   if (NETWORK_CODES.has(error.code)) return 'network';
   if (POLICY_CODES.has(error.code)) return 'policy';
   return 'invalid_response';
@@ -75,7 +77,10 @@ export function failedResponse<F extends object = object>(
   extra?: F,
 ): FailedResponse & F {
   const status = (error as { httpStatus?: unknown }).httpStatus;
-  const oauth = error instanceof ProtocolError ? error : undefined;
+  // The server's OAuth error: a ProtocolError's, or the `use_dpop_nonce` of a DPoP nonce loop.
+  const oauth:
+    | { error?: string; errorDescription?: string | undefined; errorUri?: string | undefined }
+    | undefined = error instanceof ProtocolError || error instanceof DpopError ? error : undefined;
   const response = {
     isSuccessful: false as const,
     error: oauth?.error,

@@ -7,6 +7,7 @@
  */
 
 import * as oauth from 'oauth4webapi';
+import type { DpopOptions } from '../dpop/handle.js';
 import { readOAuthJson } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
@@ -19,7 +20,10 @@ import { defined } from '../lib/assert.js';
 import { TOKEN_FIELDS, type TokenFields, type TokenSuccess, tokenFields } from './response.js';
 
 /** What every token-endpoint request takes: the endpoint, the client, transport options. */
-export interface TokenEndpointRequest extends ClientCredentialsOptions, EndpointOptions {
+export interface TokenEndpointRequest
+  extends ClientCredentialsOptions,
+    EndpointOptions,
+    DpopOptions {
   /** The token endpoint URL (e.g. `disco.tokenEndpoint`). */
   address: string;
   /** Extra form parameters; they can never replace the ones the library sets. */

@@ -4,6 +4,7 @@
  * @module
  */
 
+import type { DpopOptions } from '../dpop/handle.js';
 import {
   bearerRequest,
   checkBearerToken,
@@ -20,10 +21,13 @@ import { checkStandardClaims, type UserInfoClaims } from './claims.js';
 import { type SignedUserInfoValidation, validateSignedUserInfo } from './signed.js';
 
 /** Arguments of {@link getUserInfo}. */
-export interface UserInfoRequest extends EndpointOptions {
+export interface UserInfoRequest extends EndpointOptions, DpopOptions {
   /** The UserInfo endpoint URL (e.g. `disco.userinfoEndpoint`). */
   address: string;
-  /** The access token, sent as `Authorization: Bearer` (RFC 6750 §2.1). */
+  /**
+   * The access token, sent as `Authorization: Bearer` (RFC 6750 §2.1), or as
+   * `Authorization: DPoP` with a proof carrying its hash when `dpop` is given (RFC 9449 §7.1).
+   */
   token: string;
   /**
    * The `sub` of the ID token. The response's `sub` must equal it exactly, else the call fails
@@ -112,7 +116,7 @@ export async function getUserInfo(request: UserInfoRequest): Promise<UserInfoRes
     address: request.address,
     path: 'address',
     retry: 'idempotent',
-    // A DPoP-bound token would pass a DPoP handle here (oauth4webapi's `DPoP` option).
+    // With `dpop`, oauth4webapi adds the proof (with `ath`) and uses the DPoP scheme.
     send: (url, options) =>
       bearerRequest(
         token,

@@ -130,19 +130,18 @@ function checkAudience(claims: JwtClaims, config: ResolvedConfig): void {
     throw new InvalidAudienceError('JWT audience does not contain an expected audience');
   }
   const azp = stringClaim(claims, 'azp', false);
-  if (config.authorizedParty !== undefined) {
-    if (list.length > 1 && azp === undefined) {
-      throw new MissingClaimError('JWT with several audiences has no "azp" claim', {
-        claim: 'azp',
-      });
-    }
-    if (azp !== undefined && azp !== config.authorizedParty) {
-      throw new InvalidAudienceError('JWT "azp" is not the expected authorized party', {
-        claim: 'azp',
-      });
-    }
-  } else if (azp !== undefined && list.length > 1 && expected && !expected.includes(azp)) {
-    throw new InvalidAudienceError('JWT "azp" is not one of the expected audiences', {
+  // `azp` rules are ID-token rules (OpenID Connect Core §3.1.3.7 steps 4-5), applied only when
+  // the caller names the authorized party (the ID-token path always does). In an access token
+  // `azp` names the client the token was issued to, not an audience (Keycloak: `aud: ["api",
+  // "account"], azp: "spa-client"`), so it is never compared with `audience`.
+  if (config.authorizedParty === undefined) return;
+  if (list.length > 1 && azp === undefined) {
+    throw new MissingClaimError('JWT with several audiences has no "azp" claim', {
+      claim: 'azp',
+    });
+  }
+  if (azp !== undefined && azp !== config.authorizedParty) {
+    throw new InvalidAudienceError('JWT "azp" is not the expected authorized party', {
       claim: 'azp',
     });
   }

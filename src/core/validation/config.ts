@@ -99,7 +99,9 @@ export interface TokenValidationConfig extends HttpOptions {
   nonce?: string;
   /**
    * Expected authorized party (`azp`): when set, an `azp` claim must equal it, and a token with
-   * several audiences must carry `azp`. OpenID Connect Core §3.1.3.7.
+   * several audiences must carry `azp` (OpenID Connect Core §3.1.3.7, ID-token rules; the ID-token
+   * path sets it to the client). When unset, `azp` is only type-checked: in an access token it
+   * names the client the token was issued to, not an audience (Keycloak, Entra ID).
    */
   authorizedParty?: string;
   /** Required `typ` header value(s), e.g. `at+jwt` (RFC 9068 §2.1); `application/` optional, case-insensitive. */

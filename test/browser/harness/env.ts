@@ -3,51 +3,10 @@
  * stand-alone worker, wired together; plus helpers to sign in through the provider's pages.
  */
 import { test as base, expect, type Page } from '@playwright/test';
-import { DEFAULT_API_RESOURCE, type DemoProvider, startProvider } from '../../../demo/provider.js';
-import { type ApiServer, startApiServer } from './api-server.js';
-import { type AppServer, startAppServer } from './app-server.js';
 import { goToProvider, submitLogin } from './provider-pages.js';
+import { type Env, startEnv, stopEnv } from './world.js';
 
-export interface Env {
-  op: DemoProvider;
-  api: ApiServer;
-  app: AppServer;
-}
-
-/** Starts the world; `providerOptions` e.g. `{ apiAccessTokenTTL: 120 }`. */
-export async function startEnv(
-  providerOptions: Parameters<typeof startProvider>[0] = {},
-): Promise<Env> {
-  const app = await startAppServer();
-  const op = await startProvider({
-    redirectUris: [`${app.origin}/callback`],
-    postLogoutRedirectUris: [`${app.origin}/`],
-    ...providerOptions,
-  });
-  const api = await startApiServer({
-    issuer: op.issuer,
-    resource: DEFAULT_API_RESOURCE,
-    appOrigin: app.origin,
-  });
-  app.config = {
-    issuer: op.issuer,
-    clientId: 'demo-spa',
-    redirectUri: `${app.origin}/callback`,
-    postLogoutRedirectUri: `${app.origin}/`,
-    scope: 'openid profile email api:read',
-    apis: [{ url: `${api.origin()}/v1/`, resource: DEFAULT_API_RESOURCE }],
-    pageTokenUrls: [
-      { url: `ws://api.test.com:${api.port}/socket`, resource: DEFAULT_API_RESOURCE },
-    ],
-  };
-  return { op, api, app };
-}
-
-export async function stopEnv(env: Env | undefined): Promise<void> {
-  await env?.api.close();
-  await env?.app.close();
-  await env?.op.close();
-}
+export { type Env, startEnv, stopEnv };
 
 /** Opens the app and waits until the worker controls it. */
 export async function openApp(page: Page, env: Env, path = '/'): Promise<void> {

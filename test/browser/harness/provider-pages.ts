@@ -10,7 +10,10 @@ export async function goToProvider(page: Page, env: Env): Promise<void> {
   const issuerOrigin = new URL(env.op.issuer).origin;
   await Promise.all([
     page.waitForURL((url) => url.origin === issuerOrigin),
-    page.evaluate(() => window.identity.login()),
+    // Not awaited in the page: the navigation it starts may destroy the page first.
+    page.evaluate(() => {
+      void window.identity.login();
+    }),
   ]);
   await expect(page.locator('input[name=login]')).toBeVisible();
 }

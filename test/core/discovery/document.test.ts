@@ -233,13 +233,16 @@ describe('JSON types', () => {
 });
 
 describe('subject and response types', () => {
-  it.each([['anonymous'], ['Public'], ['']])('refuses the unknown subject type %j', (type) => {
-    const error = discoveryError(() =>
-      parse(buildDocument(OP, { subject_types_supported: ['public', type] })),
-    );
-    expect(error.code).toBe('ERR_DISCOVERY_INVALID_MEMBER');
-    expect(error.member).toBe('subject_types_supported');
-  });
+  // Issue 9: unknown values were refused (ERR_DISCOVERY_INVALID_MEMBER); now ignored and reported.
+  it.each([['anonymous'], ['Public'], ['']])(
+    'ignores and reports the unknown subject type %j',
+    (type) => {
+      const doc = parse(buildDocument(OP, { subject_types_supported: ['public', type] }));
+      expect(doc.subjectTypesSupported).toEqual(['public']);
+      expect(doc.ignoredValues).toEqual([{ member: 'subject_types_supported', value: type }]);
+      expect(doc.raw.subject_types_supported).toEqual(['public', type]);
+    },
+  );
 
   it('accepts public and pairwise', () => {
     const doc = parse(buildDocument(OP, { subject_types_supported: ['pairwise', 'public'] }));
@@ -247,13 +250,11 @@ describe('subject and response types', () => {
   });
 
   it.each([['code token_x'], ['device_code'], ['code code'], ['code  id_token'], [''], ['CODE']])(
-    'refuses the unknown response type %j',
+    'ignores and reports the unknown response type %j',
     (type) => {
-      const error = discoveryError(() =>
-        parse(buildDocument(OP, { response_types_supported: ['code', type] })),
-      );
-      expect(error.code).toBe('ERR_DISCOVERY_INVALID_MEMBER');
-      expect(error.member).toBe('response_types_supported');
+      const doc = parse(buildDocument(OP, { response_types_supported: ['code', type] }));
+      expect(doc.responseTypesSupported).toEqual(['code']);
+      expect(doc.ignoredValues).toEqual([{ member: 'response_types_supported', value: type }]);
     },
   );
 
@@ -266,9 +267,9 @@ describe('subject and response types', () => {
       'id_token code',
       'none',
     ];
-    expect(
-      parse(buildDocument(OP, { response_types_supported: types })).responseTypesSupported,
-    ).toEqual(types);
+    const doc = parse(buildDocument(OP, { response_types_supported: types }));
+    expect(doc.responseTypesSupported).toEqual(types);
+    expect(doc.ignoredValues).toEqual([]);
   });
 });
 

@@ -475,7 +475,7 @@ describe('a persistent store written by page script', () => {
     ['an http token_endpoint', { token_endpoint: 'http://evil.example/token' }],
     ['another issuer', { issuer: 'https://evil.example' }],
     ['a missing jwks_uri', { jwks_uri: undefined }],
-    ['an unknown response type', { response_types_supported: ['code', 'evil'] }],
+    ['a mistyped response_types_supported', { response_types_supported: 'code' }],
   ])('a stored document with %s is refused on read and refetched', async (_label, tamper) => {
     const { issuer, path } = serveValid();
     const poisoned = buildDocument(issuer, tamper);

@@ -238,22 +238,35 @@ describe('broken documents', () => {
     expect(failed.errorMessage).toContain(`"${name}"`);
   });
 
-  it('refuses an unknown subject type', async () => {
+  // Issue 9 (DESIGN.md §3): merely unknown values were refused; they are ignored and reported.
+  it('ignores and reports an unknown subject type', async () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { subject_types_supported: ['public', 'anonymous'] }),
     );
-    const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_INVALID_MEMBER' });
-    expect(memberOf(failed)).toBe('subject_types_supported');
-    expect(failed.errorMessage).toContain('anonymous');
+    const disco = expectSuccess(await discover(issuer));
+    expect(disco.subjectTypesSupported).toEqual(['public']);
+    expect(disco.ignoredValues).toEqual([
+      { member: 'subject_types_supported', value: 'anonymous' },
+    ]);
   });
 
-  it('refuses an unknown response type', async () => {
+  it('ignores and reports an unknown response type', async () => {
     const { issuer } = serve((iss) =>
       buildDocument(iss, { response_types_supported: ['code', 'code magic'] }),
     );
+    const disco = expectSuccess(await discover(issuer));
+    expect(disco.responseTypesSupported).toEqual(['code']);
+    expect(disco.ignoredValues).toEqual([
+      { member: 'response_types_supported', value: 'code magic' },
+    ]);
+  });
+
+  it('an unknown value never excuses what is unsafe: a mistyped list is still refused', async () => {
+    const { issuer } = serve((iss) =>
+      buildDocument(iss, { response_types_supported: ['code', 'refresh_token', 7] }),
+    );
     const failed = expectFailure(await discover(issuer), { code: 'ERR_DISCOVERY_INVALID_MEMBER' });
     expect(memberOf(failed)).toBe('response_types_supported');
-    expect(failed.errorMessage).toContain('code magic');
   });
 
   it('DISC-009: ignores unknown members, whatever their type', async () => {

@@ -147,7 +147,7 @@ describe('signed UserInfo responses (application/jwt)', () => {
     expect(expectSuccess(await getUserInfo(signedRequest(rs.url))).claims.sub).toBe('alice');
   });
 
-  it('needs authority and clientId to accept a signed response', async () => {
+  it('needs issuer and clientId to accept a signed response', async () => {
     op().setJwks(jwks(esKey));
     const endpoint = jwtRoute(await sign(esKey, userClaims()));
     expectFailure(await getUserInfo({ address: endpoint.url, token: TOKEN }), {

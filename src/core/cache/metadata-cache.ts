@@ -38,7 +38,7 @@ export interface CacheLoader<T> {
    * fetched "in the future" is ignored and none lives longer than `maxTtl` from its fetch.
    */
   revive: (stored: unknown) => T;
-  /** Lifetime when the server sends no `max-age`, in milliseconds (also clamped to the window). */
+  /** Lifetime when the server sends no `max-age`, in seconds (also clamped to the window). */
   defaultTtl: number;
 }
 
@@ -63,14 +63,14 @@ export interface MetadataCacheOptions {
   store?: CacheStore;
   /** Clock in milliseconds since the epoch. Default `Date.now`. Inject one in tests. */
   now?: () => number;
-  /** Shortest lifetime, in milliseconds, whatever `max-age` says. Default `60000` (60 s). */
+  /** Shortest lifetime, in seconds, whatever `max-age` says. Default `60` (1 minute). */
   minTtl?: number;
-  /** Longest lifetime, in milliseconds. Default `86400000` (24 h). */
+  /** Longest lifetime, in seconds, whatever `max-age` says. Default `86400` (24 hours). */
   maxTtl?: number;
   /**
    * Least time between two network loads of the same key through `refresh` (an unknown `kid` or
-   * a failed signature), in milliseconds, counted from the start of the last load (failed ones
-   * included). Default `30000` (30 s).
+   * a failed signature), in seconds, counted from the start of the last load (failed ones
+   * included). Default `30`.
    */
   refreshCooldown?: number;
 }
@@ -110,16 +110,17 @@ export interface MetadataCache {
  *
  * @example
  * ```ts
- * const cache = createMetadataCache({ store: createIndexedDbStore(), refreshCooldown: 60_000 });
+ * const cache = createMetadataCache({ store: createIndexedDbStore(), refreshCooldown: 60 });
  * const claims = await validateToken(jwt, { performDisco: true, audience: 'api', cache }, issuer);
  * ```
  */
 export function createMetadataCache(options: MetadataCacheOptions = {}): MetadataCache {
   const store = options.store ?? createMemoryStore();
   const now = options.now ?? Date.now;
-  const minTtl = checkDuration(options.minTtl, 'options.minTtl', 60_000);
-  const maxTtl = checkDuration(options.maxTtl, 'options.maxTtl', 86_400_000);
-  const cooldown = checkDuration(options.refreshCooldown, 'options.refreshCooldown', 30_000);
+  // Options are in seconds; the cache computes in milliseconds, like its clock.
+  const minTtl = checkDuration(options.minTtl, 'options.minTtl', 60) * 1000;
+  const maxTtl = checkDuration(options.maxTtl, 'options.maxTtl', 86_400) * 1000;
+  const cooldown = checkDuration(options.refreshCooldown, 'options.refreshCooldown', 30) * 1000;
   if (minTtl > maxTtl)
     throw new ConfigurationError('"options.minTtl" must not exceed "options.maxTtl"');
   const settings = { store, now, minTtl, maxTtl, cooldown };
@@ -131,15 +132,18 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
 }
 
 function checkDuration(value: number | undefined, path: string, fallback: number): number {
-  assertOptionalNumber(value, path, { min: 0, unit: 'milliseconds' });
+  assertOptionalNumber(value, path, { min: 0, unit: 'seconds' });
   return value ?? fallback;
 }
 
 interface Settings {
   store: CacheStore;
   now: () => number;
+  /** In milliseconds, like `now()`. */
   minTtl: number;
+  /** In milliseconds. */
   maxTtl: number;
+  /** In milliseconds. */
   cooldown: number;
 }
 
@@ -174,7 +178,7 @@ function createNamespace(name: string, settings: Settings): CacheNamespace {
     lastLoad.set(key, settings.now());
     const { value, maxAge } = await loader.load();
     const fetchedAt = settings.now();
-    const ttl = Number.isFinite(maxAge) ? (maxAge as number) * 1000 : loader.defaultTtl;
+    const ttl = (Number.isFinite(maxAge) ? (maxAge as number) : loader.defaultTtl) * 1000;
     const entry: CacheEntry<T> = {
       value,
       fetchedAt,

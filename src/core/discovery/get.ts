@@ -23,8 +23,8 @@ import {
 } from './policy.js';
 import { parseDiscoveryUrl } from './url.js';
 
-/** Lifetime of a discovery document when the server sends no `max-age`: 1 hour. */
-export const DEFAULT_DISCOVERY_TTL = 3_600_000;
+/** Lifetime of a discovery document when the server sends no `max-age`, in seconds: 1 hour. */
+export const DEFAULT_DISCOVERY_TTL = 3600;
 
 /** Arguments of {@link getDiscoveryDocument}. */
 export interface DiscoveryRequest extends HttpOptions {

@@ -16,8 +16,8 @@ import { type FailedResponse, toResponse } from '../lib/response.js';
 import type { Jwk } from './key.js';
 import { type KeySet, parseKeySet } from './parse.js';
 
-/** Lifetime of a JWK Set when the server sends no `max-age`: 24 hours. */
-export const DEFAULT_JWKS_TTL = 86_400_000;
+/** Lifetime of a JWK Set when the server sends no `max-age`, in seconds: 24 hours. */
+export const DEFAULT_JWKS_TTL = 86_400;
 
 /** Largest JWK Set body read: 512 KiB. */
 export const MAX_JWKS_BODY_SIZE = 512 * 1024;

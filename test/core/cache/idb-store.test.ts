@@ -36,7 +36,7 @@ function discoveryLoader() {
     }
     return { issuer: doc.issuer, jwks_uri: doc.jwks_uri };
   });
-  const loader: CacheLoader<Disco> = { load, revive, defaultTtl: HOUR };
+  const loader: CacheLoader<Disco> = { load, revive, defaultTtl: 3600 }; // seconds
   return { loader, load, revive };
 }
 

@@ -14,11 +14,14 @@ import {
   type MetadataCacheOptions,
 } from '../../../src/core/cache/metadata-cache.js';
 import { type CacheStore, createMemoryStore } from '../../../src/core/cache/store.js';
+import { DEFAULT_DISCOVERY_TTL } from '../../../src/core/discovery/get.js';
 import { ConfigurationError } from '../../../src/core/errors.js';
+import { DEFAULT_JWKS_TTL } from '../../../src/core/jwks/get.js';
 
 const MINUTE = 60_000;
 const HOUR = 60 * MINUTE;
 const DAY = 24 * HOUR;
+// The cache's options and a loader's `defaultTtl` are in seconds; the clock and entries in ms.
 const START = Date.UTC(2030, 0, 1);
 
 /** A value as a loader produces it; `n` counts loads. */
@@ -55,7 +58,7 @@ function isDoc(value: unknown): value is Doc {
 }
 
 /** A loader whose loads are numbered; `maxAge` in seconds, as the HTTP layer reports it. */
-function counting(maxAge?: number, defaultTtl = 10 * MINUTE) {
+function counting(maxAge?: number, defaultTtl = 600) {
   let n = 0;
   const load = vi.fn(
     async (): Promise<LoadResult<Doc>> => ({
@@ -75,7 +78,7 @@ function failing(error = new Error('network down')) {
   const load = vi.fn(async (): Promise<LoadResult<Doc>> => {
     throw error;
   });
-  const loader: CacheLoader<Doc> = { load, revive: (v) => v as Doc, defaultTtl: 10 * MINUTE };
+  const loader: CacheLoader<Doc> = { load, revive: (v) => v as Doc, defaultTtl: 600 };
   return { loader, load, error };
 }
 
@@ -84,10 +87,13 @@ function cache(options: MetadataCacheOptions = {}) {
 }
 
 describe('createMetadataCache options', () => {
+  it('gives the default lifetimes in seconds', () => {
+    expect(DEFAULT_DISCOVERY_TTL).toBe(3600);
+    expect(DEFAULT_JWKS_TTL).toBe(86_400);
+  });
+
   it('rejects minTtl above maxTtl and negative or non-finite durations', () => {
-    expect(() => createMetadataCache({ minTtl: 2 * HOUR, maxTtl: HOUR })).toThrow(
-      ConfigurationError,
-    );
+    expect(() => createMetadataCache({ minTtl: 7200, maxTtl: 3600 })).toThrow(ConfigurationError);
     expect(() => createMetadataCache({ refreshCooldown: -1 })).toThrow(/options.refreshCooldown/);
     expect(() => createMetadataCache({ maxTtl: Number.POSITIVE_INFINITY })).toThrow(
       /options.maxTtl/,
@@ -118,7 +124,7 @@ describe('lifetime', () => {
   });
 
   it("uses the loader's default lifetime when there is no max-age", async () => {
-    const entry = await cache().discovery.get('k', counting(undefined, 7 * MINUTE).loader);
+    const entry = await cache().discovery.get('k', counting(undefined, 7 * 60).loader);
     expect(entry.expiresAt - entry.fetchedAt).toBe(7 * MINUTE);
   });
 
@@ -128,12 +134,12 @@ describe('lifetime', () => {
   });
 
   it('falls back to the default lifetime for a non-finite max-age', async () => {
-    const entry = await cache().discovery.get('k', counting(Number.NaN, 5 * MINUTE).loader);
+    const entry = await cache().discovery.get('k', counting(Number.NaN, 5 * 60).loader);
     expect(entry.expiresAt - entry.fetchedAt).toBe(5 * MINUTE);
   });
 
   it('honours custom minTtl and maxTtl', async () => {
-    const c = cache({ minTtl: 5_000, maxTtl: 10 * MINUTE });
+    const c = cache({ minTtl: 5, maxTtl: 600 });
     expect((await c.discovery.get('a', counting(1).loader)).expiresAt - START).toBe(5_000);
     expect((await c.discovery.get('b', counting(3_600).loader)).expiresAt - START).toBe(
       10 * MINUTE,
@@ -206,7 +212,7 @@ describe('single flight', () => {
       await gate.promise;
       throw error;
     });
-    const loader: CacheLoader<Doc> = { load, revive: (v) => v as Doc, defaultTtl: MINUTE };
+    const loader: CacheLoader<Doc> = { load, revive: (v) => v as Doc, defaultTtl: 60 };
     const calls = [c.jwks.get('k', loader), c.jwks.get('k', loader), c.jwks.get('k', loader)];
     gate.resolve();
     for (const call of calls) await expect(call).rejects.toBe(error);
@@ -240,7 +246,7 @@ describe('refresh', () => {
   });
 
   it('honours a custom cooldown', async () => {
-    const c = cache({ refreshCooldown: 5_000 });
+    const c = cache({ refreshCooldown: 5 });
     const { loader, load } = counting(3_600);
     await c.jwks.get('k', loader);
     clock = START + 5_000;
@@ -541,7 +547,7 @@ describe('persistent store', () => {
     await store.set('jwks:k', stored);
     const revive = vi.fn((v: unknown) => v);
     const load = vi.fn(async () => ({ value: { fresh: true } }));
-    const entry = await cache({ store }).jwks.get('k', { load, revive, defaultTtl: HOUR });
+    const entry = await cache({ store }).jwks.get('k', { load, revive, defaultTtl: 3600 });
     expect(load).toHaveBeenCalledTimes(1);
     expect(entry.value).toEqual({ fresh: true });
   });
@@ -567,7 +573,7 @@ describe('persistent store', () => {
     const revive = () => {
       throw 'nope';
     };
-    const entry = await cache({ store }).jwks.get('k', { load, revive, defaultTtl: HOUR });
+    const entry = await cache({ store }).jwks.get('k', { load, revive, defaultTtl: 3600 });
     expect(entry.value).toBe('fresh');
   });
 });

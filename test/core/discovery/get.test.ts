@@ -317,7 +317,7 @@ describe('caching', () => {
     server.json(path, buildDocument(issuer));
     expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     server.json(path, buildDocument(issuer, { end_session_endpoint: `${issuer}/logout` }));
-    clock += DEFAULT_DISCOVERY_TTL - 1;
+    clock += DEFAULT_DISCOVERY_TTL * 1000 - 1; // seconds, on a clock in ms
     const cached = expectSuccess(await getDiscoveryDocument({ issuer: issuer, cache }));
     expect(cached.endSessionEndpoint).toBeUndefined();
     expect(server.count(path)).toBe(1);

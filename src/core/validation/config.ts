@@ -7,7 +7,7 @@
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError } from '../errors.js';
-import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
+import { HTTP_OPTION_NAMES, type HttpOptions, pickHttpOptions } from '../http/defaults.js';
 import { isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
 import {
   assertBoolean,
@@ -229,14 +229,7 @@ const CONFIG_MEMBERS = [
   'now',
   'cache',
   'verifiedTokenCache',
-  'fetch',
-  'signal',
-  'timeout',
-  'retries',
-  'retryBaseDelay',
-  'maxRetryAfter',
-  'maxBodySize',
-  'sleep',
+  ...HTTP_OPTION_NAMES,
 ] as const satisfies readonly (keyof TokenValidationConfig)[];
 
 const OPTION_MEMBERS = [

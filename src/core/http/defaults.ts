@@ -177,7 +177,8 @@ export function checkHttpOptions(options: HttpOptions, path = 'options'): void {
   }
 }
 
-const HTTP_OPTION_NAMES = [
+/** The names of the transport options, for code that copies or compares them. */
+export const HTTP_OPTION_NAMES = [
   'fetch',
   'signal',
   'timeout',

@@ -11,7 +11,13 @@ import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError } from '../errors.js';
 import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
-import { defined } from '../lib/assert.js';
+import {
+  assertObject,
+  assertOptionalBoolean,
+  assertOptionalString,
+  assertString,
+  defined,
+} from '../lib/assert.js';
 import {
   type ClaimsValidator,
   resolveConfig,
@@ -134,16 +140,6 @@ export interface IdTokenExpectations extends HttpOptions {
 
 const fail = (message: string) => new ConfigurationError(message);
 
-function optionalString(value: unknown, path: string): void {
-  if (value !== undefined && (typeof value !== 'string' || value === '')) {
-    throw fail(`"${path}" must be a non-empty string`);
-  }
-}
-
-function optionalBoolean(value: unknown, path: string): void {
-  if (value !== undefined && typeof value !== 'boolean') throw fail(`"${path}" must be a boolean`);
-}
-
 /** A prepared ID Token check: the expectations checked once, the token and its companions per call. */
 export type IdTokenCheck = (
   idToken: string,
@@ -159,13 +155,9 @@ export function prepareIdTokenCheck(
   expectations: IdTokenExpectations,
   path = 'expectations',
 ): IdTokenCheck {
-  if (typeof expectations !== 'object' || expectations === null) {
-    throw fail(`"${path}" must be an object`);
-  }
+  assertObject(expectations as unknown, path);
   const e = expectations;
-  if (typeof e.clientId !== 'string' || e.clientId === '') {
-    throw fail(`"${path}.clientId" must be a non-empty string`);
-  }
+  assertString(e.clientId, `${path}.clientId`);
   for (const name of [
     'issuer',
     'expectedIssuer',
@@ -174,10 +166,10 @@ export function prepareIdTokenCheck(
     'code',
     'expectedSubject',
   ] as const) {
-    optionalString(e[name], `${path}.${name}`);
+    assertOptionalString(e[name], `${path}.${name}`);
   }
-  optionalBoolean(e.requireAtHash, `${path}.requireAtHash`);
-  optionalBoolean(e.requireAuthTime, `${path}.requireAuthTime`);
+  assertOptionalBoolean(e.requireAtHash, `${path}.requireAtHash`);
+  assertOptionalBoolean(e.requireAuthTime, `${path}.requireAuthTime`);
   if (e.issuer === undefined && e.key === undefined) {
     throw fail(`Give "${path}.issuer" (discovery) or "${path}.key" with "${path}.issuer"`);
   }

@@ -5,6 +5,7 @@
  */
 
 import { ConfigurationError, InvalidClaimError } from '../errors.js';
+import { assertObject } from '../lib/assert.js';
 import {
   matches,
   normaliseTyp,
@@ -95,7 +96,7 @@ const profiles = new WeakMap<
 >();
 
 function profileOf(config: TokenValidationConfig): TokenValidationConfig {
-  if (typeof config !== 'object' || config === null) throw fail('"config" must be an object');
+  assertObject(config as unknown, 'config');
   const known = profiles.get(config);
   if (known && matches(config, known.seen)) return known.profile;
   if (config.audience === undefined) {

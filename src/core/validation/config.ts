@@ -7,8 +7,16 @@
 import type { MetadataCache } from '../cache/metadata-cache.js';
 import type { DiscoveryPolicy } from '../discovery/policy.js';
 import { ConfigurationError } from '../errors.js';
-import { type HttpOptions, pickHttpOptions } from '../http/defaults.js';
+import { HTTP_OPTION_NAMES, type HttpOptions, pickHttpOptions } from '../http/defaults.js';
 import { isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
+import {
+  assertBoolean,
+  assertFunction,
+  assertNumber,
+  assertObject,
+  assertOptionalBoolean,
+  assertOptionalString,
+} from '../lib/assert.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import {
   createVerifiedTokenCache,
@@ -190,14 +198,14 @@ function stringList(value: unknown, path: string): readonly string[] | undefined
 }
 
 function optionalString(value: unknown, path: string): string | undefined {
-  if (value !== undefined && typeof value !== 'string') throw fail(`"${path}" must be a string`);
+  assertOptionalString(value, path, { empty: true });
   return value;
 }
 
 function flag(options: ValidationOptions, name: keyof ValidationOptions, fallback: boolean) {
   const value = options[name];
   if (value === undefined) return fallback;
-  if (typeof value !== 'boolean') throw fail(`"config.options.${name}" must be a boolean`);
+  assertBoolean(value, `config.options.${name}`);
   return value;
 }
 
@@ -221,14 +229,7 @@ const CONFIG_MEMBERS = [
   'now',
   'cache',
   'verifiedTokenCache',
-  'fetch',
-  'signal',
-  'timeout',
-  'retries',
-  'retryBaseDelay',
-  'maxRetryAfter',
-  'maxBodySize',
-  'sleep',
+  ...HTTP_OPTION_NAMES,
 ] as const satisfies readonly (keyof TokenValidationConfig)[];
 
 const OPTION_MEMBERS = [
@@ -330,19 +331,18 @@ const resolvedConfigs = new WeakMap<
  * The caller's object is never frozen or written to.
  */
 export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
-  if (typeof config !== 'object' || config === null) throw fail('"config" must be an object');
+  assertObject(config as unknown, 'config');
   const known = resolvedConfigs.get(config);
   if (known && matches(config, known.seen)) return known.resolved;
   const options = config.options ?? {};
-  if (typeof options !== 'object' || options === null)
-    throw fail('"config.options" must be an object');
+  assertObject(options as unknown, 'config.options');
   for (const name of ['verifySignature', 'verifyExp', 'verifyNbf', 'verifyIat'] as const) {
     if (flag(options, name, true) === false) {
       throw fail(`"config.options.${name}" cannot be false: this check is never skipped`);
     }
   }
   const performDisco = config.performDisco ?? false;
-  if (typeof performDisco !== 'boolean') throw fail('"config.performDisco" must be a boolean');
+  assertBoolean(performDisco, 'config.performDisco');
   if (!performDisco && config.key === undefined) {
     throw fail('Give "config.key" or set "config.performDisco": there is no key to verify with');
   }
@@ -357,28 +357,18 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     throw fail(`"config.algorithms" names no supported algorithm (${algorithms.join(', ')})`);
   }
   const leeway = config.leeway ?? DEFAULT_LEEWAY;
-  if (typeof leeway !== 'number' || !Number.isFinite(leeway) || leeway < 0 || leeway > 300) {
-    throw fail('"config.leeway" must be a number of seconds between 0 and 300');
-  }
+  assertNumber(leeway, 'config.leeway', { min: 0, max: 300, unit: 'seconds' });
   const maxTokenSize = config.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
-  if (!Number.isInteger(maxTokenSize) || maxTokenSize < 1) {
-    throw fail('"config.maxTokenSize" must be a positive integer');
+  assertNumber(maxTokenSize, 'config.maxTokenSize', { integer: true, min: 1, unit: 'bytes' });
+  if (config.claimsValidator !== undefined) {
+    assertFunction(config.claimsValidator as unknown, 'config.claimsValidator');
   }
-  if (config.claimsValidator !== undefined && typeof config.claimsValidator !== 'function') {
-    throw fail('"config.claimsValidator" must be a function');
-  }
-  if (config.now !== undefined && typeof config.now !== 'function') {
-    throw fail('"config.now" must be a function returning milliseconds');
-  }
-  if (config.requireHttps !== undefined && typeof config.requireHttps !== 'boolean') {
-    throw fail('"config.requireHttps" must be a boolean');
-  }
+  if (config.now !== undefined) assertFunction(config.now as unknown, 'config.now');
+  assertOptionalBoolean(config.requireHttps, 'config.requireHttps');
   const issuers = stringList(config.issuer, 'config.issuer');
   const allowed = stringList(config.allowedIssuers, 'config.allowedIssuers');
   const requireIss = options.requireIss;
-  if (requireIss !== undefined && typeof requireIss !== 'boolean') {
-    throw fail('"config.options.requireIss" must be a boolean');
-  }
+  assertOptionalBoolean(requireIss, 'config.options.requireIss');
   const resolved: ResolvedConfig = {
     performDisco,
     key: config.key,

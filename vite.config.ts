@@ -35,13 +35,15 @@ export default defineConfig(({ mode }) =>
               index: 'src/index.ts',
               sw: 'sw/index.ts',
               core: 'src/core/index.ts',
+              vite: 'src/vite/index.ts',
             },
             formats: ['es'],
           },
           rolldownOptions: {
             // The package.json `dependencies`, left to the app's bundler; Biome stops src/ and sw/
             // from importing anything else (noUndeclaredDependencies).
-            external: [/^oauth4webapi/, /^idb-keyval/, /^workbox-window/],
+            // The Vite plugin's `vite` and `node:` imports belong to the app's build tooling.
+            external: [/^oauth4webapi/, /^idb-keyval/, /^workbox-window/, /^vite$/, /^node:/],
             // Code the entries share goes to one neutrally named chunk.
             output: { chunkFileNames: 'shared-[hash].js' },
           },

@@ -1,5 +1,5 @@
 /**
- * The API reports (api/*.api.md): every export of `.`, `./sw` and `./core` with its signature,
+ * The API reports (api/*.api.md): every export of `.`, `./sw`, `./core` and `./vite` with its signature,
  * plus the unexported types those signatures use, as API Extractor reads the emitted
  * declarations (dist/types; run after `npm run build` or `npm run build:types`).
  *
@@ -31,6 +31,8 @@ const temp = mkdtempSync(join(tmpdir(), 'identity-model-web-api-'));
 /** The worker entry is read against worker globals; the others against the DOM. */
 const libsOf = (/** @type {string} */ entry) =>
   entry === './sw' ? ['ES2022', 'WebWorker'] : ['ES2022', 'DOM', 'DOM.Iterable'];
+/** The Vite plugin runs in Node: Vite's own declarations need Node's types. */
+const typesOf = (/** @type {string} */ entry) => (entry === './vite' ? ['node'] : []);
 /** @type {Set<string>} */
 const reports = new Set();
 let failures = 0;
@@ -53,7 +55,7 @@ try {
               module: 'ESNext',
               moduleResolution: 'Bundler',
               lib: libsOf(entry),
-              types: [],
+              types: typesOf(entry),
               strict: true,
               // test/package/consumer.mjs checks the declarations in full; this reads them.
               skipLibCheck: true,

@@ -1,10 +1,11 @@
 /**
  * Type-checks a small app against the packed package, as a user receives it (run after
  * `npm run build`): `npm pack`, the tarball unpacked into a temporary node_modules beside the
- * package's runtime `dependencies` (and nothing else), then `tsc` with `strict` and
- * `skipLibCheck: false`, so every emitted `.d.ts` is checked:
+ * package's runtime `dependencies` (and, for the Vite config, Vite and `@types/node`; nothing
+ * else), then `tsc` with `strict` and `skipLibCheck: false`, so every emitted `.d.ts` is checked:
  * - test/package/consumer/page.ts, DOM libs, imports `.` and `./core`;
- * - test/package/consumer/worker.ts, WebWorker libs, imports `./sw` and `./core`.
+ * - test/package/consumer/worker.ts, WebWorker libs, imports `./sw` and `./core`;
+ * - test/package/consumer/vite.config.ts, Node types, imports `./vite` (with Vite, its peer).
  * Also checks that the `./sw` declarations bring in the WebWorker lib themselves.
  */
 import { execFile, execFileSync } from 'node:child_process';
@@ -41,7 +42,8 @@ try {
   execFileSync('tar', ['-xzf', join(dir, filename), '-C', installed, '--strip-components=1']);
   // Only what an app's install would add beside the package: a declaration that imports a
   // dev dependency (jose, @types/node) fails to resolve here.
-  for (const name of Object.keys(pkg.dependencies ?? {})) {
+  // A Vite app also has Vite (the plugin's optional peer) and Node's types.
+  for (const name of [...Object.keys(pkg.dependencies ?? {}), 'vite', '@types/node']) {
     mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
     symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   }
@@ -61,6 +63,7 @@ try {
   const projects = {
     'tsconfig.page.json': "a page (DOM libs) imports '.' and './core'",
     'tsconfig.worker.json': "a service worker (WebWorker libs) imports './sw' and './core'",
+    'tsconfig.vite.json': "a vite.config.ts (Node types) imports './vite'",
   };
   const results = await Promise.all(
     Object.keys(projects).map((project) =>

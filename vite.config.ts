@@ -36,6 +36,7 @@ export default defineConfig(({ mode }) =>
               sw: 'sw/index.ts',
               core: 'src/core/index.ts',
               vite: 'src/vite/index.ts',
+              react: 'src/react/index.ts',
             },
             formats: ['es'],
           },
@@ -43,7 +44,14 @@ export default defineConfig(({ mode }) =>
             // The package.json `dependencies`, left to the app's bundler; Biome stops src/ and sw/
             // from importing anything else (noUndeclaredDependencies).
             // The Vite plugin's `vite` and `node:` imports belong to the app's build tooling.
-            external: [/^oauth4webapi/, /^idb-keyval/, /^workbox-window/, /^vite$/, /^node:/],
+            external: [
+              /^oauth4webapi/,
+              /^idb-keyval/,
+              /^workbox-window/,
+              /^vite$/,
+              /^node:/,
+              /^react($|\/)/,
+            ],
             // Code the entries share goes to one neutrally named chunk.
             output: { chunkFileNames: 'shared-[hash].js' },
           },

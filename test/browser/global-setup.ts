@@ -27,4 +27,22 @@ export default async function globalSetup(): Promise<void> {
       },
     },
   });
+  // A React app on the `./react` bindings, React from npm bundled in (react.spec.ts).
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    define: { 'process.env.NODE_ENV': JSON.stringify('production') },
+    build: {
+      outDir: `${BUILD_DIR}apps/`,
+      emptyOutDir: false,
+      minify: false,
+      sourcemap: 'inline',
+      lib: {
+        entry: 'test/browser/apps/react-app.ts',
+        formats: ['es'],
+        fileName: () => 'react-app.js',
+      },
+    },
+  });
 }

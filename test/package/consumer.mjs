@@ -1,9 +1,10 @@
 /**
  * Type-checks a small app against the packed package, as a user receives it (run after
  * `npm run build`): `npm pack`, the tarball unpacked into a temporary node_modules beside the
- * package's runtime `dependencies` (and, for the Vite config, Vite and `@types/node`; nothing
- * else), then `tsc` with `strict` and `skipLibCheck: false`, so every emitted `.d.ts` is checked:
- * - test/package/consumer/page.ts, DOM libs, imports `.` and `./core`;
+ * package's runtime `dependencies` (and the optional peers the Vite config and the React page
+ * use; nothing else), then `tsc` with `strict` and `skipLibCheck: false`, so every emitted `.d.ts` is checked:
+ * - test/package/consumer/page.ts and react-page.ts, DOM libs, import `.`, `./core` and
+ *   `./react` (with React, its peer);
  * - test/package/consumer/worker.ts, WebWorker libs, imports `./sw` and `./core`;
  * - test/package/consumer/vite.config.ts, Node types, imports `./vite` (with Vite, its peer).
  * Also checks that the `./sw` declarations bring in the WebWorker lib themselves.
@@ -42,8 +43,10 @@ try {
   execFileSync('tar', ['-xzf', join(dir, filename), '-C', installed, '--strip-components=1']);
   // Only what an app's install would add beside the package: a declaration that imports a
   // dev dependency (jose, @types/node) fails to resolve here.
-  // A Vite app also has Vite (the plugin's optional peer) and Node's types.
-  for (const name of [...Object.keys(pkg.dependencies ?? {}), 'vite', '@types/node']) {
+  // The optional peers as an app that uses them has them: Vite (and Node's types) for the Vite
+  // config, React and its types for the React bindings.
+  const peers = ['vite', '@types/node', 'react', '@types/react'];
+  for (const name of [...Object.keys(pkg.dependencies ?? {}), ...peers]) {
     mkdirSync(dirname(join(dir, 'node_modules', name)), { recursive: true });
     symlinkSync(join(root, 'node_modules', name), join(dir, 'node_modules', name), 'dir');
   }
@@ -61,7 +64,7 @@ try {
   }
 
   const projects = {
-    'tsconfig.page.json': "a page (DOM libs) imports '.' and './core'",
+    'tsconfig.page.json': "a page (DOM libs) imports '.', './core' and './react'",
     'tsconfig.worker.json': "a service worker (WebWorker libs) imports './sw' and './core'",
     'tsconfig.vite.json': "a vite.config.ts (Node types) imports './vite'",
   };

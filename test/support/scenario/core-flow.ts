@@ -443,7 +443,7 @@ export function describeCoreFlow(adapter: ScenarioAdapter): void {
       });
     }
 
-    it(`end session: the provider returns to post_logout_redirect_uri with state, and a silent sign-in then gets ${
+    it(`end session: the provider returns to post_logout_redirect_uri with state, ends the refresh token, and a silent sign-in then gets ${
       deviations.silentSignInError === 'login_required'
         ? 'login_required'
         : `${deviations.silentSignInError} (not login_required, OIDC Core §3.1.2.6: the library passes the provider's error on)`
@@ -476,6 +476,11 @@ export function describeCoreFlow(adapter: ScenarioAdapter): void {
       const callback = new URL(await agent.authorizeSilently(silent.url));
       expect(callback.origin + callback.pathname).toBe(spa.redirectUri);
       expect(callback.searchParams.get('error')).toBe(deviations.silentSignInError);
+
+      // The provider ended the session's tokens too (for a provider where a public client cannot
+      // revoke, the only way its refresh token ends before it expires).
+      const after = await refresh(tokens.refreshToken!, tokens);
+      expect(after.isSuccessful).toBe(false);
     });
   });
 }

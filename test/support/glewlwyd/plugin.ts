@@ -16,6 +16,8 @@ export interface OidcPluginOptions {
   scopes: string[];
   /** Access token lifetime, seconds. */
   accessTokenDuration: number;
+  /** Resource indicators (RFC 8707) allowed per scope: `{ api: ['urn:example:api'] }`. */
+  resourcesByScope: Record<string, string[]>;
 }
 
 export function oidcPluginParameters(options: OidcPluginOptions): Record<string, unknown> {
@@ -114,8 +116,10 @@ export function oidcPluginParameters(options: OidcPluginOptions): Record<string,
     'client-cert-use-endpoint-aliases': false,
     'client-cert-self-signed-allowed': false,
     'oauth-dpop-allowed': false,
-    'resource-allowed': false,
-    'resource-scope': {},
+    // RFC 8707: with a `resource`, the access token's `aud` is that resource (without one, it is
+    // the scope string).
+    'resource-allowed': true,
+    'resource-scope': options.resourcesByScope,
     'resource-client-property': '',
     'resource-scope-and-client-property': false,
     'oauth-rar-allowed': false,

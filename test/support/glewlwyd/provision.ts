@@ -15,6 +15,8 @@ export interface ProvisionOptions {
   postLogoutRedirectUri?: string;
   /** Access token lifetime in seconds. Default 3600. */
   accessTokenDuration?: number;
+  /** The resource indicator (RFC 8707) of the `api` scope. Default `urn:example:api`. */
+  apiResource?: string;
 }
 
 /** The user, clients and keys of a provisioned Glewlwyd. */
@@ -32,6 +34,8 @@ export interface GlewlwydProvisioning {
   };
   /** The provider's signing key as published (RS256). */
   publicJwk: JWK;
+  /** The resource indicator of scope `api` (the `aud` of tokens asked for it). */
+  apiResource: string;
 }
 
 /** The scope client credentials get; Glewlwyd puts it in the access token's `aud`. */
@@ -63,6 +67,7 @@ export async function provision(
   signingKey: Promise<{ privateJwk: JWK; publicJwk: JWK }>,
   options: ProvisionOptions,
 ): Promise<GlewlwydProvisioning> {
+  const apiResource = options.apiResource ?? 'urn:example:api';
   const admin = new GlewlwydSession(api);
   await admin.signIn('admin', 'password');
 
@@ -71,8 +76,8 @@ export async function provision(
       name,
       display_name: name,
       description: `${name} (test)`,
-      // User scopes need the password of the session; the API scope is for clients only.
-      password_required: name !== GLEWLWYD_API_SCOPE,
+      // A session signed in with a password grants every scope.
+      password_required: true,
       password_max_age: 0,
       scheme: {},
     });
@@ -87,7 +92,7 @@ export async function provision(
   await admin.call('POST', '/user/', {
     ...user,
     enabled: true,
-    scope: ['openid', ...USER_SCOPES],
+    scope: ['openid', ...USER_SCOPES, GLEWLWYD_API_SCOPE],
   });
 
   const spa = {
@@ -136,8 +141,9 @@ export async function provision(
       kid: String(privateJwk.kid),
       scopes: ['openid', ...USER_SCOPES, GLEWLWYD_API_SCOPE],
       accessTokenDuration: options.accessTokenDuration ?? 3600,
+      resourcesByScope: { [GLEWLWYD_API_SCOPE]: [apiResource] },
     }),
   });
 
-  return { user, clients: { spa, machine }, publicJwk };
+  return { user, clients: { spa, machine }, publicJwk, apiResource };
 }

@@ -5,7 +5,7 @@
  * (./provision.ts). About half a second from spawn to a provisioned provider.
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -57,7 +57,10 @@ export async function startGlewlwyd(options: ProvisionOptions = {}): Promise<Gle
   }
   const origin = `http://localhost:${port}`;
   const configFile = join(dir, 'glewlwyd.conf');
-  writeFileSync(configFile, config(port, origin, database));
+  const webapp = join(dir, 'webapp');
+  mkdirSync(webapp);
+  writeFileSync(join(webapp, 'login.html'), LOGIN_PAGE);
+  writeFileSync(configFile, config(port, origin, database, webapp));
 
   const child = spawn(
     install.binary,
@@ -151,11 +154,18 @@ function freePort(): Promise<number> {
 }
 
 /**
- * The configuration (libconfig syntax). `external_url` must not end in `/` (Glewlwyd appends
- * paths to it); no static files are served, since the tests drive the login through the API;
- * the login page is only where the authorization endpoint redirects to.
+ * What Glewlwyd serves as its login page: a stand-in for the packaged web UI (a React app, whose
+ * `config.json` symlink Glewlwyd's file server refuses). Tests do its API calls themselves
+ * (user-agent.ts, test/browser/harness/glewlwyd.ts); a browser just needs a page to land on.
  */
-function config(port: number, origin: string, database: string): string {
+const LOGIN_PAGE =
+  '<!doctype html><meta charset="utf-8"><title>Glewlwyd login (test stand-in)</title>\n';
+
+/**
+ * The configuration (libconfig syntax). `external_url` must not end in `/` (Glewlwyd appends
+ * paths to it); `login_url` is relative to it.
+ */
+function config(port: number, origin: string, database: string, webapp: string): string {
   return `# Written by test/support/glewlwyd/server.ts
 port=${port}
 bind_address="127.0.0.1"
@@ -181,6 +191,8 @@ user_module_path="/usr/lib/glewlwyd/user"
 client_module_path="/usr/lib/glewlwyd/client"
 user_auth_scheme_module_path="/usr/lib/glewlwyd/scheme"
 plugin_module_path="/usr/lib/glewlwyd/plugin"
+static_files_path="${webapp}/"
+static_files_mime_types = ({ extension = ".html"; mime_type = "text/html"; });
 database = { type = "sqlite3"; path = "${database}"; };
 `;
 }

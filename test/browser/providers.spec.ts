@@ -23,6 +23,7 @@ const ACCESS_TOKEN_TTL = 120;
 const bearer = (authorization: string | null) => authorization?.replace(/^Bearer /, '') ?? null;
 
 for (const provider of [oidcProviderBrowser, glewlwydBrowser]) {
+  if (provider.skipReason) console.warn(`[${provider.name}] skipped: ${provider.skipReason}`);
   test.describe(provider.name, () => {
     test.skip(provider.skipReason !== undefined, `${provider.name}: ${provider.skipReason}`);
 

@@ -32,6 +32,11 @@ export interface ScenarioDeviations {
    * `encodeBasicCredentials: false` is needed for a secret with `-`, `.`, `_` or `~`.
    */
   basicCredentialsNotDecoded: boolean;
+  /**
+   * ID tokens say `auth_time` 0 whenever the user signed in (OpenID Connect Core §2: the time of
+   * the authentication), which fails any `max_age` check.
+   */
+  authTimeZero: boolean;
   /** Refresh answers carry no ID token (OpenID Connect Core §12.2 makes it optional). */
   refreshWithoutIdToken: boolean;
   /** A refused refresh token gets a 400 without the OAuth error body (RFC 6749 §5.2). */

@@ -204,6 +204,47 @@ export function describeCoreFlow(adapter: ScenarioAdapter): void {
       expect(tokens.expiresAt).toBeGreaterThan(Date.now());
     });
 
+    it(`ACG-006 max_age: ${
+      deviations.authTimeZero
+        ? `${adapter.name}'s ID token says auth_time 0 (OIDC Core §2: the time of the authentication), so the library refuses it with ERR_JWT_CLAIM_INVALID; apps do not send max_age to it`
+        : 'the ID token carries an auth_time within max_age'
+    }`, async () => {
+      const doc = await disco();
+      const { spa } = op();
+      const prepared = await prepareAuthorization({
+        address: doc.authorizationEndpoint,
+        clientId: spa.clientId,
+        redirectUri: spa.redirectUri,
+        scope: spa.scope,
+        maxAge: 300,
+      });
+      const callback = await op().newUserAgent().authorize(prepared.url);
+      const { code } = validateAuthorizeCallback(callback, {
+        state: prepared.state,
+        issuer: doc.issuer,
+      });
+      const response = await requestAuthorizationCodeToken({
+        address: doc.tokenEndpoint,
+        clientId: spa.clientId,
+        code,
+        redirectUri: spa.redirectUri,
+        codeVerifier: prepared.codeVerifier,
+        idToken: {
+          issuer: doc.issuer,
+          nonce: prepared.nonce,
+          maxAge: 300,
+          cache: createMetadataCache(),
+        },
+      });
+      if (deviations.authTimeZero) {
+        const refused = expectFailure(response, { code: 'ERR_JWT_CLAIM_INVALID' });
+        expect(String(refused.exception)).toMatch(/auth_time 0\b/);
+      } else {
+        const claims = expectSuccess(response).idTokenClaims!;
+        expect(Date.now() / 1000 - claims.auth_time!).toBeLessThan(300);
+      }
+    });
+
     it('UI-001 UserInfo answers for the access token with the signed-in subject', async () => {
       const { tokens } = await signIn();
       const userinfo = expectSuccess(

@@ -23,6 +23,7 @@ export const glewlwydAdapter: ScenarioAdapter = {
       { member: 'response_types_supported', value: 'refresh_token' },
     ],
     basicCredentialsNotDecoded: true,
+    authTimeZero: true,
     refreshWithoutIdToken: true,
     refreshErrorWithoutBody: true,
     publicClientCannotRevoke: true,

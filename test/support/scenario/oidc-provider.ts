@@ -16,6 +16,7 @@ export const oidcProviderAdapter: ScenarioAdapter = {
   deviations: {
     ignoredDiscoveryValues: [],
     basicCredentialsNotDecoded: false,
+    authTimeZero: false,
     refreshWithoutIdToken: false,
     refreshErrorWithoutBody: false,
     publicClientCannotRevoke: false,

@@ -1,13 +1,23 @@
 /**
  * DPoP on a request to a resource server that the caller sends itself (the worker's allowlisted
- * API calls): oauth4webapi builds the `Authorization: DPoP` header and the proof, and reads the
- * server's `DPoP-Nonce` from the answer.
+ * API calls): oauth4webapi's DPoP handle signs the proof and reads the server's `DPoP-Nonce`
+ * from the answer.
  *
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { type DpopHandle, oauthDpop } from './handle.js';
+
+/**
+ * The two methods every oauth4webapi request function calls on its `DPoP` option (see its
+ * `resourceRequest`): not in its published types, so named here. Calling them directly, rather
+ * than through `protectedResourceRequest`, keeps its challenge parser (which the worker has no
+ * use for) out of the worker bundle. test/core/dpop/resource.test.ts fails if they change.
+ */
+interface ProofSigner {
+  addProof(url: URL, headers: Headers, htm: string, accessToken?: string): Promise<void>;
+  cacheNonce(response: Response, url: URL): void;
+}
 
 /**
  * Sends one request to a resource with a DPoP-bound access token (RFC 9449 §7.1).
@@ -29,29 +39,14 @@ export async function sendWithDpop(
   url: string,
   send: (headers: { authorization: string; dpop: string }) => Promise<Response>,
 ): Promise<Response> {
-  const options = {
-    DPoP: oauthDpop(handle),
-    // The caller decides where its requests may go (the worker's allowlist); http on loopback
-    // and in development is its business.
-    [oauth.allowInsecureRequests]: true,
-    [oauth.customFetch]: (_url: string, init: oauth.CustomFetchOptions<string, unknown>) => {
-      const headers = init.headers as Record<string, string>;
-      return send({ authorization: headers.authorization ?? '', dpop: headers.dpop ?? '' });
-    },
-  };
-  try {
-    return await oauth.protectedResourceRequest(
-      accessToken,
-      method,
-      new URL(url),
-      undefined,
-      null,
-      options,
-    );
-  } catch (error) {
-    // protectedResourceRequest throws on any `WWW-Authenticate` challenge, after it has
-    // remembered the nonce; the answer itself is the caller's to read.
-    if (error instanceof oauth.WWWAuthenticateChallengeError) return error.response;
-    throw error;
-  }
+  const signer = oauthDpop(handle) as unknown as ProofSigner;
+  const target = new URL(url);
+  const headers = new Headers();
+  await signer.addProof(target, headers, method.toUpperCase(), accessToken);
+  const response = await send({
+    authorization: `DPoP ${accessToken}`,
+    dpop: headers.get('dpop') ?? '',
+  });
+  signer.cacheNonce(response, target);
+  return response;
 }

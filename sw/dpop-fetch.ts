@@ -25,9 +25,7 @@ export function bearerOnly(context: WorkerContext, api: CompiledEntry): boolean 
   if (api.entry.dpop !== false || !context.session?.dpop) return false;
   if (!warned.has(api)) {
     warned.add(api);
-    console.warn(
-      `identity-model-web: ${api.entry.url} is configured with dpop: false, and the session's tokens are DPoP-bound; its requests go out without a token`,
-    );
+    console.warn(`identity-model-web: no DPoP-bound token for ${api.entry.url} (dpop: false)`);
   }
   return true;
 }
@@ -72,7 +70,7 @@ export async function dpopFetch(
   if (asksForNonce(second)) {
     const error = new DpopError(
       'ERR_DPOP_NONCE_LOOP',
-      `${new URL(request.url).origin} answered use_dpop_nonce again to a proof carrying the nonce it had just sent`,
+      `${new URL(request.url).origin} asked for a DPoP nonce again`,
       { httpStatus: second.status },
     );
     await context.broadcast({ type: 'error', error: serializeError(error) }).catch(() => {});

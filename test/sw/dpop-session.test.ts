@@ -123,7 +123,7 @@ describe('the persisted-session store', () => {
 
   it('never writes a session that is not DPoP-bound', async () => {
     const { db, sessions } = await stores();
-    await expect(sessions.save(session(undefined))).rejects.toThrow(/DPoP-bound/);
+    await expect(sessions.save(session(undefined))).rejects.toThrow(/not DPoP-bound/);
     expect(await stored(db)).toEqual([]);
   });
 

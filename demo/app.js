@@ -34,6 +34,8 @@ app.config = {
   postLogoutRedirectUri: `${app.origin}/`,
   scope: 'openid profile email api:read',
   apis: [{ url: `${api.origin()}/v1/`, resource: DEFAULT_API_RESOURCE }],
+  // The demo API validates Bearer tokens only (the provider advertises DPoP).
+  dpop: false,
 };
 // The page only needs the API's URL to call it; the worker's configuration is not the page's.
 app.page = template.replace('API_URL', JSON.stringify(`${api.origin()}/v1/me`));

@@ -200,6 +200,8 @@ export async function startWorld() {
         postLogoutRedirectUri: `${origins.ours}/`,
         scope: 'openid profile email api:read',
         apis: [{ url: apiBase, resource: DEFAULT_API_RESOURCE }],
+        // The Bearer path (the provider advertises DPoP; the demo API takes Bearer tokens).
+        dpop: false,
       };
       return void send(res, js, `${PROBE}self.identityModelWebConfig = ${JSON.stringify(config)};`);
     }

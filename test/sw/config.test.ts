@@ -38,6 +38,7 @@ describe('resolveConfig: defaults', () => {
       refreshSkew: 30,
       loginTimeout: 600,
       par: 'auto',
+      dpop: true,
       errorRedirect: '/',
       discoveryPolicy: {},
       http: { timeout: 10_000 },
@@ -110,6 +111,8 @@ describe('resolveConfig: refusals quote the member', () => {
     ['"config.scope" must include "openid"', { scope: 'profile email' }],
     ['"config.scope" must include "openid"', { scope: ['openidx'] }],
     ['"config.par" must be true, false or "auto"', { par: 'yes' }],
+    ['"config.dpop" must be a boolean', { dpop: 'auto' }],
+    ['"config.apis[0].dpop" must be a boolean', { apis: [{ url: 'https://api.test/', dpop: 0 }] }],
     ['"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)', { refreshSkew: -1 }],
     [
       '"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)',

@@ -5,8 +5,8 @@
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
+import { ALGORITHMS } from '../jws/algorithms.js';
 
 /** The JWS algorithms a DPoP key pair can be generated for (asymmetric only, RFC 9449 §4.1). */
 export type DpopAlgorithm =
@@ -73,7 +73,20 @@ export async function generateDpopKeyPair(
   if (!Number.isSafeInteger(modulusLength) || modulusLength < 2048) {
     throw new ConfigurationError('"options.modulusLength" must be an integer of at least 2048');
   }
-  return oauth.generateKeyPair(alg, { extractable, modulusLength });
+  // The verification table's import parameters are the generation parameters too (plus an RSA
+  // modulus); the worker bundle then carries one table of algorithms, not two.
+  const params = ALGORITHMS[alg].import as RsaHashedImportParams | EcKeyGenParams;
+  const algorithm: RsaHashedKeyGenParams | EcKeyGenParams = params.name.startsWith('RSA')
+    ? {
+        ...(params as RsaHashedImportParams),
+        modulusLength,
+        publicExponent: new Uint8Array([1, 0, 1]),
+      }
+    : (params as EcKeyGenParams);
+  return crypto.subtle.generateKey(algorithm, extractable, [
+    'sign',
+    'verify',
+  ]) as Promise<CryptoKeyPair>;
 }
 
 /**

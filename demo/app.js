@@ -4,7 +4,13 @@
  * stand-alone service worker, then waits for you to open the app in a browser. Ctrl-C stops it.
  */
 import { readFile } from 'node:fs/promises';
-import { createMetadataCache, validateAccessToken } from 'identity-model-web/core';
+import {
+  createDpopNonceIssuer,
+  createDpopReplayCache,
+  createMetadataCache,
+  validateAccessToken,
+  validateDpopRequest,
+} from 'identity-model-web/core';
 import { startApiServer } from './api-server.js';
 import { startAppServer } from './app-server.js';
 import { buildBrowserBundles } from './build.js';
@@ -26,6 +32,8 @@ const accessTokenConfig = { performDisco: true, audience: DEFAULT_API_RESOURCE, 
 const api = await startApiServer({
   port: Number(process.env.API_PORT ?? 4000),
   validate: (token) => validateAccessToken(token, accessTokenConfig, op.issuer),
+  // DPoP-bound tokens (the worker uses DPoP since the provider offers it) need a valid proof.
+  dpop: { validateDpopRequest, createDpopNonceIssuer, createDpopReplayCache },
 });
 app.config = {
   issuer: op.issuer,

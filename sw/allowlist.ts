@@ -13,7 +13,12 @@
  */
 
 import { ConfigurationError } from '../src/core/errors.js';
-import { assertOptionalString, assertString, assertUrl } from '../src/core/worker-api.js';
+import {
+  assertOptionalBoolean,
+  assertOptionalString,
+  assertString,
+  assertUrl,
+} from '../src/core/worker-api.js';
 
 /** One API the worker attaches tokens for. */
 export interface ApiEntry {
@@ -23,6 +28,16 @@ export interface ApiEntry {
   readonly resource?: string;
   /** Scope to ask for this API's tokens. Default: the worker's scope. */
   readonly scope?: string;
+  /**
+   * Whether this API accepts DPoP-bound tokens (RFC 9449). Default `true`. `false`: the API
+   * takes Bearer tokens only. A DPoP-bound token is useless as a Bearer token (the API would
+   * refuse it or, worse, accept it without checking the binding), and a provider that binds the
+   * session's refresh token to the key binds every token refreshed with it; so while the session
+   * is DPoP-bound, such an API's requests go out without a token and the worker warns once in
+   * its console. Sessions without DPoP (the provider has none, or `config.dpop` is `false`)
+   * send it Bearer tokens as usual.
+   */
+  readonly dpop?: boolean;
 }
 
 /** A parsed allowlist entry. */
@@ -96,6 +111,7 @@ export function compileAllowlist(
     for (const key of ['resource', 'scope'] as const) {
       assertOptionalString(entry[key], `${where}.${key}`, { empty: true });
     }
+    assertOptionalBoolean(entry.dpop, `${where}.dpop`);
     const prefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     const lenientPrefix = lenientPath(prefix);
     return Object.freeze({

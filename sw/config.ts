@@ -10,6 +10,7 @@ import { ConfigurationError } from '../src/core/errors.js';
 import type { HttpOptions } from '../src/core/http/defaults.js';
 import {
   assertObject,
+  assertOptionalBoolean,
   assertOptionalNumber,
   assertOptionalString,
   assertString,
@@ -54,6 +55,15 @@ export interface TokenHandlerConfig extends HttpOptions {
    * advertises a PAR endpoint, `true` always, `false` never.
    */
   par?: boolean | 'auto';
+  /**
+   * Sender-constrained tokens (DPoP, RFC 9449). `true` (the default): when discovery advertises
+   * `dpop_signing_alg_values_supported`, the worker generates a non-extractable key pair (ES256,
+   * else another advertised algorithm), sends `dpop_jkt` in the authorization request and a
+   * proof with every token request, and sends DPoP-bound tokens to the APIs with a proof. Bound
+   * sessions are kept in IndexedDB beside the key, so they survive a stopped worker and a
+   * browser restart. `false`: never DPoP; tokens stay in worker memory only.
+   */
+  dpop?: boolean;
   /** The path the worker answers with after a callback error. Default: `/` with `?login_error=CODE`. */
   errorRedirect?: string;
   /** Discovery policy (strict by default). */
@@ -80,6 +90,7 @@ export interface ResolvedConfig {
   readonly refreshSkew: number;
   readonly loginTimeout: number;
   readonly par: boolean | 'auto';
+  readonly dpop: boolean;
   readonly errorRedirect: string;
   readonly discoveryPolicy: DiscoveryPolicy;
   readonly http: HttpOptions;
@@ -112,6 +123,7 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
   if (par !== 'auto' && typeof par !== 'boolean') {
     throw new ConfigurationError('"config.par" must be true, false or "auto"');
   }
+  assertOptionalBoolean(config.dpop, 'config.dpop');
   assertOptionalString(postLogoutRedirectUri, 'config.postLogoutRedirectUri');
   assertOptionalString(errorRedirect, 'config.errorRedirect');
   return Object.freeze({
@@ -125,6 +137,7 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     refreshSkew: seconds(config.refreshSkew, 'config.refreshSkew', 30, 3600),
     loginTimeout: seconds(config.loginTimeout, 'config.loginTimeout', 600, 3600),
     par,
+    dpop: config.dpop ?? true,
     errorRedirect: errorRedirect ?? '/',
     discoveryPolicy: config.discoveryPolicy ?? {},
     // Shorter than the core's 30 s: a page waits for the worker's answer (30 s by default).

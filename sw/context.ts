@@ -18,8 +18,10 @@ import {
   type WorkerEvent,
 } from '../src/protocol/messages.js';
 import type { ResolvedConfig } from './config.js';
+import { createDpopKeyStore, type DpopKeyStore } from './dpop-key.js';
 import { publicUser, type Session } from './session.js';
 import { createSessionMarker, type SessionMarker } from './session-marker.js';
+import { createSessionStore, type SessionStore, sessionName } from './session-store.js';
 import { createTransactionStore, loginDatabase, type TransactionStore } from './transactions.js';
 
 /** What every part of the worker shares. */
@@ -43,8 +45,17 @@ export interface WorkerContext {
   wake(): Promise<void>;
   /** Whether {@link wake} has finished (the hot path then skips it). */
   readonly awake: boolean;
-  /** The current session, if any (memory only). */
+  /** The current session, if any (in memory; a DPoP-bound one is also persisted). */
   readonly session: Session | undefined;
+  /** The worker's DPoP key pair for this (issuer, client), in IndexedDB. */
+  readonly dpopKeys: DpopKeyStore;
+  /**
+   * Writes `session` to IndexedDB when it is DPoP-bound and still the current session (after
+   * every earlier write: a sign-out's deletion is never overtaken by a refresh's write).
+   */
+  persist(session: Session): Promise<void>;
+  /** Deletes the persisted session and the DPoP key from IndexedDB (in order with writes). */
+  unpersist(): Promise<void>;
   /** The session state (after {@link restore} has run once). */
   userState(): Promise<UserState>;
   /** Starts a session (after a callback) and tells every page. */
@@ -63,6 +74,8 @@ export interface ContextStores {
   readonly cache?: MetadataCache;
   readonly transactions?: TransactionStore;
   readonly marker?: SessionMarker;
+  readonly dpopKeys?: DpopKeyStore;
+  readonly sessions?: SessionStore;
 }
 
 /** Creates the context, and starts reading the session marker (never on a fetch's path). */
@@ -81,6 +94,26 @@ export function createContext(
   const database = loginDatabase(config.databases.transactions);
   const transactions = stores.transactions ?? createTransactionStore(database);
   const marker = stores.marker ?? createSessionMarker(database);
+  const dpopKeys = stores.dpopKeys ?? createDpopKeyStore(database, config.issuer, config.clientId);
+  const sessions =
+    stores.sessions ??
+    createSessionStore(database, sessionName(config.issuer, config.clientId), dpopKeys.name);
+  // Writes and deletions of the persisted session, in order.
+  let writes: Promise<unknown> = Promise.resolve();
+  const queue = (work: () => Promise<unknown>) => {
+    const next = writes.then(work, work);
+    writes = next.catch(() => {});
+    return next.then(() => {});
+  };
+  /** The persisted DPoP-bound session, if there is one this configuration may use. */
+  const resume = async (): Promise<Session | undefined> => {
+    if (!config.dpop) {
+      // DPoP turned off in a new worker version: what the previous one bound is not used.
+      await sessions.clear();
+      return undefined;
+    }
+    return sessions.load(await dpopKeys.load());
+  };
   const disco: DiscoveryHandle = discoveryHandle({
     ...config.http,
     issuer: config.issuer,
@@ -98,6 +131,15 @@ export function createContext(
   const restore = () => {
     restoring ??= (async () => {
       if (state !== undefined) return;
+      // A DPoP-bound session persisted by this worker before it was stopped: resume it, quietly
+      // (the pages still think they are signed in, and they are).
+      const resumed = await resume().catch(() => undefined);
+      if (state !== undefined) return;
+      if (resumed) {
+        session = resumed;
+        state = 'authenticated';
+        return;
+      }
       const had = await marker.had().catch(() => false);
       if (state !== undefined) return;
       state = had ? 'expired' : 'unauthenticated';
@@ -156,6 +198,15 @@ export function createContext(
     get session() {
       return session;
     },
+    dpopKeys,
+    persist: (next) =>
+      queue(async () => {
+        if (next.dpop && session === next) await sessions.save(next);
+      }),
+    unpersist: () => {
+      dpopKeys.forget();
+      return queue(() => sessions.clear());
+    },
     async userState() {
       await restore();
       // A page that learns of the expiry from its own question has been told: clear the marker,
@@ -166,6 +217,8 @@ export function createContext(
     async startSession(next) {
       session = next;
       state = 'authenticated';
+      // A new sign-in replaces what an earlier one persisted: its own record, or none.
+      await queue(() => (next.dpop ? sessions.save(next) : sessions.clear())).catch(() => {});
       await marker.mark(true).catch(() => {});
       await broadcast({ type: 'userchanged', state: 'authenticated', user: publicUser(next) });
     },
@@ -173,6 +226,9 @@ export function createContext(
       const had = session !== undefined || state === 'expired';
       session = undefined;
       state = next;
+      // Sign-out and a dead refresh token end the key's life too: the next sign-in makes a new one.
+      dpopKeys.forget();
+      await queue(() => sessions.clear()).catch(() => {});
       await marker.mark(false).catch(() => {});
       if (next === 'expired')
         await broadcast({ type: 'sessionexpired', state: 'expired', user: null });

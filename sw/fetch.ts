@@ -1,6 +1,7 @@
 /**
- * The fetch handler: attaches `Authorization: Bearer` to requests for allowlisted APIs, and
- * handles the redirect-URI navigation of a sign-in.
+ * The fetch handler: attaches the access token to requests for allowlisted APIs (`Bearer`, or
+ * `DPoP` with a proof for DPoP-bound tokens: dpop-fetch.ts), and handles the redirect-URI
+ * navigation of a sign-in.
  *
  * The hot path (a fresh token in memory) reads memory only: no IndexedDB, no await before the
  * network request.
@@ -11,12 +12,13 @@
 import type { DiscoveryDocument } from '../src/core/discovery/document.js';
 import { DISCOVERY_MEMBERS } from '../src/core/discovery/members.js';
 import { OIDC_DISCOVERY_PATH, parseDiscoveryUrl } from '../src/core/discovery/url.js';
-import { isChallenge } from '../src/core/worker-api.js';
+import { dpopChallengeError, isChallenge } from '../src/core/worker-api.js';
 import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
 import type { WorkerContext } from './context.js';
+import { bearerOnly, dpopFetch } from './dpop-fetch.js';
 import { completeLogin, isCallbackUrl } from './login.js';
-import type { AccessToken } from './session.js';
+import { type AccessToken, isDpopTokenType } from './session.js';
 import type { TokenSource } from './tokens.js';
 
 /** Request bodies up to this size are replayed once after a refresh (larger ones are not). */
@@ -79,12 +81,16 @@ function withToken(request: Request, token: AccessToken, body?: ArrayBuffer): Re
   return new Request(request, body === undefined ? { headers } : { headers, body });
 }
 
-/** A 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3.1). */
-function isInvalidTokenChallenge(response: Response): boolean {
-  return (
-    response.status === 401 &&
-    isChallenge(response.headers.get('www-authenticate'), 'Bearer', 'invalid_token')
-  );
+/**
+ * A 401 with `WWW-Authenticate: Bearer error="invalid_token"` (RFC 6750 §3.1), or its `DPoP`
+ * form for a DPoP-bound token (RFC 9449 §7.1).
+ */
+function isInvalidTokenChallenge(response: Response, token: AccessToken): boolean {
+  if (response.status !== 401) return false;
+  const header = response.headers.get('www-authenticate');
+  return isDpopTokenType(token.tokenType)
+    ? dpopChallengeError(header) === 'invalid_token'
+    : isChallenge(header, 'Bearer', 'invalid_token');
 }
 
 /**
@@ -116,13 +122,22 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     const hasBody = request.method !== 'GET' && request.method !== 'HEAD';
     const body = hasBody ? await request.arrayBuffer() : undefined;
     const replayable = body === undefined || body.byteLength <= MAX_REPLAY_BODY;
+    const plain = () => fetch(body === undefined ? request : new Request(request, { body }));
+    // A DPoP-bound session has no token for an API that takes Bearer tokens only (allowlist.ts).
+    if (bearerOnly(context, api)) return plain();
     const token = tokens.fresh(api) ?? (await tokens.get(api));
-    if (!token) return fetch(body === undefined ? request : new Request(request, { body }));
-    const response = await fetch(withToken(request, token, body));
-    if (!replayable || !isInvalidTokenChallenge(response)) return response;
+    if (!token) return plain();
+    const send = (current: AccessToken) => {
+      if (!isDpopTokenType(current.tokenType)) return fetch(withToken(request, current, body));
+      const dpop = context.session?.dpop;
+      // A bound token without its key (the session was unbound meanwhile) is worth nothing.
+      return dpop ? dpopFetch(context, dpop, request, current, body, replayable) : plain();
+    };
+    const response = await send(token);
+    if (!replayable || !isInvalidTokenChallenge(response, token)) return response;
     const renewed = await tokens.renew(api, token.token);
     if (!renewed || renewed.token === token.token) return response;
-    return fetch(withToken(request, renewed, body));
+    return send(renewed);
   }
 
   async function callback(request: Request): Promise<Response> {
@@ -152,11 +167,21 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     // Opaque requests (images, scripts without CORS) never carry a token: the page cannot read
     // their responses, and a token there would go wherever markup points.
     if (request.mode === 'no-cors') return false;
-    // No session in memory, no token to add: the request is not intercepted at all.
-    if (!context.session) return false;
+    // No session in memory, no token to add: the request is not intercepted at all. A restarted
+    // worker that has not yet read IndexedDB may have a persisted DPoP-bound session, though:
+    // its allowlisted requests wait for that read.
+    if (!context.session && context.awake) return false;
     const api = matchAllowlist(config.apis, request.url);
     if (!api) return false;
-    event.respondWith(authorized(request, api, (promise) => event.waitUntil(promise)));
+    const waitUntil = (promise: Promise<unknown>) => event.waitUntil(promise);
+    event.respondWith(
+      context.session
+        ? authorized(request, api, waitUntil)
+        : context
+            .wake()
+            .catch(() => {})
+            .then(() => (context.session ? authorized(request, api, waitUntil) : fetch(request))),
+    );
     return true;
   };
 }

@@ -11,13 +11,15 @@ import type { AuthorizeParameters } from '../src/core/authorize/parameters.js';
 import { createPkce } from '../src/core/authorize/pkce.js';
 import { createNonce, createState } from '../src/core/authorize/random.js';
 import { createAuthorizeUrl } from '../src/core/authorize/url.js';
+import type { DiscoveryDocument } from '../src/core/discovery/document.js';
 import { AuthorizationResponseError, DiscoveryError, HttpError } from '../src/core/errors.js';
+import { chooseDpopAlgorithm, type DpopHandle } from '../src/core/index.js';
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
 import { defined, tryParseUrl } from '../src/core/worker-api.js';
 import { WorkerError } from '../src/protocol/errors.js';
 import type { LoginOptions } from '../src/protocol/messages.js';
 import type { WorkerContext } from './context.js';
-import { resourceKey, type Session } from './session.js';
+import { isDpopTokenType, resourceKey, type Session } from './session.js';
 import { accessTokenExpiry } from './tokens.js';
 
 /** The resource indicators of every configured API, deduplicated, in order. */
@@ -26,6 +28,21 @@ function resources(context: WorkerContext): string[] {
     .map((api) => api.entry.resource)
     .filter((resource): resource is string => resource !== undefined);
   return [...new Set(all)];
+}
+
+/**
+ * The worker's DPoP key when this sign-in uses DPoP: `config.dpop` is not `false` and discovery
+ * advertises `dpop_signing_alg_values_supported` with an algorithm the library can generate
+ * (ES256 when offered). The key is made on first use and kept (dpop-key.ts).
+ */
+async function dpopKey(
+  context: WorkerContext,
+  disco: DiscoveryDocument,
+): Promise<DpopHandle | undefined> {
+  const supported = disco.dpopSigningAlgValuesSupported;
+  if (!context.config.dpop || supported === undefined) return undefined;
+  const alg = chooseDpopAlgorithm(supported);
+  return alg === undefined ? undefined : context.dpopKeys.loadOrCreate(alg);
 }
 
 /** `candidate` when it is a URL of the app's origin, else the origin's root. */
@@ -77,6 +94,7 @@ export async function startLogin(
   const state = createState();
   const nonce = createNonce();
   const indicators = resources(context);
+  const dpop = await dpopKey(context, disco);
   const parameters: AuthorizeParameters = {
     clientId: config.clientId,
     redirectUri: config.redirectUri.href,
@@ -86,6 +104,8 @@ export async function startLogin(
     codeChallenge: pkce.codeChallenge,
     codeChallengeMethod: 'S256',
     ...(indicators.length > 0 ? { resource: indicators } : {}),
+    // RFC 9449 §10: binds the code to the key, so only this worker can redeem it.
+    ...(dpop ? { dpopJkt: await dpop.thumbprint() } : {}),
     ...defined({ prompt, loginHint, uiLocales, acrValues, maxAge }),
   };
   const parEndpoint = disco.pushedAuthorizationRequestEndpoint;
@@ -106,6 +126,7 @@ export async function startLogin(
       address: parEndpoint,
       authorizationEndpoint: disco.authorizationEndpoint,
       issuer: disco.issuer,
+      ...(dpop ? { dpop } : {}),
     });
     if (!pushed.isSuccessful) throw pushed.exception;
     url = pushed.url;
@@ -189,6 +210,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     redirectUri: config.redirectUri.href,
   });
   const first = resources(context)[0];
+  const dpop = await dpopKey(context, disco);
   const tokens = await requestAuthorizationCodeToken({
     ...config.http,
     address: disco.tokenEndpoint,
@@ -196,7 +218,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     code: result.code,
     redirectUri: config.redirectUri.href,
     codeVerifier: transaction.codeVerifier,
-    ...defined({ resource: first }),
+    ...defined({ resource: first, dpop }),
     idToken: {
       issuer: config.issuer,
       nonce: transaction.nonce,
@@ -230,6 +252,9 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
       ],
     ]),
     scope: tokens.scope,
+    // A provider that ignored the proof answers Bearer: such a session is not bound, and lives
+    // in worker memory only.
+    dpop: dpop && isDpopTokenType(tokens.tokenType) ? dpop : undefined,
   };
   await context.startSession(session);
   return sameOrigin(transaction.returnTo, config.redirectUri.origin);

@@ -59,7 +59,7 @@ export async function logout(
     endSessionUrl: createEndSessionUrl({
       address: endSessionEndpoint,
       clientId: config.clientId,
-      ...(session ? { idTokenHint: session.idToken } : {}),
+      ...(session?.idToken ? { idTokenHint: session.idToken } : {}),
       ...(config.postLogoutRedirectUri === undefined
         ? {}
         : { postLogoutRedirectUri: config.postLogoutRedirectUri }),

@@ -1,10 +1,12 @@
 /**
- * The signed-in session, in worker memory only: the refresh token and access tokens never
- * leave this module except in outbound requests to the provider and the allowlisted APIs.
+ * The signed-in session, in worker memory: the refresh token and access tokens never leave the
+ * worker except in outbound requests to the provider and the allowlisted APIs, and, when they
+ * are DPoP-bound, in the persisted session record (session-store.ts).
  *
  * @module
  */
 
+import type { DpopHandle } from '../src/core/index.js';
 import type { User } from '../src/protocol/messages.js';
 
 /** An access token for one API (one resource indicator, or the default). */
@@ -18,12 +20,23 @@ export interface AccessToken {
 
 /** Everything the worker holds for a signed-in user. */
 export interface Session {
-  readonly idToken: string;
+  /** The ID token (the `id_token_hint` of sign-out); not kept for a resumed session. */
+  readonly idToken: string | undefined;
   readonly idTokenClaims: Readonly<Record<string, unknown>> & { sub: string };
   refreshToken: string | undefined;
   /** Access tokens by resource key (`''` for the token without a resource indicator). */
   readonly accessTokens: Map<string, AccessToken>;
   readonly scope: string | undefined;
+  /**
+   * The DPoP key the tokens are bound to (RFC 9449), when the provider issued DPoP tokens: the
+   * session is then persisted (session-store.ts). Cleared if a refresh comes back unbound.
+   */
+  dpop?: DpopHandle | undefined;
+}
+
+/** True when `token` is DPoP-bound (`token_type` `DPoP`, RFC 9449 §5; case-insensitive). */
+export function isDpopTokenType(tokenType: string): boolean {
+  return tokenType.toLowerCase() === 'dpop';
 }
 
 /** The resource key of an API entry: its resource indicator, or `''`. */

@@ -14,7 +14,7 @@ import { requestRefreshToken } from '../src/core/token/refresh.js';
 import { backoffDelay, decodeBase64url, defined } from '../src/core/worker-api.js';
 import type { CompiledEntry } from './allowlist.js';
 import type { WorkerContext } from './context.js';
-import { type AccessToken, resourceKey, type Session } from './session.js';
+import { type AccessToken, isDpopTokenType, resourceKey, type Session } from './session.js';
 
 /** Least time between two refreshes caused by a 401 for one resource, in milliseconds. */
 const RENEW_COOLDOWN = 10_000;
@@ -138,7 +138,8 @@ export function createTokenSource(context: WorkerContext): TokenSource {
           address: disco.tokenEndpoint,
           clientId: config.clientId,
           refreshToken: session.refreshToken,
-          ...defined({ resource: api.entry.resource, scope: api.entry.scope }),
+          // A DPoP-bound refresh token is refused without a proof of its key (RFC 9449 §5).
+          ...defined({ resource: api.entry.resource, scope: api.entry.scope, dpop: session.dpop }),
           idToken: {
             issuer: config.issuer,
             previousClaims: session.idTokenClaims,
@@ -191,6 +192,19 @@ export function createTokenSource(context: WorkerContext): TokenSource {
       };
       lifetimes.set(token, token.expiresAt - received);
       session.accessTokens.set(key, token);
+      if (session.dpop && !isDpopTokenType(response.tokenType)) {
+        // The provider stopped binding (it answered Bearer to a proof): the session is no longer
+        // sender-constrained and must not stay on disk. It goes on in memory, unbound.
+        session.dpop = undefined;
+        for (const [other, held] of session.accessTokens) {
+          if (isDpopTokenType(held.tokenType)) session.accessTokens.delete(other);
+        }
+        await context.unpersist().catch(() => {});
+      }
+      // Written only now, after the answer, in one transaction with the new refresh token: a
+      // worker stopped before this still has the old record (see the README on what a provider
+      // that already rotated it answers: invalid_grant, which ends the session cleanly).
+      await context.persist(session).catch(() => {});
       return token;
     });
 

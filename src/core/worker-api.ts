@@ -8,11 +8,13 @@
  */
 
 export { type DiscoveryHandle, discoveryHandle } from './discovery/get.js';
-export { isChallenge } from './endpoint/challenge.js';
+export { sendWithDpop } from './dpop/resource.js';
+export { dpopChallengeError, isChallenge } from './endpoint/challenge.js';
 export { pickHttpOptions } from './http/defaults.js';
 export { backoffDelay } from './http/retry.js';
 export {
   assertObject,
+  assertOptionalBoolean,
   assertOptionalNumber,
   assertOptionalString,
   assertString,

@@ -32,3 +32,13 @@ export function isChallenge(header: string | null, scheme: string, error: string
     (next === '' || next === ' ' || next === ',') && challengeParameter(header, 'error') === error
   );
 }
+
+/**
+ * The `error` of the `DPoP` challenge in `header` (RFC 9449 §7.1), e.g. `use_dpop_nonce` or
+ * `invalid_token`; `undefined` when there is no DPoP challenge or it names no error. The DPoP
+ * challenge may follow another one (`Bearer …, DPoP …`); its parameters follow it.
+ */
+export function dpopChallengeError(header: string | null): string | undefined {
+  const start = header?.search(/(?:^|,)\s*DPoP(?:\s|,|$)/i) ?? -1;
+  return start >= 0 ? challengeParameter(header!.slice(start), 'error') : undefined;
+}

@@ -16,7 +16,7 @@ import {
 } from '../errors.js';
 import type { HttpResponse } from '../http/request.js';
 import { failureOf } from './answer.js';
-import { challengeParameter } from './challenge.js';
+import { dpopChallengeError } from './challenge.js';
 import type { OAuthTransport } from './transport.js';
 
 /**
@@ -55,10 +55,7 @@ function asksForNonce(response: HttpResponse, url: string): boolean {
     return failure instanceof ProtocolError && failure.error === 'use_dpop_nonce';
   }
   if (response.status !== 401) return false;
-  const header = response.headers.get('www-authenticate');
-  // The DPoP challenge may follow another one (`Bearer …, DPoP …`); its parameters follow it.
-  const start = header?.search(/(?:^|,)\s*DPoP(?:\s|$)/i) ?? -1;
-  return start >= 0 && challengeParameter(header!.slice(start), 'error') === 'use_dpop_nonce';
+  return dpopChallengeError(response.headers.get('www-authenticate')) === 'use_dpop_nonce';
 }
 
 /**

@@ -42,6 +42,9 @@ export async function startEnv(
     pageTokenUrls: [
       { url: `ws://api.test.com:${api.port}/socket`, resource: DEFAULT_API_RESOURCE },
     ],
+    // The provider advertises DPoP, and the worker would bind every token; these tests check
+    // Bearer sessions (DPoP-bound ones have their own client and API: dpop-resume.cdp.ts).
+    dpop: false,
   };
   return { op, api, app };
 }

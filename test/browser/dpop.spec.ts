@@ -215,7 +215,7 @@ test.describe('DPoP: theft and proofs', () => {
     expect(after()).toEqual([expect.objectContaining({ scheme: 'DPoP', valid: true })]);
   });
 
-  test('proofs at the API: htu without query or fragment, ath = the token hash, a new jti on every one of 20 calls', async ({
+  test('DPOP-003 proofs at the API: htu without query or fragment, ath = the token hash, a new jti on every one of 20 calls', async ({
     page,
   }) => {
     await signIn(page, env);
@@ -238,7 +238,7 @@ test.describe('DPoP: theft and proofs', () => {
     expect(jtis.size).toBe(20);
   });
 
-  test('proofs at the provider: PAR, the code exchange and the refresh each carry a proof with htu = the endpoint, no ath, and a new jti', async ({
+  test('DPOP-002 proofs at the provider: PAR, the code exchange and the refresh each carry a proof with htu = the endpoint, no ath, and a new jti', async ({
     page,
     context,
   }) => {

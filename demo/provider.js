@@ -26,6 +26,11 @@ export const DEMO_CLIENTS = Object.freeze({
   privateKeyJwt: Object.freeze({ clientId: 'demo-private-key-jwt' }),
   /** Public SPA (`none`, PKCE required): authorization_code, refresh_token (rotating). */
   spa: Object.freeze({ clientId: 'demo-spa' }),
+  /**
+   * Public SPA like `spa` whose access tokens must be DPoP-bound (`dpop_bound_access_tokens`,
+   * RFC 9449 §5.2): a token request without a proof is refused.
+   */
+  spaDpop: Object.freeze({ clientId: 'demo-spa-dpop' }),
   /** Public device client (RFC 8628): device_code, refresh_token. */
   device: Object.freeze({ clientId: 'demo-device' }),
 });
@@ -72,6 +77,7 @@ export const DEMO_CLIENTS = Object.freeze({
  * @property {{ clientId: string, clientSecret: string }} post
  * @property {{ clientId: string, privateJwk: Jwk, publicJwk: Jwk }} privateKeyJwt
  * @property {{ clientId: string, redirectUris: string[], postLogoutRedirectUris: string[] }} spa
+ * @property {{ clientId: string, redirectUris: string[], postLogoutRedirectUris: string[] }} spaDpop
  * @property {{ clientId: string }} device
  */
 
@@ -223,6 +229,16 @@ export async function startProvider(options = {}) {
       response_types: ['code'],
       redirect_uris: redirectUris,
       post_logout_redirect_uris: postLogoutRedirectUris,
+    },
+    {
+      client_id: DEMO_CLIENTS.spaDpop.clientId,
+      application_type: 'web',
+      token_endpoint_auth_method: 'none',
+      grant_types: ['authorization_code', 'refresh_token'],
+      response_types: ['code'],
+      redirect_uris: redirectUris,
+      post_logout_redirect_uris: postLogoutRedirectUris,
+      dpop_bound_access_tokens: true,
     },
     {
       client_id: DEMO_CLIENTS.device.clientId,
@@ -418,6 +434,7 @@ export async function startProvider(options = {}) {
         publicJwk: clientKey.publicJwk,
       },
       spa: { ...DEMO_CLIENTS.spa, redirectUris, postLogoutRedirectUris },
+      spaDpop: { ...DEMO_CLIENTS.spaDpop, redirectUris, postLogoutRedirectUris },
       device: { ...DEMO_CLIENTS.device },
     },
     counts,

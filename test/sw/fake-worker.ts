@@ -8,7 +8,12 @@ import { createMetadataCache } from '../../src/core/cache/metadata-cache.js';
 import type { WorkerEvent } from '../../src/protocol/messages.js';
 import type { CompiledEntry } from '../../sw/allowlist.js';
 import { type ResolvedConfig, resolveConfig, type TokenHandlerConfig } from '../../sw/config.js';
-import { type ClientsLike, createContext, type WorkerContext } from '../../sw/context.js';
+import {
+  type ClientsLike,
+  type ContextStores,
+  createContext,
+  type WorkerContext,
+} from '../../sw/context.js';
 import type { AccessToken, Session } from '../../sw/session.js';
 import type { SessionMarker } from '../../sw/session-marker.js';
 import { createTokenSource, type TokenSource } from '../../sw/tokens.js';
@@ -149,9 +154,17 @@ export const APIS = [
   { url: 'https://other.test/', resource: 'urn:other' },
 ] as const;
 
-/** Creates a worker against `op`; `config` overrides the defaults (no HTTP retries). */
-export function fakeWorker(op: FakeOp, config: Partial<TokenHandlerConfig> = {}): FakeWorker {
-  const clock = testClock();
+/**
+ * Creates a worker against `op`; `config` overrides the defaults (no HTTP retries); `stores`
+ * replaces the in-memory stores (e.g. the IndexedDB ones over fake-indexeddb); `clock` is shared
+ * with a worker this one replaces (a restart).
+ */
+export function fakeWorker(
+  op: FakeOp,
+  config: Partial<TokenHandlerConfig> = {},
+  stores: ContextStores = {},
+  clock: TestClock = testClock(),
+): FakeWorker {
   const resolved = resolveConfig({
     issuer: op.issuer,
     clientId: 'spa',
@@ -179,6 +192,7 @@ export function fakeWorker(op: FakeOp, config: Partial<TokenHandlerConfig> = {})
     cache: createMetadataCache({ now: clock.now }),
     transactions,
     marker,
+    ...stores,
   });
   const tokens = createTokenSource(context);
   return {

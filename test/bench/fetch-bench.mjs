@@ -359,6 +359,8 @@ export async function runFetchBench(browser, options = {}) {
       },
     ];
     const coldOursStats = world.apiStats('cold-ours');
+    // Each stop's pair (pass, then ours, a moment apart): steadier under load than two medians.
+    const coldPairs = times.ours.map((value, i) => value / (times.pass[i] ?? value));
     const spread = (/** @type {Contender} */ name) => {
       const perRound = roundRatios(name);
       return `${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)}`;
@@ -376,6 +378,7 @@ export async function runFetchBench(browser, options = {}) {
         dpopSpread: spread('ours'),
         control: ratio(warmMedian('pass2'), warmMedian('pass')),
         cold: ratio(coldOurs, coldPass),
+        coldPairs: `${ratio(median(coldPairs), 1)} (${quantile(coldPairs, 0.25).toFixed(2)}–${quantile(coldPairs, 0.75).toFixed(2)})`,
         coldAuthorized: coldOursStats.withToken === coldOursStats.requests,
         coldProviderRequests: oursProvider,
         coldMetadataRequests: metadata,

@@ -120,7 +120,7 @@ async function fetchInChromium(/** @type {import('@playwright/test').Browser} */
       '\nBudgets (DESIGN.md §4):',
       `- fetch through the worker, Bearer: ${budget.bearer} × pass-through (rounds ${budget.bearerSpread}; ≤ 1.05: ${warmVerdict(budget.bearer, 1.05)}; control, the same pass-through worker on another origin: ${budget.control} ×)`,
       `- fetch through the worker, DPoP proof: ${budget.dpop} × pass-through with fixed DPoP headers (rounds ${budget.dpopSpread}; ≤ 1.15: ${warmVerdict(budget.dpop, 1.15)})${dpopNote}`,
-      `- first authorized fetch after a stop (DPoP, token valid): ${budget.cold} × pass-through's first fetch (≤ 1.5: ${budget.coldAuthorized ? verdict(budget.cold <= 1.5) : 'MISSED: not every such fetch carried a token'})`,
+      `- first authorized fetch after a stop (DPoP, token valid): ${budget.cold} × pass-through's first fetch (per stop, paired: median ${budget.coldPairs}; ≤ 1.5: ${budget.coldAuthorized ? verdict(budget.cold <= 1.5) : 'MISSED: not every such fetch carried a token'})`,
       `- provider requests from the stop to that fetch: ${budget.coldProviderRequests} (0: ${verdict(budget.coldProviderRequests === 0)})`,
       `- without DPoP, discovery/JWKS requests from the stop to the first authorized fetch: ${budget.coldMetadataRequests} (0: ${verdict(budget.coldMetadataRequests === 0)})`,
     ].join('\n'),

@@ -4,7 +4,13 @@
  * stand-alone service worker, then waits for you to open the app in a browser. Ctrl-C stops it.
  */
 import { readFile } from 'node:fs/promises';
-import { createMetadataCache, validateAccessToken } from 'identity-model-web/core';
+import {
+  createDpopNonceIssuer,
+  createDpopReplayCache,
+  createMetadataCache,
+  validateAccessToken,
+  validateDpopRequest,
+} from 'identity-model-web/core';
 import { startApiServer } from './api-server.js';
 import { startAppServer } from './app-server.js';
 import { buildBrowserBundles } from './build.js';
@@ -26,6 +32,8 @@ const accessTokenConfig = { performDisco: true, audience: DEFAULT_API_RESOURCE, 
 const api = await startApiServer({
   port: Number(process.env.API_PORT ?? 4000),
   validate: (token) => validateAccessToken(token, accessTokenConfig, op.issuer),
+  // DPoP-bound tokens (the worker uses DPoP since the provider offers it) need a valid proof.
+  dpop: { validateDpopRequest, createDpopNonceIssuer, createDpopReplayCache },
 });
 app.config = {
   issuer: op.issuer,
@@ -34,8 +42,6 @@ app.config = {
   postLogoutRedirectUri: `${app.origin}/`,
   scope: 'openid profile email api:read',
   apis: [{ url: `${api.origin()}/v1/`, resource: DEFAULT_API_RESOURCE }],
-  // The demo API validates Bearer tokens only (the provider advertises DPoP).
-  dpop: false,
 };
 // The page only needs the API's URL to call it; the worker's configuration is not the page's.
 app.page = template.replace('API_URL', JSON.stringify(`${api.origin()}/v1/me`));

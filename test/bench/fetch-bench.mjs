@@ -2,12 +2,15 @@
  * Fetch latency through a token-attaching service worker, in one Chromium (DESIGN.md §4).
  *
  * Contenders, each on its own origin (fetch-world.mjs): `ours` (the built stand-alone worker,
- * signed in through the real provider), `pass` (a hand-written worker that copies the headers,
- * sets a fixed `Authorization` and forwards), `pass2` (the same on another origin: a control
- * that shows how far apart two identical workers measure in this run), `peer`
- * (@axa-fr/oidc-client-service-worker, signed in through the same provider by
- * @axa-fr/oidc-client), `none` (no worker; the page sets the header). `pass`, `pass2` and `none`
- * send the very token `ours` attaches.
+ * signed in through the real provider; DPoP, which the provider offers: a fresh proof per call),
+ * `bearer` (the same worker with DPoP off: Bearer tokens), `pass` (a hand-written worker that
+ * copies the headers, sets a fixed `Authorization` and forwards), `passDpop` (the same worker
+ * setting fixed `Authorization: DPoP` and `DPoP` headers: one proof of `ours`, reused), `pass2`
+ * (`pass` on another origin: a control that shows how far apart two identical workers measure
+ * in this run), `peer` (@axa-fr/oidc-client-service-worker, signed in through the same provider
+ * by @axa-fr/oidc-client), `none` (no worker; the page sets the header). `pass`, `pass2` and
+ * `none` send the very header `bearer` attaches; `passDpop` the very headers `ours` attached
+ * once. Each of ours is compared with the pass-through worker that sends the same bytes.
  *
  * - Warm: after a warm-up round each, `rounds` rounds of `fetches` sequential same-page GETs to
  *   the allowlisted API per contender, the contenders interleaved and their order rotated each
@@ -16,20 +19,24 @@
  *   `fetch()` (`workerUs`, median, microseconds).
  *   Short rounds keep the contenders side by side in time, so load from other processes on this
  *   2-core machine falls on all of them alike.
- * - Cold: CDP `ServiceWorker.stopAllWorkers`, then one timed fetch, `pass` and `ours`
- *   alternating. The session lives in worker memory only (DESIGN §3), so `ours`' first fetch
- *   after a stop goes out without a token; the first authorized fetch follows a sign-in that
- *   rides on the provider's session, and discovery/JWKS requests at the provider are counted
- *   from the stop to the end of that fetch.
+ * - Cold: CDP `ServiceWorker.stopAllWorkers`, then one timed fetch, `pass`, `ours` and
+ *   `bearer` in turn, in the same rounds. `ours` keeps its DPoP-bound session in IndexedDB beside
+ *   its non-extractable key (DESIGN §3), so its first fetch after a stop is authorized at once;
+ *   every request reaching the provider from the stop to the end of that fetch is counted (0
+ *   expected: the access token is still valid). `bearer`'s session lives in worker memory only,
+ *   so its first fetch goes out without a token; its first authorized fetch follows a sign-in
+ *   that rides on the provider's session, and discovery/JWKS requests are counted from the stop
+ *   to the end of that fetch.
  *
- * Budgets: warm median of `ours` ≤ 1.05 × `pass`; first fetch after a stop ≤ ~1.5 × `pass`'s;
- * no discovery/JWKS request before the first authorized fetch.
+ * Budgets: warm median of `bearer` ≤ 1.05 × `pass`, of `ours` (DPoP) ≤ 1.15 × `passDpop`;
+ * `ours`' first authorized fetch after a stop ≤ 1.5 × `pass`'s first fetch after a stop; no
+ * provider request before it.
  */
 import { cpus, loadavg } from 'node:os';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import { DEFAULT_API_RESOURCE } from '../../demo/provider.js';
 import { openPage, signIn, timeFetches, workerStopper } from './fetch-pages.mjs';
-import { startWorld } from './fetch-world.mjs';
+import { CONTENDERS, startWorld } from './fetch-world.mjs';
 
 export { API_HOST } from './fetch-world.mjs';
 
@@ -54,21 +61,51 @@ const ratio = (/** @type {number} */ a, /** @type {number} */ b) => +(a / b).toF
 const range = (/** @type {number[]} */ values) =>
   `${Math.min(...values).toFixed(1)}–${Math.max(...values).toFixed(1)}`;
 
-/** @type {Contender[]} */
-const CONTENDERS = ['ours', 'pass', 'pass2', 'peer', 'none'];
-
 const LABELS = {
-  ours: 'identity-model-web worker',
+  ours: 'identity-model-web worker (default: DPoP)',
+  bearer: 'identity-model-web worker, DPoP off (Bearer)',
   pass: 'pass-through worker (fixed header)',
+  passDpop: 'pass-through worker (fixed DPoP token and proof)',
   pass2: 'the same pass-through worker, another origin (control)',
   peer: '@axa-fr/oidc-client-service-worker',
   none: 'no worker (page sets the header)',
 };
 
-/** Signs `ours` in: identity.login() → provider → the worker's callback → `/`. */
+/** Each contender's baseline: the pass-through worker that sends the same bytes. */
+const BASELINE = /** @type {Record<Contender, Contender>} */ ({
+  ours: 'passDpop',
+  bearer: 'pass',
+  pass: 'pass',
+  passDpop: 'pass',
+  pass2: 'pass',
+  peer: 'pass',
+  none: 'pass',
+});
+
+/** Signs one of ours in: identity.login() → provider → the worker's callback → `/`. */
 async function signInOurs(/** @type {Page} */ page, /** @type {string} */ origin) {
   const state = await signIn(page, origin, () => /** @type {any} */ (window).identity.login());
-  if (state !== 'authenticated') throw new Error(`ours: signed in but ${state}`);
+  if (state !== 'authenticated') throw new Error(`${origin}: signed in but ${state}`);
+}
+
+/** One allowlisted fetch from one of ours; returns the headers it carried at the API. */
+async function probeHeaders(
+  /** @type {Page} */ page,
+  /** @type {import('./fetch-world.mjs').World} */ world,
+  /** @type {string} */ tag,
+) {
+  await page.evaluate(timeFetches, {
+    url: `${world.api}probe?c=${tag}`,
+    count: 1,
+    authorization: null,
+  });
+  const { lastAuthorization, lastProof } = world.apiStats(tag);
+  if (!lastAuthorization)
+    throw new Error(`${tag}: no token on an allowlisted request after sign-in`);
+  /** @type {Record<string, string>} */
+  const headers = { authorization: lastAuthorization };
+  if (lastProof) headers.dpop = lastProof;
+  return headers;
 }
 
 /**
@@ -77,30 +114,23 @@ async function signInOurs(/** @type {Page} */ page, /** @type {string} */ origin
  * @param {import('./fetch-world.mjs').World} world
  */
 async function preparePages(context, world) {
-  /** @type {Record<Contender, Page>} */
-  const pages = {
-    ours: await context.newPage(),
-    pass: await context.newPage(),
-    pass2: await context.newPage(),
-    peer: await context.newPage(),
-    none: await context.newPage(),
-  };
-  if ((await openPage(pages.ours, world.origins.ours)) !== 'authenticated') {
-    await signInOurs(pages.ours, world.origins.ours);
+  const pages = /** @type {Record<Contender, Page>} */ ({});
+  for (const name of CONTENDERS) pages[name] = await context.newPage();
+  for (const name of /** @type {const} */ (['ours', 'bearer'])) {
+    if ((await openPage(pages[name], world.origins[name])) !== 'authenticated') {
+      await signInOurs(pages[name], world.origins[name]);
+    }
   }
-  // The fixed header of `pass` and `none`: the token `ours` attaches (same bytes on the wire).
-  await pages.ours.evaluate(timeFetches, {
-    url: `${world.api}probe?c=probe`,
-    count: 1,
-    authorization: null,
-  });
-  const [token] = world.apiStats('probe').tokens;
-  if (!token) throw new Error('ours: no token on an allowlisted request after sign-in');
-  const authorization = `Bearer ${token}`;
-  world.setFixedHeader(authorization);
-  await openPage(pages.pass, world.origins.pass);
-  await openPage(pages.pass2, world.origins.pass2);
-  await openPage(pages.none, world.origins.none);
+  // The fixed headers of the pass-through workers and `none`: what ours attach (same bytes on
+  // the wire), `pass` the Bearer token, `passDpop` the DPoP token and one proof.
+  const bearerHeaders = await probeHeaders(pages.bearer, world, 'probe-bearer');
+  const dpopHeaders = await probeHeaders(pages.ours, world, 'probe-ours');
+  const authorization = bearerHeaders.authorization ?? '';
+  world.setFixedHeaders('pass', bearerHeaders);
+  world.setFixedHeaders('passDpop', dpopHeaders);
+  for (const name of /** @type {const} */ (['pass', 'passDpop', 'pass2', 'none'])) {
+    await openPage(pages[name], world.origins[name]);
+  }
   let peerState = await openPage(pages.peer, world.origins.peer);
   if (peerState !== 'authenticated') {
     // loginAsync navigates away and never resolves: not awaited. Should the peer fail to sign
@@ -112,7 +142,7 @@ async function preparePages(context, world) {
       return `not signed in: ${String(error).split('\n')[0]}`;
     });
   }
-  return { pages, authorization, peerState };
+  return { pages, authorization, peerState, dpopHeaders };
 }
 
 /**
@@ -169,7 +199,7 @@ async function probes(pages, world, clear = false) {
 }
 
 /**
- * Cold starts: stop every worker, time one fetch; `pass` then `ours`, `count` times.
+ * Cold starts: stop every worker, time one fetch; `pass`, `ours`, `bearer` in turn, `count` times.
  * @param {import('@playwright/test').BrowserContext} context
  * @param {Record<Contender, Page>} pages @param {import('./fetch-world.mjs').World} world
  * @param {number} count
@@ -179,32 +209,48 @@ async function measureCold(context, pages, world, count) {
   const stopper = await workerStopper(context, pages.none); // a page no worker controls
   const metadataRequests = () =>
     (world.op.counts['/.well-known/openid-configuration'] ?? 0) + (world.op.counts['/jwks'] ?? 0);
+  // Every request at the provider (the per-grant `token:…` keys count the same ones again).
+  const providerRequests = () =>
+    Object.entries(world.op.counts)
+      .filter(([key]) => !key.includes(':'))
+      .reduce((sum, [, value]) => sum + value, 0);
   const first = (/** @type {Page} */ page, /** @type {string} */ tag) =>
     page
       .evaluate(timeFetches, { url: `${world.api}cold?c=${tag}`, count: 1, authorization: null })
       .then(([time]) => /** @type {number} */ (time));
-  /** @type {{ pass: number[], ours: number[], authorized: number[], signIn: number[] }} */
-  const times = { pass: [], ours: [], authorized: [], signIn: [] };
+  /** @type {{ pass: number[], ours: number[], bearer: number[], authorized: number[], signIn: number[] }} */
+  const times = { pass: [], ours: [], bearer: [], authorized: [], signIn: [] };
   let metadata = 0;
+  let oursProvider = 0;
   try {
     for (let i = 0; i < count; i++) {
       await stopper.stopAll();
       times.pass.push(await first(pages.pass, 'cold-pass'));
       await stopper.stopAll();
-      const before = metadataRequests();
+      const beforeOurs = providerRequests();
       times.ours.push(await first(pages.ours, 'cold-ours'));
+      oursProvider += providerRequests() - beforeOurs;
+      await stopper.stopAll();
+      const before = metadataRequests();
+      times.bearer.push(await first(pages.bearer, 'cold-bearer'));
       const start = performance.now();
-      await openPage(pages.ours, world.origins.ours);
-      await signInOurs(pages.ours, world.origins.ours);
+      await openPage(pages.bearer, world.origins.bearer);
+      if ((await getState(pages.bearer)) !== 'authenticated') {
+        await signInOurs(pages.bearer, world.origins.bearer);
+      }
       times.signIn.push(performance.now() - start);
-      times.authorized.push(await first(pages.ours, 'cold-ours-authorized'));
+      times.authorized.push(await first(pages.bearer, 'cold-bearer-authorized'));
       metadata += metadataRequests() - before;
     }
   } finally {
     await stopper.detach();
   }
-  return { times, metadata };
+  return { times, metadata, oursProvider };
 }
+
+/** The client's state in one of our pages (`authenticated`, `expired`, …). */
+const getState = (/** @type {Page} */ page) =>
+  page.evaluate(async () => (await /** @type {any} */ (window).identity.getUser()).state);
 
 /**
  * Runs the benchmark; returns table rows and the budget ratios.
@@ -219,12 +265,13 @@ export async function runFetchBench(browser, options = {}) {
   const world = await startWorld();
   const context = await browser.newContext();
   try {
-    const { pages, authorization, peerState } = await preparePages(context, world);
+    const { pages, authorization, peerState, dpopHeaders } = await preparePages(context, world);
     const isolated = await pages.none.evaluate(() => crossOriginIsolated);
     const warm = await measureWarm(pages, world, authorization, fetches, rounds);
     const inWorker = await probes(pages, world);
 
-    // Which requests carried a token, and whether the provider signed it for the API.
+    // Which requests carried a token, whether the provider signed it for the API, the scheme,
+    // and for DPoP how many proofs with how many distinct jtis (one per request).
     const jwks = createRemoteJWKSet(new URL(`${world.op.issuer}/jwks`));
     const tokens = async (/** @type {string} */ tag) => {
       const stats = world.apiStats(tag);
@@ -234,15 +281,20 @@ export async function runFetchBench(browser, options = {}) {
           .then(() => valid++)
           .catch(() => {});
       }
-      return `${stats.withToken}/${stats.requests} (${valid}/${stats.tokens.size} valid)`;
+      const proofs = stats.proofs ? `, ${stats.proofs} proofs, ${stats.jtis.size} jtis` : '';
+      return `${stats.withToken}/${stats.requests} ${[...stats.schemes].join('+') || 'no token'} (${valid}/${stats.tokens.size} valid${proofs})`;
     };
 
     const warmMedian = (/** @type {string} */ name) => median(warm[name]?.samples ?? []);
+    /** Per round, `name`'s median over its baseline's median in the same round. */
+    const roundRatios = (/** @type {Contender} */ name) =>
+      (warm[name]?.roundMedians ?? []).map(
+        (value, i) => value / (warm[BASELINE[name]]?.roundMedians[i] ?? 1),
+      );
     const warmRows = [];
     for (const name of CONTENDERS) {
-      const { samples = [], roundMedians = [] } = warm[name] ?? {};
-      // Round by round against `pass` (rounds run side by side): how steady the ratio is.
-      const perRound = roundMedians.map((value, i) => value / (warm.pass?.roundMedians[i] ?? 1));
+      const { samples = [] } = warm[name] ?? {};
+      const perRound = roundRatios(name);
       warmRows.push({
         contender:
           name === 'peer' && peerState !== 'authenticated'
@@ -250,17 +302,20 @@ export async function runFetchBench(browser, options = {}) {
             : LABELS[name],
         medianMs: ms(warmMedian(name)),
         p90Ms: ms(quantile(samples, 0.9)),
-        vsPassThrough: ratio(warmMedian(name), warmMedian('pass')),
+        baseline: BASELINE[name] === name ? '' : BASELINE[name],
+        vsBaseline: ratio(warmMedian(name), warmMedian(BASELINE[name])),
         vsNoWorker: ratio(warmMedian(name), warmMedian('none')),
         workerUs: inWorker[name]?.length ? Math.round(median(inWorker[name]) * 1000) : '',
-        roundRatioToPass: `${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)}`,
+        // Round by round against the baseline (rounds run side by side): how steady the ratio is.
+        roundRatio: `${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)}`,
         withToken: await tokens(name),
       });
     }
 
-    const { times, metadata } = await measureCold(context, pages, world, coldStarts);
+    const { times, metadata, oursProvider } = await measureCold(context, pages, world, coldStarts);
     const coldPass = median(times.pass);
     const coldOurs = median(times.ours);
+    const coldBearer = median(times.bearer);
     const coldRows = [
       {
         measured: `${LABELS.pass}: first fetch after a stop`,
@@ -268,42 +323,64 @@ export async function runFetchBench(browser, options = {}) {
         rangeMs: range(times.pass),
         vsPassThrough: 1,
         withToken: await tokens('cold-pass'),
-        discoveryJwksRequests: '',
+        providerRequests: '',
       },
       {
-        measured: `${LABELS.ours}: first fetch after a stop (session gone with the worker)`,
+        measured: `${LABELS.ours}: first fetch after a stop (session persisted, token valid)`,
         medianMs: ms(coldOurs),
         rangeMs: range(times.ours),
         vsPassThrough: ratio(coldOurs, coldPass),
         withToken: await tokens('cold-ours'),
-        discoveryJwksRequests: '',
+        providerRequests: `${oursProvider} (any)`,
       },
       {
-        measured: `${LABELS.ours}: sign-in again (provider session, no form), to the page ready`,
+        measured: `${LABELS.bearer}: first fetch after a stop (session gone with the worker)`,
+        medianMs: ms(coldBearer),
+        rangeMs: range(times.bearer),
+        vsPassThrough: ratio(coldBearer, coldPass),
+        withToken: await tokens('cold-bearer'),
+        providerRequests: '',
+      },
+      {
+        measured: `${LABELS.bearer}: sign-in again (provider session, no form), to the page ready`,
         medianMs: ms(median(times.signIn)),
         rangeMs: range(times.signIn),
         vsPassThrough: '',
         withToken: '',
-        discoveryJwksRequests: '',
+        providerRequests: '',
       },
       {
-        measured: `${LABELS.ours}: then the first authorized fetch`,
+        measured: `${LABELS.bearer}: then the first authorized fetch`,
         medianMs: ms(median(times.authorized)),
         rangeMs: range(times.authorized),
         vsPassThrough: '',
-        withToken: await tokens('cold-ours-authorized'),
-        discoveryJwksRequests: metadata,
+        withToken: await tokens('cold-bearer-authorized'),
+        providerRequests: `${metadata} (discovery/JWKS)`,
       },
     ];
+    const coldOursStats = world.apiStats('cold-ours');
+    // Each stop's pair (pass, then ours, a moment apart): steadier under load than two medians.
+    const coldPairs = times.ours.map((value, i) => value / (times.pass[i] ?? value));
+    const spread = (/** @type {Contender} */ name) => {
+      const perRound = roundRatios(name);
+      return `${quantile(perRound, 0.25).toFixed(2)}–${quantile(perRound, 0.75).toFixed(2)}`;
+    };
     return {
       warm: warmRows,
       cold: coldRows,
       isolated,
+      dpop: Boolean(dpopHeaders.dpop),
       load: `load average ${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores`,
       budget: {
-        warm: ratio(warmMedian('ours'), warmMedian('pass')),
+        bearer: ratio(warmMedian('bearer'), warmMedian('pass')),
+        bearerSpread: spread('bearer'),
+        dpop: ratio(warmMedian('ours'), warmMedian('passDpop')),
+        dpopSpread: spread('ours'),
         control: ratio(warmMedian('pass2'), warmMedian('pass')),
         cold: ratio(coldOurs, coldPass),
+        coldPairs: `${ratio(median(coldPairs), 1)} (${quantile(coldPairs, 0.25).toFixed(2)}–${quantile(coldPairs, 0.75).toFixed(2)})`,
+        coldAuthorized: coldOursStats.withToken === coldOursStats.requests,
+        coldProviderRequests: oursProvider,
         coldMetadataRequests: metadata,
       },
     };

@@ -3,8 +3,12 @@
  * that answers at once and records who sent what, and one origin per contender (each origin has
  * its own service-worker registration):
  * - `ours`: the built stand-alone worker (dist/identity-model-web-sw.js) and page client
- *   (dist/index.js), as an app ships them;
+ *   (dist/index.js), as an app ships them, with its default configuration: DPoP, since the
+ *   provider offers it (a proof per API call, RFC 9449 §7);
+ * - `bearer`: the same worker with DPoP turned off in its configuration (Bearer tokens);
  * - `pass`: a hand-written worker that sets a fixed `Authorization` header and nothing else;
+ * - `passDpop`: the same worker setting fixed `Authorization: DPoP …` and `DPoP` headers (one
+ *   proof `ours` sent, the same bytes on the wire every time);
  * - `pass2`: the same worker on another origin, a control: how far apart two identical workers
  *   measure in this run;
  * - `peer`: @axa-fr/oidc-client with its OidcServiceWorker.js and OidcTrustedDomains.js;
@@ -58,13 +62,29 @@ const PROBE = `(() => {
 /** The host the API answers on (mapped to 127.0.0.1 in Chromium). */
 export const API_HOST = 'api.test.com';
 
-/** @typedef {'ours' | 'pass' | 'pass2' | 'peer' | 'none'} Contender */
+/** @typedef {'ours' | 'bearer' | 'pass' | 'passDpop' | 'pass2' | 'peer' | 'none'} Contender */
+
+/** Every contender, in the order of the tables. */
+export const CONTENDERS = /** @type {const} */ ([
+  'ours',
+  'bearer',
+  'pass',
+  'passDpop',
+  'pass2',
+  'peer',
+  'none',
+]);
 
 /**
  * @typedef {object} ApiStats
  * @property {number} requests
  * @property {number} withToken Requests that carried an `Authorization` header.
- * @property {Set<string>} tokens The distinct bearer tokens seen.
+ * @property {Set<string>} tokens The distinct access tokens seen (without the scheme).
+ * @property {Set<string>} schemes The Authorization schemes seen (`Bearer`, `DPoP`).
+ * @property {number} proofs Requests that carried a `DPoP` proof.
+ * @property {Set<string>} jtis The distinct `jti`s of those proofs.
+ * @property {string | undefined} lastProof The last `DPoP` header seen.
+ * @property {string | undefined} lastAuthorization The last `Authorization` header seen.
  */
 
 /**
@@ -73,7 +93,8 @@ export const API_HOST = 'api.test.com';
  * @property {string} api The allowlisted base URL, `http://api.test.com:PORT/v1/`.
  * @property {(contender: string) => ApiStats} apiStats Requests tagged `?c=<contender>…`.
  * @property {Record<Contender, string>} origins
- * @property {(authorization: string) => void} setFixedHeader What `pass` and `none` send.
+ * @property {(contender: 'pass' | 'passDpop', headers: Record<string, string>) => void} setFixedHeaders
+ *   What a pass-through worker sets (`pass` also serves `pass2`).
  * @property {() => Promise<void>} close
  */
 
@@ -122,7 +143,16 @@ export async function startWorld() {
   const statsOf = (/** @type {string} */ contender) => {
     let entry = stats.get(contender);
     if (!entry) {
-      entry = { requests: 0, withToken: 0, tokens: new Set() };
+      entry = {
+        requests: 0,
+        withToken: 0,
+        tokens: new Set(),
+        schemes: new Set(),
+        proofs: 0,
+        jtis: new Set(),
+        lastProof: undefined,
+        lastAuthorization: undefined,
+      };
       stats.set(contender, entry);
     }
     return entry;
@@ -133,7 +163,7 @@ export async function startWorld() {
     res.setHeader('vary', 'origin');
     if (req.method === 'OPTIONS') {
       res.setHeader('access-control-allow-methods', 'GET');
-      res.setHeader('access-control-allow-headers', 'authorization');
+      res.setHeader('access-control-allow-headers', 'authorization, dpop');
       // Preflights are cached for the whole run: every contender pays the same (nothing).
       res.setHeader('access-control-max-age', '600');
       res.writeHead(204).end();
@@ -145,7 +175,18 @@ export async function startWorld() {
     const authorization = req.headers.authorization;
     if (authorization) {
       entry.withToken++;
-      entry.tokens.add(authorization.replace(/^Bearer /, ''));
+      entry.lastAuthorization = authorization;
+      const [scheme = '', token = ''] = authorization.split(' ');
+      entry.schemes.add(scheme);
+      entry.tokens.add(token);
+    }
+    const proof = req.headers.dpop;
+    if (typeof proof === 'string') {
+      entry.proofs++;
+      entry.lastProof = proof;
+      // Not verified here (the API answers at once for every contender alike): the jti only.
+      const payload = proof.split('.')[1] ?? '';
+      entry.jtis.add(String(JSON.parse(Buffer.from(payload, 'base64url').toString()).jti));
     }
     res
       .writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' })
@@ -153,25 +194,25 @@ export async function startWorld() {
   });
   const apiBase = `http://${API_HOST}:${api.port}/v1/`;
 
-  let fixedHeader = '';
+  /** @type {Record<'pass' | 'passDpop', Record<string, string>>} */
+  const fixedHeaders = { pass: {}, passDpop: {} };
   /** @type {Record<string, import('node:http').RequestListener>} */
   const handlers = {};
   /** @type {Record<string, { port: number, server: import('node:http').Server }>} */
   const servers = {};
-  for (const name of ['ours', 'pass', 'pass2', 'peer', 'none']) {
+  /** @type {Record<string, string>} */
+  const origins = {};
+  for (const name of CONTENDERS) {
     servers[name] = await listen((req, res) => handlers[name]?.(req, res));
+    origins[name] = `http://localhost:${servers[name]?.port}`;
   }
-  /** @type {Record<Contender, string>} */
-  const origins = {
-    ours: `http://localhost:${servers.ours?.port}`,
-    pass: `http://localhost:${servers.pass?.port}`,
-    pass2: `http://localhost:${servers.pass2?.port}`,
-    peer: `http://localhost:${servers.peer?.port}`,
-    none: `http://localhost:${servers.none?.port}`,
-  };
   const op = await startProvider({
-    redirectUris: [`${origins.ours}/callback`, `${origins.peer}/authentication/callback`],
-    postLogoutRedirectUris: [`${origins.ours}/`],
+    redirectUris: [
+      `${origins.ours}/callback`,
+      `${origins.bearer}/callback`,
+      `${origins.peer}/authentication/callback`,
+    ],
+    postLogoutRedirectUris: [`${origins.ours}/`, `${origins.bearer}/`],
   });
 
   /**
@@ -186,7 +227,12 @@ export async function startWorld() {
   const js = 'text/javascript';
   const html = 'text/html';
 
-  handlers.ours = async (req, res) => {
+  /**
+   * Our worker and page on `origin`; `extra` is merged into the worker configuration.
+   * @param {string} origin @param {Record<string, unknown>} extra
+   * @returns {import('node:http').RequestListener}
+   */
+  const ourApp = (origin, extra) => async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://app').pathname;
     const chunk = /^\/dist\/([\w-]+\.js)$/.exec(path)?.[1];
     if (chunk) return void send(res, js, await readFile(join(DIST, chunk)));
@@ -196,12 +242,11 @@ export async function startWorld() {
       const config = {
         issuer: op.issuer,
         clientId: 'demo-spa',
-        redirectUri: `${origins.ours}/callback`,
-        postLogoutRedirectUri: `${origins.ours}/`,
+        redirectUri: `${origin}/callback`,
+        postLogoutRedirectUri: `${origin}/`,
         scope: 'openid profile email api:read',
         apis: [{ url: apiBase, resource: DEFAULT_API_RESOURCE }],
-        // The Bearer path (the provider advertises DPoP; the demo API takes Bearer tokens).
-        dpop: false,
+        ...extra,
       };
       return void send(res, js, `${PROBE}self.identityModelWebConfig = ${JSON.stringify(config)};`);
     }
@@ -213,29 +258,40 @@ export async function startWorld() {
         '<script type="importmap">{"imports":{"workbox-window/build/workbox-window.prod.mjs":"/workbox-window.mjs"}}</script>',
         `
   const { createIdentityClient } = await import('/dist/index.js');
-  const identity = createIdentityClient({ serviceWorker: '/sw.js', timeout: 15000 });
+  // No keep-alive: its message could restart a stopped worker before the timed cold fetch (the
+  // warm rounds keep the worker busy anyway).
+  const identity = createIdentityClient({ serviceWorker: '/sw.js', timeout: 15000, keepAliveInterval: 0 });
   window.identity = identity;
   document.body.dataset.state = (await identity.ready()).state;`,
       ),
     );
   };
 
-  handlers.pass = (req, res) => {
+  handlers.ours = ourApp(/** @type {string} */ (origins.ours), {});
+  // DPoP off: the worker asks for Bearer tokens and sends them as such.
+  handlers.bearer = ourApp(/** @type {string} */ (origins.bearer), { dpop: false });
+
+  /**
+   * A pass-through worker setting the fixed headers of `kind`.
+   * @param {'pass' | 'passDpop'} kind
+   * @returns {import('node:http').RequestListener}
+   */
+  const passThrough = (kind) => (req, res) => {
     const path = new URL(req.url ?? '/', 'http://app').pathname;
     if (path === '/pass-sw.js') {
-      // The least a token-attaching worker can do: copy the headers, set one, forward.
+      // The least a token-attaching worker can do: copy the headers, set fixed ones, forward.
       return void send(
         res,
         js,
         `${PROBE}const API = ${JSON.stringify(apiBase)};
-const AUTHORIZATION = ${JSON.stringify(fixedHeader)};
+const FIXED = ${JSON.stringify(Object.entries(fixedHeaders[kind]))};
 self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
 self.addEventListener('fetch', (event) => {
   const req = event.request;
   if (!req.url.startsWith(API)) return;
   const headers = new Headers(req.headers);
-  headers.set('authorization', AUTHORIZATION);
+  for (const [name, value] of FIXED) headers.set(name, value);
   event.respondWith(fetch(new Request(req, { headers })));
 });`,
       );
@@ -246,6 +302,8 @@ self.addEventListener('fetch', (event) => {
       page('', `  await navigator.serviceWorker.register('/pass-sw.js');${waitForController}`),
     );
   };
+  handlers.pass = passThrough('pass');
+  handlers.passDpop = passThrough('passDpop');
 
   handlers.peer = async (req, res) => {
     const path = new URL(req.url ?? '/', 'http://app').pathname;
@@ -300,8 +358,8 @@ self.addEventListener('fetch', (event) => {
     api: apiBase,
     apiStats: statsOf,
     origins,
-    setFixedHeader(authorization) {
-      fixedHeader = authorization;
+    setFixedHeaders(kind, headers) {
+      fixedHeaders[kind] = headers;
     },
     async close() {
       for (const { server } of [api, ...Object.values(servers)]) {

@@ -88,8 +88,11 @@ export interface Browser {
   readonly workers: WorkerTarget[];
   /** A fresh, isolated browser context (own service workers, storage and cookies). */
   newContext(): Promise<string>;
-  /** Opens a page in `browserContextId` and attaches to it (and only it). */
-  newPage(browserContextId: string): Promise<PageSession>;
+  /**
+   * Opens a page in `browserContextId` (default: the browser's default context, the one whose
+   * storage a `profile` keeps) and attaches to it (and only it).
+   */
+  newPage(browserContextId?: string): Promise<PageSession>;
   /**
    * Opens a tab in `browserContextId` in front of the others (their pages become hidden), without
    * attaching to it; returns its target id.
@@ -102,27 +105,30 @@ export interface Browser {
  * Launches Chromium (test/support/chromium.mjs: path and flags; `hosts` resolve to 127.0.0.1)
  * headless with `--remote-debugging-port=0`, connects to the port it prints, and starts
  * discovering targets (without attaching to any). `extraArgs` go on the command line too.
+ * `options.profile`: a user-data directory to use and keep (a browser restart reopens it);
+ * by default a temporary one, deleted at `close()`.
  */
 export async function launchChromium(
   hosts: string[] = [],
   extraArgs: string[] = [],
+  options: { profile?: string } = {},
 ): Promise<Browser> {
-  const options = chromiumLaunchOptions(hosts) as {
+  const launch = chromiumLaunchOptions(hosts) as {
     executablePath?: string;
     args: string[];
     chromiumSandbox?: boolean;
   };
   // No Debian Chromium: Playwright's download (only its path is used; nothing attaches).
-  options.executablePath ??= (await import('@playwright/test')).chromium.executablePath();
-  const profile = await mkdtemp(join(tmpdir(), 'imw-cdp-'));
+  launch.executablePath ??= (await import('@playwright/test')).chromium.executablePath();
+  const profile = options.profile ?? (await mkdtemp(join(tmpdir(), 'imw-cdp-')));
   const child: ChildProcess = spawn(
-    options.executablePath,
+    launch.executablePath,
     [
-      ...options.args,
+      ...launch.args,
       '--headless',
       '--remote-debugging-port=0',
       `--user-data-dir=${profile}`,
-      ...(options.chromiumSandbox === false ? ['--no-sandbox'] : []),
+      ...(launch.chromiumSandbox === false ? ['--no-sandbox'] : []),
       ...extraArgs,
       'about:blank',
     ],
@@ -180,12 +186,15 @@ export async function launchChromium(
         url: 'about:blank',
         browserContextId,
       });
+      const { targetInfo } = await cdp.send<{ targetInfo: TargetInfo }>('Target.getTargetInfo', {
+        targetId,
+      });
       const { sessionId } = await cdp.send<{ sessionId: string }>('Target.attachToTarget', {
         targetId,
         flatten: true,
       });
       await cdp.send('Page.enable', {}, sessionId);
-      return new PageSession(cdp, targetId, sessionId, browserContextId);
+      return new PageSession(cdp, targetId, sessionId, targetInfo.browserContextId ?? '');
     },
     async newTabInFront(browserContextId) {
       const { targetId } = await cdp.send<{ targetId: string }>('Target.createTarget', {
@@ -210,7 +219,7 @@ export async function launchChromium(
           });
         });
       }
-      await rm(profile, { recursive: true, force: true });
+      if (options.profile === undefined) await rm(profile, { recursive: true, force: true });
     },
   };
 }

@@ -1,7 +1,8 @@
 /**
- * Records what reached the demo provider: method, path, route, the Authorization header, a CORS
- * preflight's requested headers, the parameters oidc-provider parsed and the response body it
- * set (the token endpoint's tokens, the PAR request's nonce, the token request's code verifier).
+ * Records what reached the demo provider: method, path, route, the Authorization and DPoP
+ * headers (and the DPoP-Nonce answered), a CORS preflight's requested headers, the parameters
+ * oidc-provider parsed and the response body it set (the token endpoint's tokens, the PAR
+ * request's nonce, the token request's code verifier).
  *
  * `op.provider.use()` cannot do this after start: Koa composes its middleware once, when the
  * server is created. `handleRequest` is looked up on the app for every request, so wrapping it
@@ -16,6 +17,10 @@ export interface ProviderHit {
   /** oidc-provider's route name (`token`, `discovery`, `jwks`, …); undefined when no route matched. */
   readonly route: string | undefined;
   readonly authorization: string | null;
+  /** The `DPoP` proof header (RFC 9449 §4), else null. */
+  readonly dpop: string | null;
+  /** The `DPoP-Nonce` the provider answered with (RFC 9449 §8), else null. */
+  readonly dpopNonce: string | null;
   /** `Access-Control-Request-Headers` of a CORS preflight (lowercase), else null. */
   readonly preflightHeaders: string | null;
   /** Parameters oidc-provider parsed from the query or the form body. */
@@ -40,6 +45,7 @@ interface KoaContext {
   status: number;
   body: unknown;
   get(name: string): string;
+  response: { get(name: string): string };
   oidc?: { route?: string; params?: Record<string, unknown> };
 }
 
@@ -71,6 +77,8 @@ export function tapProvider(op: DemoProvider): ProviderTap {
           path: ctx.path,
           route: ctx.oidc?.route,
           authorization: ctx.get('authorization') || null,
+          dpop: ctx.get('dpop') || null,
+          dpopNonce: ctx.response.get('dpop-nonce') || null,
           preflightHeaders:
             ctx.method === 'OPTIONS'
               ? ctx.get('access-control-request-headers').toLowerCase() || null

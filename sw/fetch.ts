@@ -16,6 +16,7 @@ import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
 import type { WorkerContext } from './context.js';
 import { completeLogin, isCallbackUrl } from './login.js';
+import type { Recovery } from './recover.js';
 import type { AccessToken } from './session.js';
 import type { TokenSource } from './tokens.js';
 
@@ -94,8 +95,12 @@ function isInvalidTokenChallenge(response: Response): boolean {
  */
 export type FetchHandler = (event: FetchEvent) => boolean;
 
-/** Creates the fetch handler. */
-export function createFetchHandler(context: WorkerContext, tokens: TokenSource): FetchHandler {
+/** Creates the fetch handler; `recovery` answers the navigations of a silent sign-in. */
+export function createFetchHandler(
+  context: WorkerContext,
+  tokens: TokenSource,
+  recovery?: Recovery,
+): FetchHandler {
   const { config } = context;
   const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).issuer).origin;
 
@@ -125,6 +130,18 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     return fetch(withToken(request, renewed, body));
   }
 
+  /** An API call made while a restarted worker may be getting its session back: waits for it. */
+  async function afterResume(
+    request: Request,
+    api: CompiledEntry,
+    waitUntil: (promise: Promise<unknown>) => void,
+  ): Promise<Response> {
+    await context.wake().catch(() => {});
+    // Bounded: a recovery ends within config.silentRecoveryTimeout.
+    await context.resuming;
+    return context.session ? authorized(request, api, waitUntil) : fetch(request);
+  }
+
   async function callback(request: Request): Promise<Response> {
     try {
       const returnTo = await completeLogin(context, request.url);
@@ -143,19 +160,30 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
   return (event) => {
     const { request } = event;
     // A restarted worker reads its session marker (and tells the pages) without holding this up.
-    if (!context.awake) event.waitUntil(context.wake().catch(() => {}));
+    if (!context.awake)
+      event.waitUntil(
+        context
+          .wake()
+          .then(() => context.resuming)
+          .catch(() => {}),
+      );
     if (request.mode === 'navigate') {
       if (request.method !== 'GET' || !isCallbackUrl(context, new URL(request.url))) return false;
-      event.respondWith(callback(request));
+      event.respondWith(recovery?.answer(request) ?? callback(request));
       return true;
     }
     // Opaque requests (images, scripts without CORS) never carry a token: the page cannot read
     // their responses, and a token there would go wherever markup points.
     if (request.mode === 'no-cors') return false;
-    // No session in memory, no token to add: the request is not intercepted at all.
-    if (!context.session) return false;
     const api = matchAllowlist(config.apis, request.url);
     if (!api) return false;
+    if (!context.session) {
+      // No session in memory, no token to add: the request is not intercepted at all, unless a
+      // restarted worker may be getting its session back (recover.ts): then it waits for that.
+      if (context.awake && !context.resuming) return false;
+      event.respondWith(afterResume(request, api, (promise) => event.waitUntil(promise)));
+      return true;
+    }
     event.respondWith(authorized(request, api, (promise) => event.waitUntil(promise)));
     return true;
   };

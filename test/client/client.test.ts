@@ -286,11 +286,17 @@ describe("the worker's silent sign-in request (sw/recover.ts)", () => {
   async function command(mode: string, url: string, v = PROTOCOL_VERSION): Promise<unknown[]> {
     const channel = new MessageChannel();
     const answers: unknown[] = [];
-    channel.port1.onmessage = (message) => answers.push(message.data);
+    // The answer crosses a real MessageChannel: wait for it (a page answers at once, so the
+    // bound only decides how long "no answer" is awaited).
+    const answered = new Promise<void>((resolve) => {
+      channel.port1.onmessage = (message) => {
+        answers.push(message.data);
+        resolve();
+      };
+    });
     const data = { tag: MESSAGE_TAG, v, command: { type: 'silentSignIn', mode, url, timeout: 1 } };
     container.dispatchEvent(new MessageEvent('message', { data, ports: [channel.port2] }));
-    // The answer crosses a real MessageChannel.
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 500))]);
     channel.port1.close();
     return answers;
   }

@@ -70,7 +70,13 @@ export interface TokenHandlerConfig extends HttpOptions {
    * reaches page script. `redirect`: the page itself goes to the provider and comes back, for
    * providers that refuse to be framed (`X-Frame-Options`, CSP `frame-ancestors`) or browsers
    * that block third-party cookies when the provider is on another site (the frame would find
-   * no session there). `false`: none; the state becomes `expired` at once.
+   * no session there). `false`: none; the state becomes `expired` at once. The pages' state is
+   * `resuming` meanwhile (OpenID Connect Core 1.0 §3.1.2.1 `prompt=none`, §3.1.2.6 its errors).
+   *
+   * @example A provider that sends `X-Frame-Options: DENY`:
+   * ```ts
+   * createTokenHandler({ ...config, silentRecovery: 'redirect', silentRecoveryTimeout: 15 });
+   * ```
    */
   silentRecovery?: 'iframe' | 'redirect' | false;
   /**

@@ -43,6 +43,8 @@ describe('resolveConfig: defaults', () => {
       http: { timeout: 10_000 },
       leeway: 60,
       validationAudience: undefined,
+      silentRecovery: 'iframe',
+      silentRecoveryTimeout: 10,
       databases: {
         metadata: 'identity-model-web-metadata',
         transactions: 'identity-model-web-login',
@@ -110,6 +112,11 @@ describe('resolveConfig: refusals quote the member', () => {
     ['"config.scope" must include "openid"', { scope: 'profile email' }],
     ['"config.scope" must include "openid"', { scope: ['openidx'] }],
     ['"config.par" must be true, false or "auto"', { par: 'yes' }],
+    ['"config.silentRecovery" must be "iframe", "redirect" or false', { silentRecovery: true }],
+    [
+      '"config.silentRecoveryTimeout" must be a finite number from 0 to 120 (seconds)',
+      { silentRecoveryTimeout: 121 },
+    ],
     ['"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)', { refreshSkew: -1 }],
     [
       '"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)',

@@ -104,6 +104,10 @@ export function createRecovery(
   const mode = config.silentRecovery === 'redirect' ? 'redirect' : 'iframe';
   const timeout = config.silentRecoveryTimeout * 1000;
   let pending: Pending | undefined;
+  // States of attempts that ended without their callback: a frame that still navigates gets the
+  // empty landing page, not the ordinary callback's error page (the app, inside a hidden frame).
+  const abandoned = new Set<string>();
+  const removeMessage = { tag: MESSAGE_TAG, v: PROTOCOL_VERSION, remove: true };
 
   /** Offers `command` to `client`; resolves with the port when the page accepted in time. */
   function offer(client: WindowClient, command: CommandEnvelope): Promise<MessagePort | undefined> {
@@ -173,6 +177,12 @@ export function createRecovery(
       };
       const accepted = await ask(command, () => over);
       if (!accepted) return false;
+      if (over) {
+        // Accepted just after the timeout: the frame goes at once.
+        accepted.port.postMessage(removeMessage);
+        accepted.port.close();
+        return false;
+      }
       port = accepted.port;
       own.returnTo = sameOrigin(accepted.client.url, config.redirectUri.origin);
       return settled;
@@ -187,13 +197,16 @@ export function createRecovery(
     } finally {
       over = true;
       pending = undefined;
-      port?.postMessage({ tag: MESSAGE_TAG, v: PROTOCOL_VERSION, remove: true });
+      port?.postMessage(removeMessage);
       port?.close();
     }
     if (ok) return;
     // A callback arriving later must find no transaction (it would start a session nobody waits
     // for, in a frame that is gone).
-    if (state !== undefined) await context.transactions.take(state, context.now()).catch(() => {});
+    if (state !== undefined) {
+      abandoned.add(state);
+      await context.transactions.take(state, context.now()).catch(() => {});
+    }
     // Signed out (or in) meanwhile: that stands.
     if (context.state === 'resuming') await context.endSession('expired');
   }
@@ -216,10 +229,15 @@ export function createRecovery(
     // Before the answer: a page that lands (redirect mode) learns the outcome from `hello`.
     if (!ok && context.state === 'resuming') await context.endSession('expired');
     own.settle(ok);
+    return own.mode === 'redirect'
+      ? Response.redirect(withFragment(own.returnTo), 303)
+      : toLandingPage();
+  }
+
+  /** The frame's way out of a callback: the redirect URI, no query, an explicit fragment. */
+  function toLandingPage(): Response {
     const redirect = config.redirectUri;
-    const target =
-      own.mode === 'redirect' ? own.returnTo : `${redirect.origin}${redirect.pathname}`;
-    return Response.redirect(withFragment(target), 303);
+    return Response.redirect(`${redirect.origin}${redirect.pathname}#`, 303);
   }
 
   return {
@@ -232,7 +250,9 @@ export function createRecovery(
         return Promise.resolve(landingPage());
       const own = pending;
       const states = url.searchParams.getAll('state');
-      if (!own || states.length !== 1 || states[0] !== own.state) return undefined;
+      if (states.length !== 1) return undefined;
+      if (abandoned.delete(states[0]!)) return Promise.resolve(toLandingPage());
+      if (!own || states[0] !== own.state) return undefined;
       return complete(request, own);
     },
   };

@@ -239,6 +239,10 @@ describe('silent recovery (issue 8 item 4)', () => {
     expect(events.map((e) => e.type)).toEqual(['userchanged', 'sessionexpired']);
     expect(transactions.saved.has(state)).toBe(false);
     expect(windows[0]!.removed).toBe(true);
+    // A frame that still navigates gets the landing redirect once, and nothing is exchanged.
+    const late = await recovery.answer(callback(`code=late&state=${state}`))!;
+    expect(late.headers.get('location')).toBe('https://app.test/callback#');
+    expect(op.tokenRequests).toHaveLength(0);
     expect(recovery.answer(callback(`code=late&state=${state}`))).toBeUndefined();
   });
 

@@ -72,6 +72,28 @@ export interface TokenHandlerConfig extends HttpOptions {
   leeway?: number;
   /** Default audience(s) the validation service checks when the page gives none. */
   validationAudience?: string | readonly string[];
+  /**
+   * What a restarted worker does when it had a session but holds no tokens (the browser stopped
+   * it, and the tokens were not DPoP-bound, so not persisted): a silent `prompt=none` sign-in
+   * through the provider's session. `iframe` (the default): in a hidden iframe that one open page
+   * creates on the worker's request; the worker answers the callback itself, so the code never
+   * reaches page script. `redirect`: the page itself goes to the provider and comes back, for
+   * providers that refuse to be framed (`X-Frame-Options`, CSP `frame-ancestors`) or browsers
+   * that block third-party cookies when the provider is on another site (the frame would find
+   * no session there). `false`: none; the state becomes `expired` at once. The pages' state is
+   * `resuming` meanwhile (OpenID Connect Core 1.0 §3.1.2.1 `prompt=none`, §3.1.2.6 its errors).
+   *
+   * @example A provider that sends `X-Frame-Options: DENY`:
+   * ```ts
+   * createTokenHandler({ ...config, silentRecovery: 'redirect', silentRecoveryTimeout: 15 });
+   * ```
+   */
+  silentRecovery?: 'iframe' | 'redirect' | false;
+  /**
+   * How long the silent sign-in may take, in seconds, before the session counts as `expired`
+   * (API calls wait for it up to this long). Default `10`.
+   */
+  silentRecoveryTimeout?: number;
   /** IndexedDB database names (metadata cache; login transactions). */
   databases?: { metadata?: string; transactions?: string };
   /** Clock in milliseconds since the epoch. Default `Date.now`. For tests. */
@@ -96,6 +118,9 @@ export interface ResolvedConfig {
   readonly http: HttpOptions;
   readonly leeway: number;
   readonly validationAudience: string | readonly string[] | undefined;
+  readonly silentRecovery: 'iframe' | 'redirect' | false;
+  /** Seconds. */
+  readonly silentRecoveryTimeout: number;
   readonly databases: { readonly metadata: string; readonly transactions: string };
   readonly now: () => number;
 }
@@ -124,6 +149,10 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     throw new ConfigurationError('"config.par" must be true, false or "auto"');
   }
   assertOptionalBoolean(config.dpop, 'config.dpop');
+  const silentRecovery = config.silentRecovery ?? 'iframe';
+  if (silentRecovery !== 'iframe' && silentRecovery !== 'redirect' && silentRecovery !== false) {
+    throw new ConfigurationError('"config.silentRecovery" must be "iframe", "redirect" or false');
+  }
   assertOptionalString(postLogoutRedirectUri, 'config.postLogoutRedirectUri');
   assertOptionalString(errorRedirect, 'config.errorRedirect');
   return Object.freeze({
@@ -144,6 +173,13 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     http: { timeout: 10_000, ...pickHttpOptions(config) },
     leeway: seconds(config.leeway, 'config.leeway', 60, 300),
     validationAudience: config.validationAudience,
+    silentRecovery,
+    silentRecoveryTimeout: seconds(
+      config.silentRecoveryTimeout,
+      'config.silentRecoveryTimeout',
+      10,
+      120,
+    ),
     databases: Object.freeze({
       metadata: config.databases?.metadata ?? 'identity-model-web-metadata',
       transactions: config.databases?.transactions ?? 'identity-model-web-login',

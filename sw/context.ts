@@ -56,6 +56,15 @@ export interface WorkerContext {
   persist(session: Session): Promise<void>;
   /** Deletes the persisted session and the DPoP key from IndexedDB (in order with writes). */
   unpersist(): Promise<void>;
+  /** The session state as last set (undefined before {@link wake} has read the marker). */
+  readonly state: SessionState | undefined;
+  /**
+   * Sets what a restarted worker does when the marker says it had a session: the state is
+   * `resuming` while `resume` runs (recover.ts), instead of `expired` at once.
+   */
+  setResumer(resume: () => Promise<void>): void;
+  /** The running recovery, if any: settles when it has ended either way. */
+  readonly resuming: Promise<void> | undefined;
   /** The session state (after {@link restore} has run once). */
   userState(): Promise<UserState>;
   /** Starts a session (after a callback) and tells every page. */
@@ -128,6 +137,8 @@ export function createContext(
   // often) is quiet and reports `unauthenticated`, as after a refused refresh.
   let restoring: Promise<void> | undefined;
   let awake = false;
+  let resumer: (() => Promise<void>) | undefined;
+  let resuming: Promise<void> | undefined;
   const restore = () => {
     restoring ??= (async () => {
       if (state !== undefined) return;
@@ -144,6 +155,16 @@ export function createContext(
       if (state !== undefined) return;
       state = had ? 'expired' : 'unauthenticated';
       if (!had) return;
+      if (resumer) {
+        state = 'resuming';
+        const running = resumer()
+          .catch(() => {})
+          .finally(() => {
+            if (resuming === running) resuming = undefined;
+          });
+        resuming = running;
+        return;
+      }
       const told = await broadcast({ type: 'sessionexpired', state: 'expired', user: null }).catch(
         () => 0,
       );
@@ -206,6 +227,15 @@ export function createContext(
     unpersist: () => {
       dpopKeys.forget();
       return queue(() => sessions.clear());
+    },
+    get state() {
+      return state;
+    },
+    setResumer(resume) {
+      resumer = resume;
+    },
+    get resuming() {
+      return resuming;
     },
     async userState() {
       await restore();

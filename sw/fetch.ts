@@ -18,6 +18,7 @@ import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js'
 import type { WorkerContext } from './context.js';
 import { bearerOnly, dpopFetch } from './dpop-fetch.js';
 import { completeLogin, isCallbackUrl } from './login.js';
+import type { Recovery } from './recover.js';
 import { type AccessToken, isDpopTokenType } from './session.js';
 import type { TokenSource } from './tokens.js';
 
@@ -100,8 +101,12 @@ function isInvalidTokenChallenge(response: Response, token: AccessToken): boolea
  */
 export type FetchHandler = (event: FetchEvent) => boolean;
 
-/** Creates the fetch handler. */
-export function createFetchHandler(context: WorkerContext, tokens: TokenSource): FetchHandler {
+/** Creates the fetch handler; `recovery` answers the navigations of a silent sign-in. */
+export function createFetchHandler(
+  context: WorkerContext,
+  tokens: TokenSource,
+  recovery?: Recovery,
+): FetchHandler {
   const { config } = context;
   const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).issuer).origin;
 
@@ -140,6 +145,18 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     return send(renewed);
   }
 
+  /** An API call made while a restarted worker may be getting its session back: waits for it. */
+  async function afterResume(
+    request: Request,
+    api: CompiledEntry,
+    waitUntil: (promise: Promise<unknown>) => void,
+  ): Promise<Response> {
+    await context.wake().catch(() => {});
+    // Bounded: a recovery ends within config.silentRecoveryTimeout.
+    await context.resuming;
+    return context.session ? authorized(request, api, waitUntil) : fetch(request);
+  }
+
   async function callback(request: Request): Promise<Response> {
     try {
       const returnTo = await completeLogin(context, request.url);
@@ -158,30 +175,31 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
   return (event) => {
     const { request } = event;
     // A restarted worker reads its session marker (and tells the pages) without holding this up.
-    if (!context.awake) event.waitUntil(context.wake().catch(() => {}));
+    if (!context.awake)
+      event.waitUntil(
+        context
+          .wake()
+          .then(() => context.resuming)
+          .catch(() => {}),
+      );
     if (request.mode === 'navigate') {
       if (request.method !== 'GET' || !isCallbackUrl(context, new URL(request.url))) return false;
-      event.respondWith(callback(request));
+      event.respondWith(recovery?.answer(request) ?? callback(request));
       return true;
     }
     // Opaque requests (images, scripts without CORS) never carry a token: the page cannot read
     // their responses, and a token there would go wherever markup points.
     if (request.mode === 'no-cors') return false;
-    // No session in memory, no token to add: the request is not intercepted at all. A restarted
-    // worker that has not yet read IndexedDB may have a persisted DPoP-bound session, though:
-    // its allowlisted requests wait for that read.
-    if (!context.session && context.awake) return false;
     const api = matchAllowlist(config.apis, request.url);
     if (!api) return false;
-    const waitUntil = (promise: Promise<unknown>) => event.waitUntil(promise);
-    event.respondWith(
-      context.session
-        ? authorized(request, api, waitUntil)
-        : context
-            .wake()
-            .catch(() => {})
-            .then(() => (context.session ? authorized(request, api, waitUntil) : fetch(request))),
-    );
+    if (!context.session) {
+      // No session in memory, no token to add: the request is not intercepted at all, unless a
+      // restarted worker may be getting its session back (recover.ts): then it waits for that.
+      if (context.awake && !context.resuming) return false;
+      event.respondWith(afterResume(request, api, (promise) => event.waitUntil(promise)));
+      return true;
+    }
+    event.respondWith(authorized(request, api, (promise) => event.waitUntil(promise)));
     return true;
   };
 }

@@ -9,6 +9,7 @@ import { type ResolvedConfig, resolveConfig, type TokenHandlerConfig } from './c
 import { createContext } from './context.js';
 import { createFetchHandler } from './fetch.js';
 import { createMessageHandler } from './messages.js';
+import { createRecovery } from './recover.js';
 import { createTokenSource } from './tokens.js';
 
 /** Options of {@link TokenHandler.listen}. */
@@ -69,7 +70,10 @@ export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
   const resolved = resolveConfig(config);
   const context = createContext(resolved, self.clients, resolved.now);
   const tokens = createTokenSource(context);
-  const handleFetch = createFetchHandler(context, tokens);
+  // Without DPoP-bound persisted tokens, a restarted worker signs in again silently (recover.ts).
+  const recovery = resolved.silentRecovery ? createRecovery(context, self.clients) : undefined;
+  if (recovery) context.setResumer(recovery.run);
+  const handleFetch = createFetchHandler(context, tokens, recovery);
   const handleMessage = createMessageHandler(context, tokens, () => self.clients.claim());
   return {
     config: resolved,

@@ -71,6 +71,19 @@ export async function startLogin(
   context: WorkerContext,
   options: LoginOptions & { currentUrl?: string },
 ): Promise<{ url: string }> {
+  // The state stays in the worker: the page has no use for it.
+  const { url } = await prepareLogin(context, options);
+  return { url };
+}
+
+/**
+ * {@link startLogin}, also giving the transaction's `state` (the silent sign-in of recover.ts
+ * recognises its callback by it; with PAR the URL does not show it).
+ */
+export async function prepareLogin(
+  context: WorkerContext,
+  options: LoginOptions & { currentUrl?: string },
+): Promise<{ url: string; state: string }> {
   const { config } = context;
   const maxAge = options.maxAge;
   if (
@@ -144,7 +157,7 @@ export async function startLogin(
     maxAge,
     expiresAt: now + config.loginTimeout * 1000,
   });
-  return { url };
+  return { url, state };
 }
 
 /** True when `url` is the configured redirect URI (scheme, host, port and path). */

@@ -109,6 +109,8 @@ export function createMessageHandler(
           'The worker configuration does not let pages have a token for this URL (pageTokenUrls)',
         );
       }
+      // As for API calls: a restarted worker's silent sign-in may be about to bring a session.
+      await context.resuming;
       const token = await tokens.get(entry);
       if (!token) throw new WorkerError('ERR_LOGIN_REQUIRED', 'There is no session: sign in first');
       return { accessToken: token.token, expiresAt: token.expiresAt };
@@ -152,7 +154,8 @@ export function createMessageHandler(
         });
       }
     };
-    event.waitUntil(respond());
+    // A restarted worker's silent sign-in (recover.ts) may outlast the reply: keep it alive.
+    event.waitUntil(respond().then(() => context.resuming));
     return true;
   };
 }

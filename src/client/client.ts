@@ -22,6 +22,7 @@ import {
 } from '../protocol/messages.js';
 import { request } from './channel.js';
 import { createKeepAliveClock } from './keep-alive.js';
+import { handleSilentSignIn } from './silent-frame.js';
 
 /** Options of {@link createIdentityClient}. */
 export interface IdentityClientOptions {
@@ -65,7 +66,12 @@ export interface IdentityClient {
   handleCallback(url?: string): Promise<UserState & { returnTo: string }>;
   /** Signs out (tokens revoked and cleared in the worker), then goes to the provider's end-session page if it has one. */
   logout(options?: LogoutOptions): Promise<void>;
-  /** The signed-in user's claims and expiry (no tokens), and the session state. */
+  /**
+   * The signed-in user's claims and expiry (no tokens), and the session state: `authenticated`,
+   * `resuming` (a restarted worker is signing the user in again silently: show a spinner; a
+   * `userchanged` or `sessionexpired` event follows), `expired` (offer sign-in) or
+   * `unauthenticated`.
+   */
   getUser(): Promise<UserState>;
   /** Validates a token (e.g. received over a WebSocket) with the worker's cached provider keys. */
   validateToken(
@@ -74,7 +80,10 @@ export interface IdentityClient {
   ): Promise<Record<string, unknown>>;
   /** The access token for `url`, only when the worker configuration lists it in `pageTokenUrls`. */
   getAccessToken(url: string): Promise<string>;
-  /** Calls `listener` for `userchanged`, `sessionexpired` and `error` events. Returns the unsubscribe function. */
+  /**
+   * Calls `listener` for `userchanged` (state `authenticated`, `resuming` or `unauthenticated`),
+   * `sessionexpired` and `error` events. Returns the unsubscribe function.
+   */
   subscribe(listener: (event: WorkerEvent) => void): () => void;
 }
 
@@ -88,7 +97,7 @@ export interface IdentityClient {
  * const identity = createIdentityClient({ serviceWorker: '/sw.js' });
  * identity.subscribe((event) => render(event));
  * const { state, user } = await identity.getUser();
- * if (state !== 'authenticated') await identity.login();
+ * if (state === 'expired' || state === 'unauthenticated') await identity.login();
  * const orders = await fetch('https://api.example.com/v1/orders'); // the worker adds the token
  * ```
  */
@@ -138,6 +147,8 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
   }
 
   container.addEventListener('message', (event: MessageEvent<unknown>) => {
+    // A restarted worker's silent sign-in (sw/recover.ts): it needs a frame only a page can make.
+    if (handleSilentSignIn(event.data, event.ports[0], navigate)) return;
     const data = event.data as EventEnvelope;
     if (!isTagged(data) || data.v !== PROTOCOL_VERSION || typeof data.event !== 'object') return;
     if ('state' in data.event) follow(data.event.state);

@@ -38,11 +38,17 @@ export interface User {
 /**
  * The session as the worker sees it:
  * - `authenticated`: tokens in worker memory;
+ * - `resuming`: a restarted worker had a session but holds no tokens, and is trying to get them
+ *   back without the user (a silent `prompt=none` sign-in); it ends in `authenticated` (a
+ *   `userchanged` event) or `expired` (`sessionexpired`) within the worker's
+ *   `silentRecoveryTimeout`. API calls made meanwhile wait for it. Pages of an older client see
+ *   a state they do not know, and then the final event;
  * - `unauthenticated`: nobody signed in (or signed out);
  * - `expired`: a session existed but its tokens are gone (the browser stopped the worker, which
- *   keeps tokens in memory only, or the refresh token was refused): sign in again.
+ *   keeps tokens in memory only, and the silent sign-in failed or is off, or the refresh token
+ *   was refused): sign in again.
  */
-export type SessionState = 'authenticated' | 'unauthenticated' | 'expired';
+export type SessionState = 'authenticated' | 'resuming' | 'unauthenticated' | 'expired';
 
 /** The user and the session state together. */
 export interface UserState {
@@ -161,6 +167,32 @@ export interface EventEnvelope {
   readonly tag: typeof MESSAGE_TAG;
   readonly v: number;
   readonly event: WorkerEvent;
+}
+
+/**
+ * What a restarted worker asks one page to do for a silent sign-in (worker → one window, with a
+ * `MessagePort`): `iframe` creates a hidden iframe on `url` (the provider's authorization
+ * endpoint with `prompt=none`), `redirect` navigates the page itself there. The page answers
+ * `{ tag, v, accepted: true }` on the port at once; for `iframe`, the worker later posts
+ * `{ tag, v, remove: true }` on it (once it has the outcome, or gave up), and the page removes
+ * the frame (after the worker's landing page has loaded in it). A page that does not answer
+ * within a second (an older client, a page busy loading) is passed over for another. An
+ * addition to protocol version 1, not a change: a page that ignores it only costs the worker its
+ * wait, so {@link PROTOCOL_VERSION} stays.
+ */
+export interface SilentSignInRequest {
+  readonly type: 'silentSignIn';
+  readonly mode: 'iframe' | 'redirect';
+  readonly url: string;
+  /** How long the page keeps the frame at most, in milliseconds, if told nothing. */
+  readonly timeout: number;
+}
+
+/** A {@link SilentSignInRequest} as sent. */
+export interface CommandEnvelope {
+  readonly tag: typeof MESSAGE_TAG;
+  readonly v: number;
+  readonly command: SilentSignInRequest;
 }
 
 /** Every request type, for run-time checks. */

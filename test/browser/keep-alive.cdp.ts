@@ -20,6 +20,9 @@ let app: Awaited<ReturnType<typeof startCdpApp>>;
 beforeAll(async () => {
   app = await startCdpApp();
   env = await startEnv({}, app);
+  // These cases are about the worker's own life: without the silent sign-in a restarted worker
+  // would try (recover.cdp.ts covers it), its tokens are simply gone.
+  env.app.config = { ...env.app.config!, silentRecovery: false };
   browser = await launchChromium(['api.test.com']);
 });
 afterAll(async () => {

@@ -311,7 +311,8 @@ test('an updated worker takes over open pages without the old one’s tokens, an
   }
   const config = env.app.config!;
   // New worker bytes: the imported configuration script changes (a harmless setting).
-  env.app.config = { ...config, refreshSkew: 31 };
+  // (Without the silent sign-in the new worker would try: recover.cdp.ts covers that.)
+  env.app.config = { ...config, refreshSkew: 31, silentRecovery: false };
   try {
     await page.evaluate(async () => {
       const registration = await navigator.serviceWorker.getRegistration();

@@ -18,6 +18,9 @@ import {
 let env: Env;
 test.beforeAll(async () => {
   env = await startEnv();
+  // A restarted worker's tokens are gone: the case without the silent sign-in it would try
+  // (recover.cdp.ts covers that).
+  env.app.config = { ...env.app.config!, silentRecovery: false };
 });
 test.afterAll(async () => {
   await stopEnv(env);

@@ -280,3 +280,54 @@ describe('keep-alive (issue 8 item 3)', () => {
     expect(keepAlives()).toBe(3);
   });
 });
+
+describe("the worker's silent sign-in request (sw/recover.ts)", () => {
+  /** Delivers a silentSignIn command with a port; resolves with what came back on it. */
+  async function command(mode: string, url: string, v = PROTOCOL_VERSION): Promise<unknown[]> {
+    const channel = new MessageChannel();
+    const answers: unknown[] = [];
+    // The answer crosses a real MessageChannel: wait for it (a page answers at once, so the
+    // bound only decides how long "no answer" is awaited).
+    const answered = new Promise<void>((resolve) => {
+      channel.port1.onmessage = (message) => {
+        answers.push(message.data);
+        resolve();
+      };
+    });
+    const data = { tag: MESSAGE_TAG, v, command: { type: 'silentSignIn', mode, url, timeout: 1 } };
+    container.dispatchEvent(new MessageEvent('message', { data, ports: [channel.port2] }));
+    await Promise.race([answered, new Promise((resolve) => setTimeout(resolve, 500))]);
+    channel.port1.close();
+    return answers;
+  }
+
+  it('redirect mode: accepts on the port and navigates the page with the client’s navigate; listeners see no event', async () => {
+    const identity = client();
+    const seen: WorkerEvent[] = [];
+    identity.subscribe((e) => seen.push(e));
+    const url = 'https://op.test/authorize?prompt=none&state=s';
+    expect(await command('redirect', url)).toEqual([
+      { tag: MESSAGE_TAG, v: PROTOCOL_VERSION, accepted: true },
+    ]);
+    expect(navigated).toEqual([url]);
+    expect(seen).toEqual([]);
+  });
+
+  it.each([
+    ['a javascript: URL', 'redirect', 'javascript:alert(1)'],
+    ['a data: URL', 'iframe', 'data:text/html,<script>parent.x=1</script>'],
+    ['not a URL', 'redirect', 'nope'],
+  ])('refuses %s: no answer, no navigation', async (_name, mode, url) => {
+    client();
+    expect(await command(mode, url)).toEqual([]);
+    expect(navigated).toEqual([]);
+  });
+
+  it('ignores a request of another protocol version', async () => {
+    client();
+    expect(await command('redirect', 'https://op.test/authorize', PROTOCOL_VERSION + 1)).toEqual(
+      [],
+    );
+    expect(navigated).toEqual([]);
+  });
+});

@@ -44,6 +44,8 @@ describe('resolveConfig: defaults', () => {
       http: { timeout: 10_000 },
       leeway: 60,
       validationAudience: undefined,
+      silentRecovery: 'iframe',
+      silentRecoveryTimeout: 10,
       databases: {
         metadata: 'identity-model-web-metadata',
         transactions: 'identity-model-web-login',
@@ -113,6 +115,11 @@ describe('resolveConfig: refusals quote the member', () => {
     ['"config.par" must be true, false or "auto"', { par: 'yes' }],
     ['"config.dpop" must be a boolean', { dpop: 'auto' }],
     ['"config.apis[0].dpop" must be a boolean', { apis: [{ url: 'https://api.test/', dpop: 0 }] }],
+    ['"config.silentRecovery" must be "iframe", "redirect" or false', { silentRecovery: true }],
+    [
+      '"config.silentRecoveryTimeout" must be a finite number from 0 to 120 (seconds)',
+      { silentRecoveryTimeout: 121 },
+    ],
     ['"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)', { refreshSkew: -1 }],
     [
       '"config.refreshSkew" must be a finite number from 0 to 3600 (seconds)',

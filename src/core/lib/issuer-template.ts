@@ -13,6 +13,7 @@ import {
   InvalidIssuerError,
   MissingClaimError,
 } from '../errors.js';
+import { tryParseUrl } from './url.js';
 
 /** The placeholder an issuer template carries exactly once, as Entra ID spells it. */
 export const TENANT_ID_PLACEHOLDER = '{tenantid}';
@@ -23,6 +24,8 @@ export const TENANT_ID_PLACEHOLDER = '{tenantid}';
  * the filled-in issuer to another path or host, and an empty one would collapse a segment.
  */
 const TENANT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const SAMPLE_TENANT = '00000000-0000-0000-0000-000000000000';
 
 /** Whether `value` is a tenant id an issuer template accepts: a GUID. */
 export function isTenantId(value: unknown): value is string {
@@ -41,34 +44,24 @@ export function isIssuerTemplate(issuer: string): boolean {
  */
 export function resolveIssuerTemplates(value: unknown, path: string): readonly string[] {
   if (value === undefined) return [];
-  const list = typeof value === 'string' ? [value] : value;
-  if (!Array.isArray(list) || list.length === 0) {
-    throw new ConfigurationError(`"${path}" must be a string or a non-empty array of strings`);
+  const list: unknown = typeof value === 'string' ? [value] : value;
+  const valid =
+    Array.isArray(list) &&
+    list.length > 0 &&
+    list.every((template) => {
+      if (typeof template !== 'string' || template.split(TENANT_ID_PLACEHOLDER).length !== 2) {
+        return false;
+      }
+      // In the host, a tenant id would choose the server that signs: only the path may carry it.
+      const url = tryParseUrl(template.replace(TENANT_ID_PLACEHOLDER, SAMPLE_TENANT));
+      return !!url && url.pathname.includes(SAMPLE_TENANT) && !url.search && !url.hash;
+    });
+  if (!valid) {
+    throw new ConfigurationError(
+      `"${path}" must be a URL, or a non-empty list of URLs, each with ${TENANT_ID_PLACEHOLDER} once in its path and no query or fragment`,
+    );
   }
-  for (const template of list as unknown[]) {
-    if (typeof template !== 'string' || template.split(TENANT_ID_PLACEHOLDER).length !== 2) {
-      throw new ConfigurationError(
-        `"${path}" must contain ${TENANT_ID_PLACEHOLDER} exactly once, e.g. "https://login.microsoftonline.com/${TENANT_ID_PLACEHOLDER}/v2.0"`,
-      );
-    }
-    let url: URL;
-    try {
-      url = new URL(
-        template.replace(TENANT_ID_PLACEHOLDER, '00000000-0000-0000-0000-000000000000'),
-      );
-    } catch {
-      throw new ConfigurationError(
-        `"${path}" must be an absolute URL: ${JSON.stringify(template)}`,
-      );
-    }
-    // In the host, a tenant id would choose the server that signs; only a path segment is safe.
-    if (!url.pathname.includes('00000000-0000-0000-0000-000000000000') || url.search || url.hash) {
-      throw new ConfigurationError(
-        `"${path}" must carry ${TENANT_ID_PLACEHOLDER} in the path and have no query or fragment`,
-      );
-    }
-  }
-  return typeof value === 'string' ? list : [...(list as string[])];
+  return [...(list as string[])];
 }
 
 /**

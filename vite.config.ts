@@ -6,63 +6,80 @@ import { defineConfig } from 'vite';
 // script with every dependency inside, minified (dist/identity-model-web-sw.js).
 // `vitest` (the `test` block) runs the Node tests under test/; the browser tests under
 // test/browser/ run in real Chromium through Playwright (playwright.config.ts).
+// `vite build --mode bin` builds the command line (`npx identity-model-web doctor …`) for Node:
+// dist/bin/identity-model-web.js, apart from the page and worker bundles.
 export default defineConfig(({ mode }) =>
-  mode === 'standalone'
+  mode === 'bin'
     ? {
         build: {
-          target: 'es2022',
-          outDir: 'dist',
+          ssr: 'src/bin/identity-model-web.ts',
+          target: 'node20',
+          outDir: 'dist/bin',
           emptyOutDir: false,
           sourcemap: true,
-          minify: true,
-          lib: {
-            entry: 'sw/standalone.ts',
-            formats: ['iife'],
-            name: 'identityModelWebWorker',
-            fileName: () => 'identity-model-web-sw.js',
+          minify: false,
+          rolldownOptions: {
+            external: [/^node:/, /^oauth4webapi/, /^idb-keyval/, /^workbox-window/],
+            output: { entryFileNames: 'identity-model-web.js', banner: '#!/usr/bin/env node' },
           },
         },
       }
-    : {
-        build: {
-          target: 'es2022',
-          outDir: 'dist',
-          emptyOutDir: true,
-          sourcemap: true,
-          minify: false,
-          lib: {
-            entry: {
-              index: 'src/index.ts',
-              sw: 'sw/index.ts',
-              core: 'src/core/index.ts',
-              vite: 'src/vite/index.ts',
-              react: 'src/react/index.ts',
+    : mode === 'standalone'
+      ? {
+          build: {
+            target: 'es2022',
+            outDir: 'dist',
+            emptyOutDir: false,
+            sourcemap: true,
+            minify: true,
+            lib: {
+              entry: 'sw/standalone.ts',
+              formats: ['iife'],
+              name: 'identityModelWebWorker',
+              fileName: () => 'identity-model-web-sw.js',
             },
-            formats: ['es'],
           },
-          rolldownOptions: {
-            // The package.json `dependencies`, left to the app's bundler; Biome stops src/ and sw/
-            // from importing anything else (noUndeclaredDependencies).
-            // The Vite plugin's `vite` and `node:` imports belong to the app's build tooling.
-            external: [
-              /^oauth4webapi/,
-              /^idb-keyval/,
-              /^workbox-window/,
-              /^vite$/,
-              /^node:/,
-              /^react($|\/)/,
-            ],
-            // Code the entries share goes to one neutrally named chunk.
-            output: { chunkFileNames: 'shared-[hash].js' },
+        }
+      : {
+          build: {
+            target: 'es2022',
+            outDir: 'dist',
+            emptyOutDir: true,
+            sourcemap: true,
+            minify: false,
+            lib: {
+              entry: {
+                index: 'src/index.ts',
+                sw: 'sw/index.ts',
+                core: 'src/core/index.ts',
+                vite: 'src/vite/index.ts',
+                react: 'src/react/index.ts',
+              },
+              formats: ['es'],
+            },
+            rolldownOptions: {
+              // The package.json `dependencies`, left to the app's bundler; Biome stops src/ and sw/
+              // from importing anything else (noUndeclaredDependencies). The Vite plugin's `vite`
+              // and `node:` imports belong to the app's build tooling; React to the app.
+              external: [
+                /^oauth4webapi/,
+                /^idb-keyval/,
+                /^workbox-window/,
+                /^vite$/,
+                /^node:/,
+                /^react($|\/)/,
+              ],
+              // Code the entries share goes to one neutrally named chunk.
+              output: { chunkFileNames: 'shared-[hash].js' },
+            },
+          },
+          test: {
+            include: ['test/**/*.test.ts'],
+            exclude: ['test/browser/**', 'node_modules/**'],
+            environment: 'node',
+            testTimeout: 20_000,
+            hookTimeout: 30_000,
+            pool: 'forks',
           },
         },
-        test: {
-          include: ['test/**/*.test.ts'],
-          exclude: ['test/browser/**', 'node_modules/**'],
-          environment: 'node',
-          testTimeout: 20_000,
-          hookTimeout: 30_000,
-          pool: 'forks',
-        },
-      },
 );

@@ -164,9 +164,12 @@ export function parseDiscoveryDocument(
       member: 'issuer',
     });
   }
+  // A multi-tenant template (Entra's `{tenantid}` issuer) is accepted only when the caller named
+  // it, and only as sent: tokens then need a `tid` that fills it (lib/issuer-template.ts).
   if (
     policy.validateIssuer &&
-    trimTrailingSlashes(issuer) !== trimTrailingSlashes(expectedIssuer)
+    trimTrailingSlashes(issuer) !== trimTrailingSlashes(expectedIssuer) &&
+    !policy.issuerTemplates.includes(issuer)
   ) {
     throw new DiscoveryError(
       'ERR_DISCOVERY_ISSUER_MISMATCH',

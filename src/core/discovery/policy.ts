@@ -10,6 +10,7 @@ import {
   assertStringArray,
   assertUrl,
 } from '../lib/assert.js';
+import { resolveIssuerTemplates } from '../lib/issuer-template.js';
 
 /**
  * How strictly a discovery document (and the address it came from) is checked. Every member is
@@ -23,6 +24,22 @@ export interface DiscoveryPolicy {
    * `/.well-known/openid-configuration`.
    */
   issuer?: string;
+  /**
+   * Multi-tenant issuer template(s) the document's `issuer` may be instead of the expected issuer,
+   * each with `{tenantid}` exactly once in its path: Microsoft Entra ID's `common` and
+   * `organizations` endpoints publish `https://login.microsoftonline.com/{tenantid}/v2.0`. The
+   * document's `issuer` must then equal a template exactly; tokens validated with it must carry
+   * the tenant in `tid` (see `TokenValidationConfig.issuerTemplate`). Default: none.
+   *
+   * @example
+   * ```ts
+   * await getDiscoveryDocument({
+   *   issuer: 'https://login.microsoftonline.com/common/v2.0',
+   *   discoveryPolicy: { issuerTemplate: 'https://login.microsoftonline.com/{tenantid}/v2.0' },
+   * });
+   * ```
+   */
+  issuerTemplate?: string | readonly string[];
   /**
    * Require `https` for the address, the issuer and every endpoint (`validateEndpoints` and
    * `endpointValidationExcludeList` do not lift this). Default `true`.
@@ -58,6 +75,7 @@ export interface DiscoveryPolicy {
 /** A policy with every default applied. */
 export interface ResolvedDiscoveryPolicy {
   issuer: string | undefined;
+  issuerTemplates: readonly string[];
   requireHttps: boolean;
   allowHttpOnLoopback: boolean;
   validateIssuer: boolean;
@@ -84,6 +102,10 @@ export function resolveDiscoveryPolicy(policy: DiscoveryPolicy = {}): ResolvedDi
   if (policy.issuer !== undefined) assertUrl(policy.issuer, 'discoveryPolicy.issuer');
   return {
     issuer: policy.issuer,
+    issuerTemplates: resolveIssuerTemplates(
+      policy.issuerTemplate,
+      'discoveryPolicy.issuerTemplate',
+    ),
     requireHttps: bool(policy.requireHttps, 'discoveryPolicy.requireHttps', true),
     allowHttpOnLoopback: bool(
       policy.allowHttpOnLoopback,
@@ -108,6 +130,7 @@ export function resolveDiscoveryPolicy(policy: DiscoveryPolicy = {}): ResolvedDi
 export function policyKey(policy: ResolvedDiscoveryPolicy): string {
   return JSON.stringify([
     policy.issuer ?? null,
+    policy.issuerTemplates,
     policy.requireHttps,
     policy.allowHttpOnLoopback,
     policy.validateIssuer,

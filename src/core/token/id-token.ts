@@ -79,6 +79,13 @@ export interface IdTokenExpectations extends HttpOptions {
    */
   expectedIssuer?: string;
   /**
+   * Multi-tenant issuer template(s) with `{tenantid}` (Microsoft Entra ID's `common` and
+   * `organizations` endpoints): `iss` must equal a template filled with the token's `tid`, a
+   * GUID. Also accepted as the discovery document's `issuer`. See
+   * `TokenValidationConfig.issuerTemplate`.
+   */
+  issuerTemplate?: string | readonly string[];
+  /**
    * The verification key, instead of discovery: a public JWK or `CryptoKey`, or the client
    * secret as an `oct` JWK for HS256/384/512 ID Tokens (OpenID Connect Core §10.1).
    */
@@ -205,6 +212,7 @@ export function prepareIdTokenCheck(
     ...defined({
       key: e.key,
       issuer: e.expectedIssuer ?? (e.key === undefined ? undefined : e.issuer),
+      issuerTemplate: e.issuerTemplate,
       algorithms: e.algorithms,
       subject: e.expectedSubject,
       leeway: e.leeway,

@@ -102,7 +102,12 @@ function profileOf(config: TokenValidationConfig): TokenValidationConfig {
   if (config.audience === undefined) {
     throw fail('"config.audience" is required: a JWT access token must be for this resource');
   }
-  if (!config.performDisco && config.issuer === undefined && config.allowedIssuers === undefined) {
+  if (
+    !config.performDisco &&
+    config.issuer === undefined &&
+    config.allowedIssuers === undefined &&
+    config.issuerTemplate === undefined
+  ) {
     throw fail('"config.issuer" is required without "performDisco": "iss" must be checked');
   }
   const typ =

@@ -13,6 +13,7 @@ import {
   TokenExpiredError,
   TokenNotYetValidError,
 } from '../errors.js';
+import { checkTemplatedIssuer } from '../lib/issuer-template.js';
 import type { ResolvedConfig } from './config.js';
 import type { JwtClaims } from './types.js';
 
@@ -83,14 +84,15 @@ export function checkClaims(
     );
   }
 
-  const checkIss = config.verifyIss && issuers !== undefined;
+  const templates = config.issuerTemplates;
+  const checkIss = config.verifyIss && (issuers !== undefined || templates.length > 0);
   const iss = stringClaim(claims, 'iss', config.requireIss ?? checkIss);
-  if (checkIss && (iss === undefined || !issuers.includes(iss))) {
-    throw new InvalidIssuerError(
-      iss === undefined
-        ? 'JWT has no "iss" claim'
-        : `JWT issuer "${iss}" is not the expected issuer`,
-    );
+  if (checkIss && (iss === undefined || !issuers?.includes(iss))) {
+    if (iss === undefined) throw new InvalidIssuerError('JWT has no "iss" claim');
+    if (templates.length === 0) {
+      throw new InvalidIssuerError(`JWT issuer "${iss}" is not the expected issuer`);
+    }
+    checkTemplatedIssuer(claims, iss, templates);
   }
 
   checkAudience(claims, config);

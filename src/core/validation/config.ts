@@ -17,6 +17,7 @@ import {
   assertOptionalBoolean,
   assertOptionalString,
 } from '../lib/assert.js';
+import { resolveIssuerTemplates } from '../lib/issuer-template.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import {
   createVerifiedTokenCache,
@@ -99,8 +100,34 @@ export interface TokenValidationConfig extends HttpOptions {
   algorithms?: readonly string[];
   /** Expected issuer(s); exact string match. Default: discovery's `issuer`. RFC 7519 §4.1.1. */
   issuer?: string | readonly string[];
-  /** More accepted issuers (multi-tenant providers). */
+  /** More accepted issuers, exact string match (e.g. a provider's v1 and v2 issuers). */
   allowedIssuers?: readonly string[];
+  /**
+   * Multi-tenant issuer template(s), each with `{tenantid}` exactly once in its path, e.g.
+   * Microsoft Entra ID's `https://login.microsoftonline.com/{tenantid}/v2.0` (and, for v1.0
+   * tokens, `https://sts.windows.net/{tenantid}/`). An `iss` that is no expected issuer is
+   * accepted only when it equals a template filled with the token's `tid` claim, which must be a
+   * tenant id (a GUID): a token whose `iss` names another tenant than its `tid`
+   * (`ERR_JWT_ISSUER_MISMATCH`), or whose `tid` is missing (`ERR_JWT_CLAIM_MISSING`) or not a GUID
+   * (`ERR_JWT_CLAIM_INVALID`), is refused. With `performDisco`, the discovery document may carry a
+   * template as its `issuer` (Entra's `common` and `organizations` endpoints): it is accepted
+   * when it is one of these, and `discoveryPolicy.issuerTemplate` counts here too. Which tenants
+   * may call an API is the API's decision: check `tid` in `claimsValidator`. Default: none.
+   *
+   * @example
+   * ```ts
+   * const config: TokenValidationConfig = {
+   *   performDisco: true,
+   *   audience: 'api://contoso-api',
+   *   issuerTemplate: 'https://login.microsoftonline.com/{tenantid}/v2.0',
+   *   claimsValidator: (claims) => {
+   *     if (!allowedTenants.has(claims.tid as string)) throw new Error('tenant not allowed');
+   *   },
+   * };
+   * await validateToken(jwt, config, 'https://login.microsoftonline.com/organizations/v2.0');
+   * ```
+   */
+  issuerTemplate?: string | readonly string[];
   /** Expected `sub`. */
   subject?: string;
   /** Expected `nonce` (ID tokens, OpenID Connect Core §3.1.3.7). */
@@ -151,6 +178,8 @@ export interface ResolvedConfig {
   issuers: readonly string[] | undefined;
   /** `config.allowedIssuers`: accepted besides the expected issuer(s). */
   allowedIssuers: readonly string[];
+  /** `config.issuerTemplate` and `config.discoveryPolicy.issuerTemplate`, checked. */
+  issuerTemplates: readonly string[];
   subject: string | undefined;
   nonce: string | undefined;
   authorizedParty: string | undefined;
@@ -217,6 +246,7 @@ const CONFIG_MEMBERS = [
   'algorithms',
   'issuer',
   'allowedIssuers',
+  'issuerTemplate',
   'subject',
   'nonce',
   'authorizedParty',
@@ -251,6 +281,7 @@ const OPTION_MEMBERS = [
 /** `discoveryPolicy`'s members (typed loosely: only their identity is compared). */
 const POLICY_MEMBERS = [
   'issuer',
+  'issuerTemplate',
   'requireHttps',
   'allowHttpOnLoopback',
   'validateIssuer',
@@ -367,6 +398,13 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
   assertOptionalBoolean(config.requireHttps, 'config.requireHttps');
   const issuers = stringList(config.issuer, 'config.issuer');
   const allowed = stringList(config.allowedIssuers, 'config.allowedIssuers');
+  const templates = [
+    ...resolveIssuerTemplates(config.issuerTemplate, 'config.issuerTemplate'),
+    ...resolveIssuerTemplates(
+      (config.discoveryPolicy as { issuerTemplate?: unknown } | undefined)?.issuerTemplate,
+      'config.discoveryPolicy.issuerTemplate',
+    ),
+  ];
   const requireIss = options.requireIss;
   assertOptionalBoolean(requireIss, 'config.options.requireIss');
   const resolved: ResolvedConfig = {
@@ -376,6 +414,7 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     algorithms: algorithms as readonly JwsAlgorithm[] | undefined,
     issuers,
     allowedIssuers: allowed ?? [],
+    issuerTemplates: [...new Set(templates)],
     subject: optionalString(config.subject, 'config.subject'),
     nonce: optionalString(config.nonce, 'config.nonce'),
     authorizedParty: optionalString(config.authorizedParty, 'config.authorizedParty'),
@@ -393,7 +432,10 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     requiredClaims: stringList(config.requiredClaims, 'config.requiredClaims') ?? [],
     claimsValidator: config.claimsValidator,
     requireHttps: config.requireHttps,
-    discoveryPolicy: config.discoveryPolicy && { ...config.discoveryPolicy },
+    discoveryPolicy:
+      config.issuerTemplate !== undefined && config.discoveryPolicy?.issuerTemplate === undefined
+        ? { ...config.discoveryPolicy, issuerTemplate: config.issuerTemplate }
+        : config.discoveryPolicy && { ...config.discoveryPolicy },
     maxTokenSize,
     now: config.now,
     cache: config.cache,

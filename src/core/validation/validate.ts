@@ -21,6 +21,7 @@ import { importedKey, importVerificationKey } from '../jwks/import.js';
 import { keyFitsAlgorithm, type VerificationKey } from '../jwks/key.js';
 import type { KeySet } from '../jwks/parse.js';
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
+import { isIssuerTemplate } from '../lib/issuer-template.js';
 import { checkClaims } from './claims.js';
 import { type ResolvedConfig, resolveConfig, type TokenValidationConfig } from './config.js';
 import { type DecodedJws, decodeJws } from './decode.js';
@@ -163,7 +164,11 @@ function expectedIssuers(
   config: ResolvedConfig,
   discovered: string | undefined,
 ): readonly string[] | undefined {
-  const base = config.issuers ?? (discovered === undefined ? undefined : [discovered]);
+  // A discovered template (Entra's `{tenantid}` issuer) is never an issuer a token may name
+  // literally: such tokens are matched against the templates, and with none the list stays empty.
+  const base =
+    config.issuers ??
+    (discovered === undefined ? undefined : isIssuerTemplate(discovered) ? [] : [discovered]);
   if (config.allowedIssuers.length === 0) return base;
   const key = config.issuers ? '' : (discovered ?? '');
   let lists = issuerLists.get(config);

@@ -513,6 +513,7 @@ describe('resolveDiscoveryPolicy', () => {
   it('is strict by default', () => {
     expect(resolveDiscoveryPolicy()).toEqual({
       authority: undefined,
+      issuerTemplates: [],
       requireHttps: true,
       allowHttpOnLoopback: true,
       validateIssuer: true,

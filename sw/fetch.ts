@@ -14,6 +14,7 @@ import { OIDC_DISCOVERY_PATH, parseDiscoveryUrl } from '../src/core/discovery/ur
 import { isChallenge } from '../src/core/worker-api.js';
 import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
+import { redirectWithFragment, responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
 import { completeLogin, isCallbackUrl } from './login.js';
 import type { AccessToken } from './session.js';
@@ -127,8 +128,9 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
 
   async function callback(request: Request): Promise<Response> {
     try {
-      const returnTo = await completeLogin(context, request.url);
-      return Response.redirect(returnTo, 303);
+      const refusal = responseModeRefusal(request.method, new URL(request.url));
+      if (refusal) throw refusal;
+      return redirectWithFragment(await completeLogin(context, request.url));
     } catch (error) {
       const serialized = serializeError(error);
       const target = new URL(config.errorRedirect, config.redirectUri.origin);
@@ -136,7 +138,7 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
       // The provider's own error code (e.g. access_denied when the user cancelled), as text.
       if (serialized.error) target.searchParams.set('error', serialized.error);
       await context.broadcast({ type: 'error', error: serialized }).catch(() => {});
-      return Response.redirect(target.href, 303);
+      return redirectWithFragment(target.href);
     }
   }
 
@@ -145,7 +147,8 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     // A restarted worker reads its session marker (and tells the pages) without holding this up.
     if (!context.awake) event.waitUntil(context.wake().catch(() => {}));
     if (request.mode === 'navigate') {
-      if (request.method !== 'GET' || !isCallbackUrl(context, new URL(request.url))) return false;
+      // Every method: a form_post response (a POST) is answered, and refused, here too.
+      if (!isCallbackUrl(context, new URL(request.url))) return false;
       event.respondWith(callback(request));
       return true;
     }

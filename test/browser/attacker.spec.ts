@@ -1,0 +1,212 @@
+/**
+ * RFC 10017's attacks on a service-worker token handler, run by script in the app's own page
+ * (real Chromium, real oidc-provider, the stand-alone worker, the host's callback guard): the
+ * script runs its own authorization request (its own PKCE verifier, the app's client_id and
+ * redirect URI) in a popup and in an iframe, with each response mode the provider offers, with
+ * the worker present and after unregistering it. It must never read a code, and the provider
+ * must see no token request from it. Then markup that makes CORS requests to an allowlisted API
+ * (the destination rule). The README's attack table names these tests.
+ */
+import type { BrowserContext, Page } from '@playwright/test';
+import { type Env, expect, signIn, startEnv, stopEnv, test } from './harness/env.js';
+import { type ProviderTap, tapProvider } from './harness/provider-record.js';
+
+type ResponseMode = 'query' | 'fragment' | 'form_post';
+const MODES: readonly ResponseMode[] = ['query', 'fragment', 'form_post'];
+
+interface AttackInput {
+  authorizationEndpoint: string;
+  tokenEndpoint: string;
+  clientId: string;
+  redirectUri: string;
+  responseMode: ResponseMode;
+  via: 'popup' | 'iframe';
+  unregister: boolean;
+  waitMs: number;
+}
+
+interface AttackOutcome {
+  /** Every URL of the attacked window the script could read (same-origin ones). */
+  seen: string[];
+  codes: string[];
+  redeemed: { status: number; body: string }[];
+  verifier: string;
+}
+
+/** The attacker: runs in the app page, with the page's full power. */
+function attack(input: AttackInput): Promise<AttackOutcome> {
+  return (async () => {
+    const b64 = (bytes: ArrayBuffer | Uint8Array) =>
+      btoa(String.fromCharCode(...new Uint8Array(bytes)))
+        .replace(/\+/g, '-')
+        .replace(/\//g, '_')
+        .replace(/=+$/, '');
+    if (input.unregister) {
+      for (const registration of await navigator.serviceWorker.getRegistrations()) {
+        await registration.unregister();
+      }
+    }
+    const verifier = b64(crypto.getRandomValues(new Uint8Array(32)));
+    const challenge = b64(
+      await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)),
+    );
+    const url = new URL(input.authorizationEndpoint);
+    url.search = new URLSearchParams({
+      response_type: 'code',
+      client_id: input.clientId,
+      redirect_uri: input.redirectUri,
+      scope: 'openid',
+      state: `attacker-${Math.random()}`,
+      code_challenge: challenge,
+      code_challenge_method: 'S256',
+      response_mode: input.responseMode,
+    }).toString();
+    let target: Window | null;
+    let frame: HTMLIFrameElement | undefined;
+    if (input.via === 'popup') {
+      target = window.open(url.href, '_blank');
+    } else {
+      frame = document.createElement('iframe');
+      frame.src = url.href;
+      document.body.append(frame);
+      target = frame.contentWindow;
+    }
+    const seen = new Set<string>();
+    const codes = new Set<string>();
+    const deadline = Date.now() + input.waitMs;
+    let landedAt: number | undefined;
+    while (Date.now() < deadline && (landedAt === undefined || Date.now() - landedAt < 1000)) {
+      try {
+        const href = target?.location.href;
+        if (href && href !== 'about:blank') {
+          seen.add(href);
+          const at = new URL(href);
+          for (const params of [at.searchParams, new URLSearchParams(at.hash.slice(1))]) {
+            const code = params.get('code');
+            if (code) codes.add(code);
+          }
+          if (at.origin === location.origin && at.pathname !== '/callback') landedAt ??= Date.now();
+        }
+      } catch {
+        // cross-origin (at the provider): not readable
+      }
+      await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    const redeemed: AttackOutcome['redeemed'] = [];
+    for (const code of codes) {
+      const response = await fetch(input.tokenEndpoint, {
+        method: 'POST',
+        body: new URLSearchParams({
+          grant_type: 'authorization_code',
+          code,
+          redirect_uri: input.redirectUri,
+          client_id: input.clientId,
+          code_verifier: verifier,
+        }),
+      });
+      redeemed.push({ status: response.status, body: await response.text() });
+    }
+    if (input.via === 'popup') target?.close();
+    else frame?.remove();
+    return { seen: [...seen], codes: [...codes], redeemed, verifier };
+  })();
+}
+
+let env: Env;
+let tap: ProviderTap;
+test.beforeAll(async () => {
+  env = await startEnv();
+});
+test.afterAll(async () => {
+  await stopEnv(env);
+});
+test.beforeEach(() => {
+  tap = tapProvider(env.op);
+  env.app.hits.clear();
+});
+test.afterEach(() => {
+  tap.remove();
+});
+
+/** Every document URL committed on the app's origin in `context` (pages, popups, iframes). */
+function recordDocuments(context: BrowserContext, page: Page): string[] {
+  const urls: string[] = [];
+  const watch = (p: Page) =>
+    p.on('framenavigated', (frame) => {
+      if (frame.url().startsWith(env.app.origin)) urls.push(frame.url());
+    });
+  watch(page);
+  context.on('page', watch);
+  return urls;
+}
+
+async function runAttack(
+  page: Page,
+  responseMode: ResponseMode,
+  via: 'popup' | 'iframe',
+  unregister: boolean,
+): Promise<AttackOutcome> {
+  const disco = (await (
+    await fetch(`${env.op.issuer}/.well-known/openid-configuration`)
+  ).json()) as {
+    authorization_endpoint: string;
+    token_endpoint: string;
+  };
+  return page.evaluate(attack, {
+    authorizationEndpoint: disco.authorization_endpoint,
+    tokenEndpoint: disco.token_endpoint,
+    clientId: env.app.config!.clientId,
+    redirectUri: env.app.config!.redirectUri,
+    responseMode,
+    via,
+    unregister,
+    waitMs: 15_000,
+  });
+}
+
+/** The outcome every attack must have: no code read, no token request from the attacker. */
+function expectRepelled(outcome: AttackOutcome, documents: string[], label: string): void {
+  expect(outcome.codes, `${label}: codes the attacker read`).toEqual([]);
+  expect(outcome.redeemed, label).toEqual([]);
+  const fromAttacker = tap.hits.filter(
+    (hit) => hit.route === 'token' && hit.params.code_verifier === outcome.verifier,
+  );
+  expect(fromAttacker, `${label}: token requests from the attacker`).toEqual([]);
+  for (const url of [...outcome.seen, ...documents]) {
+    expect(url, `${label}: a URL page script could read`).not.toMatch(/[?#&]code=/);
+  }
+  // The attacked window did come back to the app (the test saw the callback's outcome).
+  expect(
+    outcome.seen.some((url) => url.startsWith(env.app.origin)),
+    `${label}: landed on the app`,
+  ).toBe(true);
+}
+
+for (const via of ['popup', 'iframe'] as const) {
+  test(`ATTACK-${via}-worker: a new flow in a ${via} (query, fragment, form_post) with the worker present yields no code`, async ({
+    context,
+    page,
+  }) => {
+    await signIn(page, env, 'alice');
+    const start = tap.hits.length;
+    const documents = recordDocuments(context, page);
+    for (const mode of MODES) {
+      const outcome = await runAttack(page, mode, via, false);
+      expectRepelled(outcome, documents, `${via} ${mode}`);
+      // The worker answered every callback: none reached the server.
+      expect(env.app.hits.get('/callback'), `${via} ${mode}`).toBeUndefined();
+      // It refused the response (fragment and form_post: not asked for; query: not its state).
+      const landing = new URL(outcome.seen.find((url) => url.startsWith(env.app.origin))!);
+      expect(landing.searchParams.get('login_error'), `${via} ${mode}`).toBe(
+        mode === 'query' ? 'ERR_STATE_MISMATCH' : 'ERR_RESPONSE_MODE_REFUSED',
+      );
+    }
+    // No token request at all after the user's own sign-in: neither the attacker's nor the worker's.
+    expect(tap.hits.slice(start).filter((hit) => hit.route === 'token')).toEqual([]);
+    // The user's session is untouched.
+    expect(await page.evaluate(() => window.identity.getUser())).toMatchObject({
+      state: 'authenticated',
+      user: { sub: 'alice' },
+    });
+  });
+}

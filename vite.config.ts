@@ -35,6 +35,8 @@ export default defineConfig(({ mode }) =>
               index: 'src/index.ts',
               sw: 'sw/index.ts',
               core: 'src/core/index.ts',
+              // The host's callback guard: a Node handler that imports nothing of the rest.
+              'callback-guard': 'src/host/callback-guard.ts',
             },
             formats: ['es'],
           },

@@ -130,6 +130,8 @@ export const ERROR_CODES = {
   ERR_TOKEN_NOT_ALLOWED: 'WorkerError',
   /** The worker failed with an error that is not the library's (a bug or a browser failure). */
   ERR_WORKER_INTERNAL: 'WorkerError',
+  /** The host's callback guard answered the redirect URI: no worker was there to take the sign-in. */
+  ERR_CALLBACK_WITHOUT_WORKER: 'WorkerError',
 } as const;
 
 /** Every stable error code. Switch on it, not on messages or class names. */

@@ -8,6 +8,7 @@
  * (the destination rule). The README's attack table names these tests.
  */
 import type { BrowserContext, Page } from '@playwright/test';
+import { events } from './harness/app-page.js';
 import { type Env, expect, signIn, startEnv, stopEnv, test } from './harness/env.js';
 import { type ProviderTap, tapProvider } from './harness/provider-record.js';
 
@@ -209,4 +210,61 @@ for (const via of ['popup', 'iframe'] as const) {
       user: { sub: 'alice' },
     });
   });
+
+  test(`ATTACK-${via}-guard: a new flow in a ${via} after unregistering the worker meets the host's guard and yields no code`, async ({
+    context,
+    page,
+  }) => {
+    await signIn(page, env, 'alice');
+    const start = tap.hits.length;
+    const documents = recordDocuments(context, page);
+    let guarded = 0;
+    for (const mode of MODES) {
+      const before = env.app.hits.get('/callback') ?? 0;
+      const outcome = await runAttack(page, mode, via, true);
+      expectRepelled(outcome, documents, `${via} ${mode}`);
+      // No worker: the redirect URI reached the server, and the guard answered it.
+      expect(env.app.hits.get('/callback') ?? 0, `${via} ${mode}`).toBe(before + 1);
+      const landing = new URL(outcome.seen.find((url) => url.startsWith(env.app.origin))!);
+      expect(landing.searchParams.get('login_error')).toBe('ERR_CALLBACK_WITHOUT_WORKER');
+      guarded++;
+    }
+    expect(guarded).toBe(3);
+    // No token request at all after the user's own sign-in: neither the attacker's nor the worker's.
+    expect(tap.hits.slice(start).filter((hit) => hit.route === 'token')).toEqual([]);
+  });
 }
+
+test('GUARD-001 the page the guard lands on registers the worker again and reports it', async ({
+  context,
+  page,
+}) => {
+  await page.goto(`${env.app.origin}/`);
+  await page.evaluate(async () => {
+    for (const registration of await navigator.serviceWorker.getRegistrations()) {
+      await registration.unregister();
+    }
+  });
+  const landed = await context.newPage();
+  const response = await landed.request.get(`${env.app.origin}/callback?code=x&state=y`, {
+    maxRedirects: 0,
+  });
+  expect(response.status()).toBe(303);
+  expect(response.headers()).toMatchObject({
+    location: '/?login_error=ERR_CALLBACK_WITHOUT_WORKER#',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+  });
+  await landed.goto(`${env.app.origin}/callback#code=x&state=y`);
+  await expect(landed.locator('body[data-ready=true]')).toBeAttached({ timeout: 15_000 });
+  expect(new URL(landed.url()).hash).toBe('');
+  expect(await landed.evaluate(() => window.identity.workerWasMissing)).toBe(true);
+  expect(await landed.evaluate(() => navigator.serviceWorker.controller?.scriptURL)).toBe(
+    `${env.app.origin}/sw.js`,
+  );
+  await expect
+    .poll(() => events(landed))
+    .toEqual([
+      { type: 'error', error: expect.objectContaining({ code: 'ERR_CALLBACK_WITHOUT_WORKER' }) },
+    ]);
+});

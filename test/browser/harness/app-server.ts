@@ -4,6 +4,7 @@
  * script gives the worker a clock tests can move (`self.__clockOffset`, ms).
  */
 import { type AppServer, startAppServer as startServer } from '../../../demo/app-server.js';
+import { createCallbackGuard } from '../../../src/host/callback-guard.js';
 import { BUILD_DIR } from './paths.js';
 
 export type { AppServer };
@@ -43,5 +44,7 @@ export function startAppServer(): Promise<AppServer> {
     page: PAGE,
     buildDir: BUILD_DIR,
     configScript: clockConfigScript,
+    // As an app should: the redirect URI reaching the server (no worker) never serves the page.
+    guard: createCallbackGuard({ redirectPath: '/callback' }),
   });
 }

@@ -14,6 +14,7 @@
 
 import { ConfigurationError } from '../src/core/errors.js';
 import { assertOptionalString, assertString, assertUrl } from '../src/core/worker-api.js';
+import { assertDestinations } from './destination.js';
 
 /** One API the worker attaches tokens for. */
 export interface ApiEntry {
@@ -23,6 +24,11 @@ export interface ApiEntry {
   readonly resource?: string;
   /** Scope to ask for this API's tokens. Default: the worker's scope. */
   readonly scope?: string;
+  /**
+   * Request destinations besides `fetch()`/XHR that get the token, e.g. `['image']` for
+   * `<img crossorigin>`. Default none: markup never makes an authorized request (see destination.ts).
+   */
+  readonly destinations?: readonly RequestDestination[];
 }
 
 /** A parsed allowlist entry. */
@@ -96,6 +102,7 @@ export function compileAllowlist(
     for (const key of ['resource', 'scope'] as const) {
       assertOptionalString(entry[key], `${where}.${key}`, { empty: true });
     }
+    assertDestinations(entry.destinations, `${where}.destinations`);
     const prefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     const lenientPrefix = lenientPath(prefix);
     return Object.freeze({

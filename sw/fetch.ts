@@ -16,6 +16,7 @@ import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
 import { redirectWithFragment, responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
+import { allowsDestination } from './destination.js';
 import { completeLogin, isCallbackUrl } from './login.js';
 import type { AccessToken } from './session.js';
 import type { TokenSource } from './tokens.js';
@@ -158,7 +159,7 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     // No session in memory, no token to add: the request is not intercepted at all.
     if (!context.session) return false;
     const api = matchAllowlist(config.apis, request.url);
-    if (!api) return false;
+    if (!api || !allowsDestination(api, request.destination)) return false;
     event.respondWith(authorized(request, api, (promise) => event.waitUntil(promise)));
     return true;
   };

@@ -268,3 +268,57 @@ test('GUARD-001 the page the guard lands on registers the worker again and repor
       { type: 'error', error: expect.objectContaining({ code: 'ERR_CALLBACK_WITHOUT_WORKER' }) },
     ]);
 });
+
+/** Requests the API saw for `path` (no preflights), with whether they carried a token. */
+function apiHits(path: string): { authorized: boolean }[] {
+  return env.api.requests
+    .filter((request) => request.path === path && request.method !== 'OPTIONS')
+    .map((request) => ({ authorized: request.authorization !== null }));
+}
+
+test('DEST-001 markup requests (img, module script, stylesheet, CSS url, font) to an allowlisted API carry no token; fetch and XHR do', async ({
+  page,
+}) => {
+  await signIn(page, env, 'alice');
+  const api = `${env.api.origin()}/v1`;
+  await page.evaluate(async (api) => {
+    const load = (element: HTMLElement) =>
+      new Promise<void>((resolve) => {
+        element.addEventListener('load', () => resolve());
+        element.addEventListener('error', () => resolve());
+        document.head.append(element);
+      });
+    const img = document.createElement('img');
+    img.crossOrigin = 'anonymous';
+    img.src = `${api}/dest-img.png`;
+    const script = document.createElement('script');
+    script.type = 'module';
+    script.src = `${api}/dest-script`;
+    const link = document.createElement('link');
+    link.rel = 'stylesheet';
+    link.crossOrigin = 'anonymous';
+    link.href = `${api}/dest-style`;
+    await Promise.all([load(img), load(script), load(link)]);
+    const style = document.createElement('style');
+    style.textContent = `
+      @font-face { font-family: probe; src: url(${api}/dest-font); }
+      body { background-image: url(${api}/dest-bg.png); font-family: probe; }`;
+    document.head.append(style);
+    document.body.append('text in the probe font');
+    await document.fonts.load('16px probe').catch(() => {});
+    await fetch(`${api}/dest-fetch`);
+    await new Promise<void>((resolve) => {
+      const xhr = new XMLHttpRequest();
+      xhr.open('GET', `${api}/dest-xhr`);
+      xhr.onloadend = () => resolve();
+      xhr.send();
+    });
+  }, api);
+  await expect.poll(() => apiHits('/v1/dest-bg.png').length).toBeGreaterThan(0);
+  await expect.poll(() => apiHits('/v1/dest-font').length).toBeGreaterThan(0);
+  for (const path of ['dest-img.png', 'dest-script', 'dest-style', 'dest-font', 'dest-bg.png']) {
+    expect(apiHits(`/v1/${path}`), path).toEqual([{ authorized: false }]);
+  }
+  expect(apiHits('/v1/dest-fetch')).toEqual([{ authorized: true }]);
+  expect(apiHits('/v1/dest-xhr')).toEqual([{ authorized: true }]);
+});

@@ -18,6 +18,7 @@ import {
   pickHttpOptions,
 } from '../src/core/worker-api.js';
 import { type ApiEntry, type CompiledEntry, compileAllowlist } from './allowlist.js';
+import { resolveLogoutPath } from './logout-route.js';
 
 /**
  * Configuration of the token handler. The transport options ({@link HttpOptions}: `fetch`,
@@ -56,6 +57,13 @@ export interface TokenHandlerConfig extends HttpOptions {
   par?: boolean | 'auto';
   /** The path the worker answers with after a callback error. Default: `/` with `?login_error=CODE`. */
   errorRedirect?: string;
+  /**
+   * The worker's logout route: `logout()` navigates there with a single-use ticket and the worker
+   * answers with the redirect to the provider's end-session endpoint, so `id_token_hint` (the ID
+   * token) never passes through page script. Navigations there without a ticket the worker
+   * issued are left to the app. Default `/logout`.
+   */
+  logoutPath?: string;
   /** Discovery policy (strict by default). */
   discoveryPolicy?: DiscoveryPolicy;
   /** Leeway for ID token time checks, in seconds (0..300). Default `60`. */
@@ -81,6 +89,7 @@ export interface ResolvedConfig {
   readonly loginTimeout: number;
   readonly par: boolean | 'auto';
   readonly errorRedirect: string;
+  readonly logoutPath: string;
   readonly discoveryPolicy: DiscoveryPolicy;
   readonly http: HttpOptions;
   readonly leeway: number;
@@ -126,6 +135,7 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     loginTimeout: seconds(config.loginTimeout, 'config.loginTimeout', 600, 3600),
     par,
     errorRedirect: errorRedirect ?? '/',
+    logoutPath: resolveLogoutPath(config.logoutPath),
     discoveryPolicy: config.discoveryPolicy ?? {},
     // Shorter than the core's 30 s: a page waits for the worker's answer (30 s by default).
     http: { timeout: 10_000, ...pickHttpOptions(config) },

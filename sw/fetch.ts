@@ -18,6 +18,7 @@ import { redirectWithFragment, responseModeRefusal } from './callback-response.j
 import type { WorkerContext } from './context.js';
 import { allowsDestination } from './destination.js';
 import { completeLogin, isCallbackUrl } from './login.js';
+import { logoutRoute } from './logout-route.js';
 import type { AccessToken } from './session.js';
 import type { TokenSource } from './tokens.js';
 
@@ -100,6 +101,7 @@ export type FetchHandler = (event: FetchEvent) => boolean;
 export function createFetchHandler(context: WorkerContext, tokens: TokenSource): FetchHandler {
   const { config } = context;
   const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).issuer).origin;
+  const logout = logoutRoute(context);
 
   async function authorized(
     request: Request,
@@ -148,8 +150,15 @@ export function createFetchHandler(context: WorkerContext, tokens: TokenSource):
     // A restarted worker reads its session marker (and tells the pages) without holding this up.
     if (!context.awake) event.waitUntil(context.wake().catch(() => {}));
     if (request.mode === 'navigate') {
+      const url = new URL(request.url);
+      const toProvider =
+        request.method === 'GET' && logout.matches(url) ? logout.answer(url) : undefined;
+      if (toProvider) {
+        event.respondWith(toProvider);
+        return true;
+      }
       // Every method: a form_post response (a POST) is answered, and refused, here too.
-      if (!isCallbackUrl(context, new URL(request.url))) return false;
+      if (!isCallbackUrl(context, url)) return false;
       event.respondWith(callback(request));
       return true;
     }

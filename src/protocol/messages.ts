@@ -105,7 +105,11 @@ export interface RequestMap {
   login: { request: LoginOptions & { currentUrl: string }; reply: { url: string } };
   /** Completes a sign-in from the callback URL (when the page, not the worker, handles it). */
   callback: { request: { url: string }; reply: UserState & { returnTo: string } };
-  /** Signs out: revokes, clears, and gives the provider's end-session URL (if any). */
+  /**
+   * Signs out: revokes, clears, and gives the URL to navigate to when the provider has an
+   * end-session endpoint: the worker's logout route with a single-use ticket (the worker answers
+   * it with the redirect to the provider, whose `id_token_hint` the page never sees), else null.
+   */
   logout: { request: LogoutOptions; reply: { endSessionUrl: string | null } };
   /** The current user and session state. */
   getUser: { request: Record<string, never>; reply: UserState };

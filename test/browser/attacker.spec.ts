@@ -322,3 +322,88 @@ test('DEST-001 markup requests (img, module script, stylesheet, CSS url, font) t
   expect(apiHits('/v1/dest-fetch')).toEqual([{ authorized: true }]);
   expect(apiHits('/v1/dest-xhr')).toEqual([{ authorized: true }]);
 });
+
+test('LOGOUT-001 sign-out: the page never receives the ID token (messages, URLs, history); the provider gets it as id_token_hint', async ({
+  context,
+  page,
+}) => {
+  // Every message any port or the worker container delivers to the app's documents, recorded
+  // before the app's own script runs.
+  const received: string[] = [];
+  await context.exposeBinding('__recordMessage', (_source, data: string) => {
+    received.push(data);
+  });
+  await context.addInitScript(() => {
+    const record = (event: MessageEvent) => {
+      const send = (window as unknown as { __recordMessage(data: string): void }).__recordMessage;
+      send(JSON.stringify(event.data) ?? '');
+    };
+    navigator.serviceWorker?.addEventListener('message', record, true);
+    const { addEventListener } = MessagePort.prototype;
+    const onmessage = Object.getOwnPropertyDescriptor(MessagePort.prototype, 'onmessage')!;
+    MessagePort.prototype.addEventListener = function (this: MessagePort, ...args: unknown[]) {
+      if (args[0] === 'message') addEventListener.call(this, 'message', record as EventListener);
+      return addEventListener.apply(this, args as Parameters<typeof addEventListener>);
+    };
+    Object.defineProperty(MessagePort.prototype, 'onmessage', {
+      ...onmessage,
+      set(this: MessagePort, listener: unknown) {
+        addEventListener.call(this, 'message', record as EventListener);
+        onmessage.set!.call(this, listener);
+      },
+    });
+  });
+  const documents = recordDocuments(context, page);
+  const requested: string[] = [];
+  page.on('request', (request) => {
+    if (request.url().startsWith(env.app.origin)) requested.push(request.url());
+  });
+  await signIn(page, env, 'alice');
+  const idToken = tap.tokenResponses()[0]?.id_token as string;
+  expect(idToken).toMatch(/^eyJ/);
+  const messagesBefore = received.length;
+
+  const issuerOrigin = new URL(env.op.issuer).origin;
+  await Promise.all([
+    page.waitForURL((url) => url.origin === issuerOrigin),
+    page.evaluate(() => {
+      void window.identity.logout();
+    }),
+  ]);
+  // The worker sent the browser on to the provider with the ID token as the hint.
+  const endSession = tap.hits.find((hit) => hit.route === 'end_session');
+  expect(endSession?.params.id_token_hint).toBe(idToken);
+  // The page navigated to the worker's logout route, with a ticket and nothing else.
+  const route = requested.map((url) => new URL(url)).find((url) => url.pathname === '/logout');
+  expect([...route!.searchParams.keys()]).toEqual(['logout_ticket']);
+  // The route never reached the server: the worker answered it.
+  expect(env.app.hits.get('/logout')).toBeUndefined();
+
+  expect(received.length).toBeGreaterThan(messagesBefore); // the logout reply was seen
+  const [, payload] = idToken.split('.');
+  for (const text of [...received, ...documents, ...requested]) {
+    expect(text).not.toContain(idToken);
+    expect(text).not.toContain(payload);
+  }
+  // Back at the app after the provider's confirmation: the history holds no ID token either.
+  await page.getByRole('button', { name: 'Yes, sign me out' }).click();
+  await page.waitForURL(`${env.app.origin}/`);
+  const history = await page.evaluate(() => ({
+    url: location.href,
+    entries: performance.getEntriesByType('navigation').map((entry) => entry.name),
+    referrer: document.referrer,
+  }));
+  expect(JSON.stringify(history)).not.toContain(payload);
+});
+
+test('LOGOUT-002 a navigation to /logout without a ticket the worker issued is the app’s, and signs nobody out', async ({
+  page,
+}) => {
+  await signIn(page, env, 'alice');
+  await page.goto(`${env.app.origin}/logout?logout_ticket=guessed`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached({ timeout: 15_000 });
+  expect(env.app.hits.get('/logout')).toBe(1);
+  expect(await page.evaluate(() => window.identity.getUser())).toMatchObject({
+    state: 'authenticated',
+  });
+});

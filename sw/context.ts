@@ -20,6 +20,7 @@ import {
 import type { ResolvedConfig } from './config.js';
 import { publicUser, type Session } from './session.js';
 import { createSessionMarker, type SessionMarker } from './session-marker.js';
+import { sealKeyIn, sealTransactions, storedStatesIn } from './transaction-seal.js';
 import { createTransactionStore, loginDatabase, type TransactionStore } from './transactions.js';
 
 /** What every part of the worker shares. */
@@ -79,7 +80,14 @@ export function createContext(
       now,
     });
   const database = loginDatabase(config.databases.transactions);
-  const transactions = stores.transactions ?? createTransactionStore(database);
+  // Only transactions this worker created count (IndexedDB is page-writable): transaction-seal.ts.
+  const transactions =
+    stores.transactions ??
+    sealTransactions(
+      createTransactionStore(database),
+      sealKeyIn(database),
+      storedStatesIn(database),
+    );
   const marker = stores.marker ?? createSessionMarker(database);
   const disco: DiscoveryHandle = discoveryHandle({
     ...config.http,

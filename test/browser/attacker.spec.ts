@@ -24,6 +24,11 @@ interface AttackInput {
   via: 'popup' | 'iframe';
   unregister: boolean;
   waitMs: number;
+  /**
+   * Plant a sign-in transaction for the attacker's own request in the worker's IndexedDB first:
+   * as is, or sealed with the worker's stored key (usable by page script, not readable).
+   */
+  plant?: 'unsealed' | 'sealed';
 }
 
 interface AttackOutcome {
@@ -51,13 +56,53 @@ function attack(input: AttackInput): Promise<AttackOutcome> {
     const challenge = b64(
       await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)),
     );
+    const state = `attacker-${Math.random()}`;
+    const nonce = `attacker-nonce-${Math.random()}`;
+    if (input.plant) {
+      const planted: Record<string, unknown> = {
+        state,
+        nonce,
+        codeVerifier: verifier,
+        redirectUri: input.redirectUri,
+        returnTo: `${location.origin}/`,
+        maxAge: undefined,
+        expiresAt: Date.now() + 300_000,
+      };
+      const db = await new Promise<IDBDatabase>((resolve, reject) => {
+        const open = indexedDB.open('identity-model-web-login');
+        open.onsuccess = () => resolve(open.result);
+        open.onerror = () => reject(open.error);
+      });
+      const store = () => db.transaction('transactions', 'readwrite').objectStore('transactions');
+      const done = (request: IDBRequest) =>
+        new Promise<unknown>((resolve, reject) => {
+          request.onsuccess = () => resolve(request.result);
+          request.onerror = () => reject(request.error);
+        });
+      if (input.plant === 'sealed') {
+        // The worker's own sealing key, used from page script (the documented residual).
+        const key = (await done(store().get('transaction-seal-key'))) as CryptoKey;
+        const fields = Object.keys(planted)
+          .sort()
+          .map((name) => [name, planted[name] ?? null]);
+        const seal = await crypto.subtle.sign(
+          'HMAC',
+          key,
+          new TextEncoder().encode(JSON.stringify(fields)),
+        );
+        planted.seal = b64(seal);
+      }
+      await done(store().put(planted, `login:${state}`));
+      db.close();
+    }
     const url = new URL(input.authorizationEndpoint);
     url.search = new URLSearchParams({
       response_type: 'code',
       client_id: input.clientId,
       redirect_uri: input.redirectUri,
       scope: 'openid',
-      state: `attacker-${Math.random()}`,
+      state,
+      nonce,
       code_challenge: challenge,
       code_challenge_method: 'S256',
       response_mode: input.responseMode,
@@ -146,6 +191,7 @@ async function runAttack(
   responseMode: ResponseMode,
   via: 'popup' | 'iframe',
   unregister: boolean,
+  plant?: AttackInput['plant'],
 ): Promise<AttackOutcome> {
   const disco = (await (
     await fetch(`${env.op.issuer}/.well-known/openid-configuration`)
@@ -162,6 +208,7 @@ async function runAttack(
     via,
     unregister,
     waitMs: 15_000,
+    ...(plant ? { plant } : {}),
   });
 }
 
@@ -405,5 +452,26 @@ test('LOGOUT-002 a navigation to /logout without a ticket the worker issued is t
   expect(env.app.hits.get('/logout')).toBe(1);
   expect(await page.evaluate(() => window.identity.getUser())).toMatchObject({
     state: 'authenticated',
+  });
+});
+
+test('TXN-001 a sign-in transaction planted in IndexedDB by page script is refused, sealed with the worker key or not', async ({
+  context,
+  page,
+}) => {
+  await signIn(page, env, 'alice');
+  const start = tap.hits.length;
+  const documents = recordDocuments(context, page);
+  for (const plant of ['unsealed', 'sealed'] as const) {
+    const outcome = await runAttack(page, 'query', 'popup', false, plant);
+    expectRepelled(outcome, documents, plant);
+    const landing = new URL(outcome.seen.find((url) => url.startsWith(env.app.origin))!);
+    expect(landing.searchParams.get('login_error'), plant).toBe('ERR_STATE_MISMATCH');
+  }
+  // The worker exchanged no code: the attacker's transaction was not one it created.
+  expect(tap.hits.slice(start).filter((hit) => hit.route === 'token')).toEqual([]);
+  expect(await page.evaluate(() => window.identity.getUser())).toMatchObject({
+    state: 'authenticated',
+    user: { sub: 'alice' },
   });
 });

@@ -18,6 +18,7 @@ import {
   type WorkerEvent,
 } from '../src/protocol/messages.js';
 import type { ResolvedConfig } from './config.js';
+import { responseModeWarning } from './config-advice.js';
 import { publicUser, type Session } from './session.js';
 import { createSessionMarker, type SessionMarker } from './session-marker.js';
 import { sealKeyIn, sealTransactions, storedStatesIn } from './transaction-seal.js';
@@ -123,8 +124,17 @@ export function createContext(
   // not tell pages that the session of the worker still in charge has expired.
   let lastDiscovery: DiscoveryDocument | undefined;
   let reloading = false;
+  let advised = false;
   const loadDiscovery = async () => {
     lastDiscovery = await disco.get();
+    if (!advised) {
+      advised = true;
+      const warning = responseModeWarning(lastDiscovery, config.redirectUri.href);
+      if (warning) {
+        console.warn(`identity-model-web: ${warning.message}`);
+        broadcast(warning).catch(() => {});
+      }
+    }
     return lastDiscovery;
   };
 

@@ -158,7 +158,12 @@ export type ReplyEnvelope<T extends RequestType = RequestType> =
 export type WorkerEvent =
   | { readonly type: 'userchanged'; readonly state: SessionState; readonly user: User | null }
   | { readonly type: 'sessionexpired'; readonly state: 'expired'; readonly user: null }
-  | { readonly type: 'error'; readonly error: SerializedError };
+  | { readonly type: 'error'; readonly error: SerializedError }
+  /**
+   * Advice about the configuration that the worker found itself, once per worker start (e.g.
+   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use).
+   */
+  | { readonly type: 'warning'; readonly code: string; readonly message: string };
 
 /** An event as sent. */
 export interface EventEnvelope {

@@ -475,3 +475,22 @@ test('TXN-001 a sign-in transaction planted in IndexedDB by page script is refus
     user: { sub: 'alice' },
   });
 });
+
+test('WARN-001 the worker warns when the provider offers response_mode fragment (oidc-provider does)', async ({
+  context,
+  page,
+}) => {
+  const watcher = await context.newPage();
+  await watcher.goto(`${env.app.origin}/`);
+  await expect(watcher.locator('body[data-ready=true]')).toBeAttached({ timeout: 15_000 });
+  await signIn(page, env, 'alice');
+  await expect
+    .poll(() => watcher.evaluate(() => (window as unknown as { warnings: unknown[] }).warnings))
+    .toEqual([
+      {
+        type: 'warning',
+        code: 'WARN_RESPONSE_MODES',
+        message: expect.stringContaining(`exactly one redirect URI, ${env.app.origin}/callback`),
+      },
+    ]);
+});

@@ -54,6 +54,8 @@ export default defineConfig(({ mode }) =>
                 core: 'src/core/index.ts',
                 vite: 'src/vite/index.ts',
                 react: 'src/react/index.ts',
+                // The host's callback guard: a Node handler that imports nothing of the rest.
+                'callback-guard': 'src/host/callback-guard.ts',
               },
               formats: ['es'],
             },

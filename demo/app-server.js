@@ -20,6 +20,9 @@ import { createServer } from 'node:http';
  * @property {(config: Omit<TokenHandlerConfig, 'now'> | undefined) => string} [configScript]
  *   The configuration script's text. Default: `self.identityModelWebConfig = <config as JSON>;`.
  * @property {number} [port] Default: a free port.
+ * @property {(req: import('node:http').IncomingMessage, res: import('node:http').ServerResponse) => boolean} [guard]
+ *   Answers a request first when it returns `true`: the host's callback guard
+ *   (`identity-model-web/callback-guard`), which answers the redirect URI when the worker did not.
  */
 
 /**
@@ -67,6 +70,7 @@ export async function startAppServer(options) {
     const send = (type, body, status = 200) => {
       res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' }).end(body);
     };
+    if (options.guard?.(req, res)) return;
     const script = scripts[path];
     if (script !== undefined) {
       send('text/javascript', await readFile(script, 'utf8'));

@@ -4,6 +4,7 @@
  * stand-alone service worker, then waits for you to open the app in a browser. Ctrl-C stops it.
  */
 import { readFile } from 'node:fs/promises';
+import { createCallbackGuard } from 'identity-model-web/callback-guard';
 import {
   createDpopNonceIssuer,
   createDpopReplayCache,
@@ -21,7 +22,9 @@ await buildBrowserBundles(buildDir, { minify: true });
 
 const appPort = Number(process.env.APP_PORT ?? 5173);
 const template = await readFile(new URL('./app.html', import.meta.url), 'utf8');
-const app = await startAppServer({ page: '', buildDir, port: appPort });
+// The redirect URI never serves the page, also when the worker is missing (README, security model).
+const guard = createCallbackGuard({ redirectPath: '/callback' });
+const app = await startAppServer({ page: '', buildDir, port: appPort, guard });
 const op = await startProvider({
   port: Number(process.env.PROVIDER_PORT ?? 3000),
   redirectUris: [`${app.origin}/callback`],

@@ -19,6 +19,7 @@ import {
   assertString,
   assertUrl,
 } from '../src/core/worker-api.js';
+import { assertDestinations } from './destination.js';
 
 /** One API the worker attaches tokens for. */
 export interface ApiEntry {
@@ -38,6 +39,11 @@ export interface ApiEntry {
    * send it Bearer tokens as usual.
    */
   readonly dpop?: boolean;
+  /**
+   * Request destinations besides `fetch()`/XHR that get the token, e.g. `['image']` for
+   * `<img crossorigin>`. Default none: markup never makes an authorized request (see destination.ts).
+   */
+  readonly destinations?: readonly RequestDestination[];
 }
 
 /** A parsed allowlist entry. */
@@ -112,6 +118,7 @@ export function compileAllowlist(
       assertOptionalString(entry[key], `${where}.${key}`, { empty: true });
     }
     assertOptionalBoolean(entry.dpop, `${where}.dpop`);
+    assertDestinations(entry.destinations, `${where}.destinations`);
     const prefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     const lenientPrefix = lenientPath(prefix);
     return Object.freeze({

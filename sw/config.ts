@@ -66,6 +66,13 @@ export interface TokenHandlerConfig extends HttpOptions {
   dpop?: boolean;
   /** The path the worker answers with after a callback error. Default: `/` with `?login_error=CODE`. */
   errorRedirect?: string;
+  /**
+   * The worker's logout route: `logout()` navigates there with a single-use ticket and the worker
+   * answers with the redirect to the provider's end-session endpoint, so `id_token_hint` (the ID
+   * token) never passes through page script. Navigations there without a ticket the worker
+   * issued are left to the app. Default `/logout`.
+   */
+  logoutPath?: string;
   /** Discovery policy (strict by default). */
   discoveryPolicy?: DiscoveryPolicy;
   /** Leeway for ID token time checks, in seconds (0..300). Default `60`. */
@@ -114,6 +121,7 @@ export interface ResolvedConfig {
   readonly par: boolean | 'auto';
   readonly dpop: boolean;
   readonly errorRedirect: string;
+  readonly logoutPath: string;
   readonly discoveryPolicy: DiscoveryPolicy;
   readonly http: HttpOptions;
   readonly leeway: number;
@@ -128,6 +136,25 @@ export interface ResolvedConfig {
 function seconds(value: unknown, path: string, fallback: number, max: number): number {
   assertOptionalNumber(value, path, { min: 0, max, unit: 'seconds' });
   return value ?? fallback;
+}
+
+/** The default path of the logout route (logout-route.ts) (configurable with `logoutPath`). */
+export const DEFAULT_LOGOUT_PATH = '/logout';
+
+/** Checks `logoutPath` (a path on the worker's origin, no query or fragment) and returns it. */
+export function resolveLogoutPath(value: unknown): string {
+  if (value === undefined) return DEFAULT_LOGOUT_PATH;
+  if (
+    typeof value !== 'string' ||
+    !value.startsWith('/') ||
+    value.startsWith('//') ||
+    /[?#\\]/.test(value)
+  ) {
+    throw new ConfigurationError(
+      '"config.logoutPath" must be a path starting with one "/", without a query or fragment',
+    );
+  }
+  return value;
 }
 
 /** Checks and freezes the configuration, quoting the path of a bad member. */
@@ -168,6 +195,7 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     par,
     dpop: config.dpop ?? true,
     errorRedirect: errorRedirect ?? '/',
+    logoutPath: resolveLogoutPath(config.logoutPath),
     discoveryPolicy: config.discoveryPolicy ?? {},
     // Shorter than the core's 30 s: a page waits for the worker's answer (30 s by default).
     http: { timeout: 10_000, ...pickHttpOptions(config) },

@@ -18,10 +18,12 @@ import {
   type WorkerEvent,
 } from '../src/protocol/messages.js';
 import type { ResolvedConfig } from './config.js';
+import { responseModeWarning } from './config-advice.js';
 import { createDpopKeyStore, type DpopKeyStore } from './dpop-key.js';
 import { publicUser, type Session } from './session.js';
 import { createSessionMarker, type SessionMarker } from './session-marker.js';
 import { createSessionStore, type SessionStore, sessionName } from './session-store.js';
+import { sealKeyIn, sealTransactions, storedStatesIn } from './transaction-seal.js';
 import { createTransactionStore, loginDatabase, type TransactionStore } from './transactions.js';
 
 /** What every part of the worker shares. */
@@ -101,7 +103,14 @@ export function createContext(
       now,
     });
   const database = loginDatabase(config.databases.transactions);
-  const transactions = stores.transactions ?? createTransactionStore(database);
+  // Only transactions this worker created count (IndexedDB is page-writable): transaction-seal.ts.
+  const transactions =
+    stores.transactions ??
+    sealTransactions(
+      createTransactionStore(database),
+      sealKeyIn(database),
+      storedStatesIn(database),
+    );
   const marker = stores.marker ?? createSessionMarker(database);
   const dpopKeys = stores.dpopKeys ?? createDpopKeyStore(database, config.issuer, config.clientId);
   const sessions =
@@ -178,8 +187,17 @@ export function createContext(
   // not tell pages that the session of the worker still in charge has expired.
   let lastDiscovery: DiscoveryDocument | undefined;
   let reloading = false;
+  let advised = false;
   const loadDiscovery = async () => {
     lastDiscovery = await disco.get();
+    if (!advised) {
+      advised = true;
+      const warning = responseModeWarning(lastDiscovery, config.redirectUri.href);
+      if (warning) {
+        console.warn(`identity-model-web: ${warning.message}`);
+        broadcast(warning).catch(() => {});
+      }
+    }
     return lastDiscovery;
   };
 

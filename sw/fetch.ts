@@ -15,9 +15,12 @@ import { OIDC_DISCOVERY_PATH, parseDiscoveryUrl } from '../src/core/discovery/ur
 import { dpopChallengeError, isChallenge } from '../src/core/worker-api.js';
 import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
+import { redirectWithFragment, responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
+import { allowsDestination } from './destination.js';
 import { bearerOnly, dpopFetch } from './dpop-fetch.js';
 import { completeLogin, isCallbackUrl } from './login.js';
+import { logoutRoute } from './logout-route.js';
 import type { Recovery } from './recover.js';
 import { type AccessToken, isDpopTokenType } from './session.js';
 import type { TokenSource } from './tokens.js';
@@ -109,6 +112,7 @@ export function createFetchHandler(
 ): FetchHandler {
   const { config } = context;
   const issuerOrigin = new URL(parseDiscoveryUrl(config.issuer).issuer).origin;
+  const logout = logoutRoute(context);
 
   async function authorized(
     request: Request,
@@ -159,8 +163,9 @@ export function createFetchHandler(
 
   async function callback(request: Request): Promise<Response> {
     try {
-      const returnTo = await completeLogin(context, request.url);
-      return Response.redirect(returnTo, 303);
+      const refusal = responseModeRefusal(request.method, new URL(request.url));
+      if (refusal) throw refusal;
+      return redirectWithFragment(await completeLogin(context, request.url));
     } catch (error) {
       const serialized = serializeError(error);
       const target = new URL(config.errorRedirect, config.redirectUri.origin);
@@ -168,7 +173,7 @@ export function createFetchHandler(
       // The provider's own error code (e.g. access_denied when the user cancelled), as text.
       if (serialized.error) target.searchParams.set('error', serialized.error);
       await context.broadcast({ type: 'error', error: serialized }).catch(() => {});
-      return Response.redirect(target.href, 303);
+      return redirectWithFragment(target.href);
     }
   }
 
@@ -183,7 +188,15 @@ export function createFetchHandler(
           .catch(() => {}),
       );
     if (request.mode === 'navigate') {
-      if (request.method !== 'GET' || !isCallbackUrl(context, new URL(request.url))) return false;
+      const url = new URL(request.url);
+      const toProvider =
+        request.method === 'GET' && logout.matches(url) ? logout.answer(url) : undefined;
+      if (toProvider) {
+        event.respondWith(toProvider);
+        return true;
+      }
+      // Every method: a form_post response (a POST) is answered, and refused, here too.
+      if (!isCallbackUrl(context, url)) return false;
       event.respondWith(recovery?.answer(request) ?? callback(request));
       return true;
     }
@@ -191,7 +204,7 @@ export function createFetchHandler(
     // their responses, and a token there would go wherever markup points.
     if (request.mode === 'no-cors') return false;
     const api = matchAllowlist(config.apis, request.url);
-    if (!api) return false;
+    if (!api || !allowsDestination(api, request.destination)) return false;
     if (!context.session) {
       // No session in memory, no token to add: the request is not intercepted at all, unless a
       // restarted worker may be getting its session back (recover.ts): then it waits for that.

@@ -18,6 +18,7 @@ import { requestAuthorizationCodeToken } from '../src/core/token/authorization-c
 import { defined, tryParseUrl } from '../src/core/worker-api.js';
 import { WorkerError } from '../src/protocol/errors.js';
 import type { LoginOptions } from '../src/protocol/messages.js';
+import { responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
 import { isDpopTokenType, resourceKey, type Session } from './session.js';
 import { accessTokenExpiry } from './tokens.js';
@@ -200,9 +201,10 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
       { parameter: 'redirect_uri' },
     );
   }
-  const states = (url.search ? url.searchParams : new URLSearchParams(url.hash.slice(1))).getAll(
-    'state',
-  );
+  // The worker asks for response_mode=query only: a response elsewhere spends no transaction.
+  const refusal = responseModeRefusal('GET', url);
+  if (refusal) throw refusal;
+  const states = url.searchParams.getAll('state');
   const stored = states.length === 1 ? await takeTransaction(context, states[0]!) : undefined;
   // IndexedDB is page-writable: a planted transaction must not outlive the sign-in window or
   // send the browser elsewhere, and the redirect URI is always the worker's own.

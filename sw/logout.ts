@@ -9,13 +9,15 @@ import { revokeToken } from '../src/core/revocation/revoke.js';
 import { WorkerError } from '../src/protocol/errors.js';
 import type { LogoutOptions } from '../src/protocol/messages.js';
 import type { WorkerContext } from './context.js';
+import { logoutRoute } from './logout-route.js';
 import type { TokenSource } from './tokens.js';
 
 /**
  * Revokes the refresh token (RFC 7009; its grant goes with it at most providers) and the access
  * tokens when the provider has a revocation endpoint, clears the session and tells every page.
  * Revocation failures do not stop the sign-out. Returns the end-session URL (RP-Initiated
- * Logout) for the page to navigate to, or `null` when the provider has none.
+ * Logout) behind the worker's logout route (see logout-route.ts) for the page to navigate to, or
+ * `null` when the provider has none.
  */
 export async function logout(
   context: WorkerContext,
@@ -55,14 +57,17 @@ export async function logout(
   }
   const endSessionEndpoint = disco?.endSessionEndpoint;
   if (!endSessionEndpoint) return { endSessionUrl: null };
+  // The page gets the worker's logout route, not the URL: its id_token_hint is the ID token.
   return {
-    endSessionUrl: createEndSessionUrl({
-      address: endSessionEndpoint,
-      clientId: config.clientId,
-      ...(session?.idToken ? { idTokenHint: session.idToken } : {}),
-      ...(config.postLogoutRedirectUri === undefined
-        ? {}
-        : { postLogoutRedirectUri: config.postLogoutRedirectUri }),
-    }),
+    endSessionUrl: logoutRoute(context).issue(
+      createEndSessionUrl({
+        address: endSessionEndpoint,
+        clientId: config.clientId,
+        ...(session?.idToken ? { idTokenHint: session.idToken } : {}),
+        ...(config.postLogoutRedirectUri === undefined
+          ? {}
+          : { postLogoutRedirectUri: config.postLogoutRedirectUri }),
+      }),
+    ),
   };
 }

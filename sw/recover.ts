@@ -107,6 +107,10 @@ export function createRecovery(
   // States of attempts that ended without their callback: a frame that still navigates gets the
   // empty landing page, not the ordinary callback's error page (the app, inside a hidden frame).
   const abandoned = new Set<string>();
+  // One-time marks of the landing redirects this worker issued: a bare redirect-URI navigation
+  // is also what a fragment-mode authorization response looks like here (the worker never sees
+  // a fragment), and that one must meet the ordinary callback's refusal, which drops the fragment.
+  const landings = new Set<string>();
   const removeMessage = { tag: MESSAGE_TAG, v: PROTOCOL_VERSION, remove: true };
 
   /** Offers `command` to `client`; resolves with the port when the page accepted in time. */
@@ -234,10 +238,15 @@ export function createRecovery(
       : toLandingPage();
   }
 
-  /** The frame's way out of a callback: the redirect URI, no query, an explicit fragment. */
+  /**
+   * The frame's way out of a callback: the redirect URI with a one-time landing mark instead of
+   * the code, and an explicit fragment.
+   */
   function toLandingPage(): Response {
     const redirect = config.redirectUri;
-    return Response.redirect(`${redirect.origin}${redirect.pathname}#`, 303);
+    const mark = crypto.randomUUID();
+    landings.add(mark);
+    return Response.redirect(`${redirect.origin}${redirect.pathname}?landing=${mark}#`, 303);
   }
 
   return {
@@ -246,8 +255,8 @@ export function createRecovery(
       const url = new URL(request.url);
       if (!isCallbackUrl(context, url)) return undefined;
       // The frame's landing page after the callback: empty, and never a sign-in.
-      if (url.search === '' && request.destination === 'iframe')
-        return Promise.resolve(landingPage());
+      const mark = url.searchParams.get('landing');
+      if (mark !== null && landings.delete(mark)) return Promise.resolve(landingPage());
       const own = pending;
       const states = url.searchParams.getAll('state');
       if (states.length !== 1) return undefined;

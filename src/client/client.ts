@@ -85,6 +85,14 @@ export interface IdentityClient {
    * `sessionexpired` and `error` events. Returns the unsubscribe function.
    */
   subscribe(listener: (event: WorkerEvent) => void): () => void;
+  /**
+   * `true` when this page is the landing of the host's callback guard
+   * (`?login_error=ERR_CALLBACK_WITHOUT_WORKER`): the redirect URI reached the server, so no
+   * worker was there to take the sign-in (unregistered, not installed, or bypassed). The client
+   * registers the worker again as always, and once it controls the page, listeners get an
+   * `error` event with that code.
+   */
+  readonly workerWasMissing: boolean;
 }
 
 /**
@@ -222,6 +230,10 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     ready().catch(() => {});
   });
 
+  const workerWasMissing =
+    new URLSearchParams(location.search).get('login_error') === 'ERR_CALLBACK_WITHOUT_WORKER';
+  let reportMissing = workerWasMissing;
+
   const ready = () => {
     if (!readyPromise) {
       const starting = controller().then(async (worker) => {
@@ -229,6 +241,19 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
         const state = await request(worker, 'hello', {}, timeout);
         greeted = worker;
         onReply(state.state);
+        if (reportMissing) {
+          reportMissing = false;
+          const error = new WorkerError(
+            'ERR_CALLBACK_WITHOUT_WORKER',
+            'The sign-in reached the server without the service worker; it is registered again',
+          );
+          const event: WorkerEvent = {
+            type: 'error',
+            error: { name: error.name, code: error.code, message: error.message },
+          };
+          // Queued: a listener that throws must not fail ready().
+          for (const listener of listeners) queueMicrotask(() => listener(event));
+        }
         return state;
       });
       readyPromise = starting;
@@ -271,6 +296,7 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     async getAccessToken(url) {
       return (await send('getAccessToken', { url })).accessToken;
     },
+    workerWasMissing,
     subscribe(listener) {
       listeners.add(listener);
       return () => {

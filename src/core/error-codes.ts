@@ -91,6 +91,8 @@ export const ERROR_CODES = {
   ERR_CALLBACK_ISSUER_MISMATCH: 'AuthorizationResponseError',
   /** The response breaks the protocol: `error` with `code`, no `code`, a repeated parameter, … */
   ERR_CALLBACK_INVALID: 'AuthorizationResponseError',
+  /** An authorization response in a fragment or a form POST: the worker asks only for `query`. */
+  ERR_RESPONSE_MODE_REFUSED: 'AuthorizationResponseError',
 
   /** The server answered `use_dpop_nonce` again to the retry that carried its nonce (RFC 9449 §8). */
   ERR_DPOP_NONCE_LOOP: 'DpopError',
@@ -128,6 +130,8 @@ export const ERROR_CODES = {
   ERR_TOKEN_NOT_ALLOWED: 'WorkerError',
   /** The worker failed with an error that is not the library's (a bug or a browser failure). */
   ERR_WORKER_INTERNAL: 'WorkerError',
+  /** The host's callback guard answered the redirect URI: no worker was there to take the sign-in. */
+  ERR_CALLBACK_WITHOUT_WORKER: 'WorkerError',
 } as const;
 
 /** Every stable error code. Switch on it, not on messages or class names. */

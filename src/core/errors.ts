@@ -327,7 +327,8 @@ export interface AuthorizationResponseErrorOptions extends IdentityModelErrorOpt
  * `ERR_STATE_REUSED` (the expectation was already used), `ERR_CALLBACK_ISSUER_MISMATCH` (`iss`
  * wrong, or missing although advertised, RFC 9207 §2.4), `ERR_CALLBACK_INVALID` (`error` with
  * `code`, no `code`, the wrong response mode, a duplicated parameter, another redirect URI, an
- * implicit or hybrid response). An OAuth error sent by the server (`?error=access_denied`) is a
+ * implicit or hybrid response), `ERR_RESPONSE_MODE_REFUSED` (the service worker got a response
+ * in a fragment or a form POST, which it never asks for). An OAuth error sent by the server (`?error=access_denied`) is a
  * {@link ProtocolError} instead.
  *
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-4.1.2

@@ -17,7 +17,8 @@ import {
  * service worker, or none controls the page), `ERR_WORKER_TIMEOUT` (no reply in time),
  * `ERR_INVALID_MESSAGE` (a malformed request), `ERR_LOGIN_REQUIRED` (no session, or it
  * expired), `ERR_TOKEN_NOT_ALLOWED` (the page asked for a token the worker configuration does
- * not let it have).
+ * not let it have), `ERR_CALLBACK_WITHOUT_WORKER` (the host's callback guard answered the sign-in:
+ * no worker was there; reported by the page client).
  */
 export class WorkerError extends IdentityModelError {
   override name = 'WorkerError';

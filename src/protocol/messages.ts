@@ -111,7 +111,11 @@ export interface RequestMap {
   login: { request: LoginOptions & { currentUrl: string }; reply: { url: string } };
   /** Completes a sign-in from the callback URL (when the page, not the worker, handles it). */
   callback: { request: { url: string }; reply: UserState & { returnTo: string } };
-  /** Signs out: revokes, clears, and gives the provider's end-session URL (if any). */
+  /**
+   * Signs out: revokes, clears, and gives the URL to navigate to when the provider has an
+   * end-session endpoint: the worker's logout route with a single-use ticket (the worker answers
+   * it with the redirect to the provider, whose `id_token_hint` the page never sees), else null.
+   */
   logout: { request: LogoutOptions; reply: { endSessionUrl: string | null } };
   /** The current user and session state. */
   getUser: { request: Record<string, never>; reply: UserState };
@@ -160,7 +164,12 @@ export type ReplyEnvelope<T extends RequestType = RequestType> =
 export type WorkerEvent =
   | { readonly type: 'userchanged'; readonly state: SessionState; readonly user: User | null }
   | { readonly type: 'sessionexpired'; readonly state: 'expired'; readonly user: null }
-  | { readonly type: 'error'; readonly error: SerializedError };
+  | { readonly type: 'error'; readonly error: SerializedError }
+  /**
+   * Advice about the configuration that the worker found itself, once per worker start (e.g.
+   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use).
+   */
+  | { readonly type: 'warning'; readonly code: string; readonly message: string };
 
 /** An event as sent. */
 export interface EventEnvelope {

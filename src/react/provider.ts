@@ -45,7 +45,7 @@ export function IdentityProvider({ client, children }: IdentityProviderProps): R
       if (event.type === 'error') {
         const error = deserializeError(event.error);
         setSnapshot((previous) => ({ ...previous, error }));
-      } else {
+      } else if (event.type === 'userchanged' || event.type === 'sessionexpired') {
         setSnapshot({ state: event.state, user: event.user, error: null });
       }
     });

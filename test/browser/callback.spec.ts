@@ -232,13 +232,18 @@ test('a callback when no sign-in was started is refused without a token request'
   const unsolicited = [
     `${base}?${new URLSearchParams({ code: 'some-code', state: 'some-state', iss: env.op.issuer })}`,
     `${base}?code=some-code`,
-    base,
   ];
   for (const url of unsolicited) {
     const landed = await visitCallback(page, url);
     expect(landed.pathname).toBe('/');
     expect(loginError(landed)).toBe('ERR_STATE_MISMATCH');
   }
+  // No query at all is how a response_mode=fragment response looks to the worker: refused as
+  // a response mode it never asks for (attacker.spec.ts), with the fragment dropped.
+  const bare = await visitCallback(page, `${base}#code=some-code&state=some-state`);
+  expect(bare.pathname).toBe('/');
+  expect(bare.hash).toBe('');
+  expect(loginError(bare)).toBe('ERR_RESPONSE_MODE_REFUSED');
   expect(tokenRequests().total).toBe(0);
   expect(env.app.hits.get('/callback')).toBeUndefined();
   expect(await user(page)).toEqual({ state: 'unauthenticated', user: null });

@@ -10,6 +10,7 @@ import {
   type ReplyEnvelope,
   type SerializedError,
 } from '../../src/protocol/messages.js';
+import { logoutRoute } from '../../sw/logout-route.js';
 import { createMessageHandler, type MessageHandler } from '../../sw/messages.js';
 import { claimsAt, jwks, makeKey, NOW, sign } from '../support/hostile-op.js';
 import { type FakeOp, type FakeWorker, fakeWorker, startFakeOp } from './fake-worker.js';
@@ -341,10 +342,20 @@ describe('logout', () => {
     });
     await worker.signIn({ accessToken: 'at', expiresAt: NOW + 3_600_000 });
     const { endSessionUrl } = (await ok('logout', {})) as { endSessionUrl: string };
-    const url = new URL(endSessionUrl);
+    // The page gets the worker's logout route with a ticket, never the ID token…
+    const route = new URL(endSessionUrl);
+    expect(`${route.origin}${route.pathname}`).toBe('https://app.test/logout');
+    expect([...route.searchParams.keys()]).toEqual(['logout_ticket']);
+    expect(endSessionUrl).not.toContain('id-token');
+    // …and the worker answers the navigation there with the end-session URL, once.
+    const answer = logoutRoute(worker.context).answer(route);
+    expect(answer?.status).toBe(303);
+    expect(answer?.headers.get('referrer-policy')).toBe('no-referrer');
+    const url = new URL(answer!.headers.get('location')!);
     expect(`${url.origin}${url.pathname}`).toBe(`${op.issuer}/logout`);
     expect(url.searchParams.get('id_token_hint')).toBe('id-token');
     expect(url.searchParams.get('post_logout_redirect_uri')).toBe('https://app.test/');
+    expect(logoutRoute(worker.context).answer(route)).toBeUndefined();
     expect(revoked.map((form) => [form.get('token'), form.get('token_type_hint')]).sort()).toEqual([
       ['at', 'access_token'],
       ['rt-0', 'refresh_token'],
@@ -352,5 +363,28 @@ describe('logout', () => {
     expect(worker.context.session).toBeUndefined();
     expect(worker.events.map((event) => event.type)).toEqual(['userchanged', 'userchanged']);
     expect(await ok('getUser')).toEqual({ state: 'unauthenticated', user: null });
+  });
+
+  it('the logout route answers only tickets it issued, within their minute', async () => {
+    op.op.setDiscovery({ end_session_endpoint: `${op.issuer}/logout` });
+    const route = logoutRoute(worker.context);
+    expect(route.matches(new URL('https://app.test/logout'))).toBe(true);
+    expect(route.matches(new URL('https://app.test/logout/x'))).toBe(false);
+    expect(route.matches(new URL('https://other.test/logout'))).toBe(false);
+    expect(route.answer(new URL('https://app.test/logout'))).toBeUndefined();
+    expect(route.answer(new URL('https://app.test/logout?logout_ticket=guess'))).toBeUndefined();
+    await worker.signIn({ accessToken: 'at', expiresAt: NOW + 3_600_000 });
+    const { endSessionUrl } = (await ok('logout', {})) as { endSessionUrl: string };
+    worker.clock.advance(60_000);
+    expect(route.answer(new URL(endSessionUrl))).toBeUndefined();
+  });
+
+  it('logoutPath is configurable and checked', () => {
+    setUp({ logoutPath: '/auth/sign-out' });
+    const issued = new URL(logoutRoute(worker.context).issue('https://op.test/end'));
+    expect(issued.pathname).toBe('/auth/sign-out');
+    for (const logoutPath of ['logout', '//evil.test/x', '/a?b', '/a#b']) {
+      expect(() => setUp({ logoutPath }), logoutPath).toThrow(/config\.logoutPath/);
+    }
   });
 });

@@ -4,6 +4,7 @@
  * script gives the worker a clock tests can move (`self.__clockOffset`, ms).
  */
 import { type AppServer, startAppServer as startServer } from '../../../demo/app-server.js';
+import { createCallbackGuard } from '../../../src/host/callback-guard.js';
 import { BUILD_DIR } from './paths.js';
 
 export type { AppServer };
@@ -18,7 +19,9 @@ const PAGE = `<!doctype html>
   const identity = createIdentityClient({ serviceWorker: '/sw.js', timeout: 15000 });
   window.identity = identity;
   window.events = [];
-  identity.subscribe((event) => window.events.push(event));
+  // Configuration warnings apart: window.events is what the session did.
+  window.warnings = [];
+  identity.subscribe((event) => (event.type === 'warning' ? window.warnings : window.events).push(event));
   identity.ready().then(
     (state) => {
       document.getElementById('state').textContent = JSON.stringify(state);
@@ -43,5 +46,7 @@ export function startAppServer(): Promise<AppServer> {
     page: PAGE,
     buildDir: BUILD_DIR,
     configScript: clockConfigScript,
+    // As an app should: the redirect URI reaching the server (no worker) never serves the page.
+    guard: createCallbackGuard({ redirectPath: '/callback' }),
   });
 }

@@ -21,7 +21,9 @@ const PAGE = `<!doctype html>
   const identity = createIdentityClient({ serviceWorker: '${COMPOSED_WORKER}', timeout: 15000 });
   window.identity = identity;
   window.events = [];
-  identity.subscribe((event) => window.events.push(event));
+  // Configuration warnings apart: window.events is what the session did.
+  window.warnings = [];
+  identity.subscribe((event) => (event.type === 'warning' ? window.warnings : window.events).push(event));
   identity.ready().then(
     () => {
       document.body.dataset.ready = 'true';

@@ -49,6 +49,32 @@ describe('parseJws (the validation hot path)', () => {
   const jwt = (sub: string, sig: Uint8Array | string = signature) =>
     `${header}.${segment(JSON.stringify({ sub, exp: 1 }))}.${segment(sig)}`;
 
+  it('shares one frozen header among tokens with the same header segment', () => {
+    const a = parseJws(jwt('a'), 16384);
+    const b = parseJws(jwt('b'), 16384);
+    expect(b.header).toBe(a.header);
+    expect(Object.isFrozen(a.header)).toBe(true);
+    expect([a.payload.sub, b.payload.sub]).toEqual(['a', 'b']);
+    // The public decoder gives the caller objects of its own.
+    const own = decodeJws(jwt('a'), 16384);
+    expect(own.header).not.toBe(a.header);
+    expect(Object.isFrozen(own.header)).toBe(false);
+  });
+
+  it('checks a known header again for every token', () => {
+    const token = jwt('a');
+    parseJws(token, 16384);
+    expect(() => parseJws(`${token.slice(0, token.lastIndexOf('.'))}.`, 16384)).toThrow(
+      /signature is empty/,
+    );
+    const badKid = segment(JSON.stringify({ alg: 'ES256', kid: 5 }));
+    for (let i = 0; i < 2; i++) {
+      expect(() => parseJws(`${badKid}.e30.${segment(signature)}`, 16384)).toThrow(
+        /"kid" is not a string/,
+      );
+    }
+  });
+
   it('refuses a signature that is not base64url before any byte is written', () => {
     expect(() => parseJws(`${header}.e30.AA+A`, 16384)).toThrow(/signature is not base64url/);
     expect(() => parseJws(`${header}.e30.AAAAA`, 16384)).toThrow(/signature is not base64url/);

@@ -7,8 +7,8 @@
 import { AlgorithmNotAllowedError, JwtMalformedError, JwtTooLargeError } from '../errors.js';
 import {
   decodeBase64url,
-  decodeCheckedBase64urlInto,
   decodeBase64urlToBinary,
+  decodeCheckedBase64urlInto,
   decodedLength,
   isBase64url,
 } from '../lib/base64url.js';

@@ -4,8 +4,7 @@
  * @module
  */
 
-import type { ParsedJws } from './decode.js';
-import { writeJwsBytes } from './decode.js';
+import { type ParsedJws, writeJwsBytes } from './decode.js';
 
 /**
  * The one buffer every verification writes its token's bytes into. In Chromium, allocating an

@@ -30,6 +30,9 @@ const setFromBase64 = (Uint8Array.prototype as unknown as { setFromBase64?: SetF
 // table decoder ignores them.
 const NATIVE_OPTIONS = { alphabet: 'base64url', lastChunkHandling: 'loose' } as const;
 
+/** A caller's bug: bad input is refused by `isBase64url` first. */
+const NOT_CHECKED = 'base64url input was not checked with isBase64url';
+
 function value(input: string, index: number): number {
   const code = input.charCodeAt(index);
   return code < 128 ? TABLE[code]! : 255;
@@ -41,28 +44,48 @@ export function decodedLength(input: string): number {
 }
 
 /**
+ * Whether `input` is unpadded base64url that decodes: only characters of the alphabet, and a
+ * length that is not one more than a multiple of 4. Such input never fails to decode.
+ */
+export function isBase64url(input: string): boolean {
+  return input.length % 4 !== 1 && BASE64URL.test(input);
+}
+
+/**
  * Decodes unpadded base64url. Returns `undefined` for any character outside the base64url
  * alphabet (including `=`, `+`, `/`, whitespace) or an impossible length.
  */
 export function decodeBase64url(input: string): Uint8Array | undefined {
+  if (!isBase64url(input)) return undefined;
   const out = new Uint8Array(decodedLength(input));
-  return decodeBase64urlInto(input, out, 0) === undefined ? undefined : out;
+  decodeBase64urlInto(input, out, 0);
+  return out;
 }
 
 /**
  * Decodes unpadded base64url into `target` from `offset` (which must have room for
- * {@link decodedLength} bytes), so that a caller can put several values in one buffer: on the hot path, each byte
- * array allocated costs more than decoding into it. Returns the bytes written, or
- * `undefined` as {@link decodeBase64url} does (then `target` may be partly written).
+ * {@link decodedLength} bytes), so that a caller can put several values in one buffer, or reuse
+ * one: on the hot path, each byte array allocated costs more than decoding into it. Returns the
+ * bytes written, or `undefined` as {@link decodeBase64url} does (then nothing is written).
  */
 export function decodeBase64urlInto(
   input: string,
   target: Uint8Array,
   offset: number,
 ): number | undefined {
-  if (input.length % 4 === 1) return undefined;
+  return isBase64url(input) ? decodeCheckedBase64urlInto(input, target, offset) : undefined;
+}
+
+/**
+ * {@link decodeBase64urlInto} for input that {@link isBase64url} has accepted already, so that
+ * the hot path checks a segment once. Throws a `TypeError` for input it would have refused.
+ */
+export function decodeCheckedBase64urlInto(
+  input: string,
+  target: Uint8Array,
+  offset: number,
+): number {
   if (setFromBase64) {
-    if (!BASE64URL.test(input)) return undefined;
     return setFromBase64.call(target.subarray(offset), input, NATIVE_OPTIONS).written;
   }
   return decodeInto(input, target, offset);
@@ -74,13 +97,13 @@ export function decodeBase64urlInto(
  * {@link decodeBase64url}.
  */
 export function decodeBase64urlToBinary(input: string): string | undefined {
-  if (input.length % 4 === 1 || !BASE64URL.test(input)) return undefined;
+  if (!isBase64url(input)) return undefined;
   // The alphabet is checked, so `atob`'s leniency (whitespace, padding) never comes into play.
   return atob(input.replaceAll('-', '+').replaceAll('_', '/'));
 }
 
-/** The table decoder; the length is checked by the caller. */
-function decodeInto(input: string, out: Uint8Array, start: number): number | undefined {
+/** The table decoder, for input {@link isBase64url} accepted. */
+function decodeInto(input: string, out: Uint8Array, start: number): number {
   const length = input.length;
   let o = start;
   let i = 0;
@@ -89,7 +112,7 @@ function decodeInto(input: string, out: Uint8Array, start: number): number | und
     const b = value(input, i + 1);
     const c = value(input, i + 2);
     const d = value(input, i + 3);
-    if ((a | b | c | d) > 63) return undefined;
+    if ((a | b | c | d) > 63) throw new TypeError(NOT_CHECKED);
     const bits = (a << 18) | (b << 12) | (c << 6) | d;
     out[o++] = bits >> 16;
     out[o++] = (bits >> 8) & 255;
@@ -100,7 +123,7 @@ function decodeInto(input: string, out: Uint8Array, start: number): number | und
     const a = value(input, i);
     const b = value(input, i + 1);
     const c = rest > 2 ? value(input, i + 2) : 0;
-    if ((a | b | c) > 63) return undefined;
+    if ((a | b | c) > 63) throw new TypeError(NOT_CHECKED);
     const bits = (a << 18) | (b << 12) | (c << 6);
     out[o++] = bits >> 16;
     if (rest > 2) out[o++] = (bits >> 8) & 255;

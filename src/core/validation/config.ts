@@ -59,7 +59,10 @@ export interface ValidationOptions {
   requireJti?: boolean;
 }
 
-/** A custom check run after every built-in one passed. Throw (anything) to reject the token. */
+/**
+ * A custom check run after every built-in one passed. Throw (anything) to reject the token.
+ * `header` is frozen: tokens with the same protected header share it.
+ */
 export type ClaimsValidator = (claims: JwtClaims, header: JwtHeader) => void | Promise<void>;
 
 /**

@@ -7,10 +7,12 @@
 import { AlgorithmNotAllowedError, JwtMalformedError, JwtTooLargeError } from '../errors.js';
 import {
   decodeBase64url,
-  decodeBase64urlInto,
   decodeBase64urlToBinary,
+  decodeCheckedBase64urlInto,
   decodedLength,
+  isBase64url,
 } from '../lib/base64url.js';
+import { deepFreeze } from '../lib/freeze.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 
 /** A decoded, not yet verified, compact JWS. */
@@ -46,12 +48,75 @@ function jsonObject(value: string, name: string): Record<string, unknown> {
 }
 
 /**
+ * @internal A compact JWS split and its JSON decoded, its signature checked to be base64url but
+ * not yet decoded: `verifyParsedJws` (verify-jws.ts) writes the bytes when it verifies them.
+ */
+export interface ParsedJws {
+  readonly header: JwtHeader;
+  readonly payload: JwtClaims;
+  readonly jwt: string;
+  /** Index of the second dot: the signing input is `jwt.slice(0, last)`. */
+  readonly last: number;
+  /** Length of the decoded signature, in bytes. */
+  readonly signatureLength: number;
+}
+
+/**
  * Decodes `jwt`. Throws {@link JwtTooLargeError} over `maxSize` characters (before any
  * decoding), {@link AlgorithmNotAllowedError} for an unsecured JWT (`alg` none with an empty
  * signature), and {@link JwtMalformedError} unless it is three non-empty base64url segments whose
  * first two are JSON objects and whose header has a string `alg`.
  */
 export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
+  const token = parse(jwt, maxSize, false);
+  // The signing input and the signature share one buffer: each byte array allocated costs more
+  // than filling it.
+  const bytes = new Uint8Array(token.last + token.signatureLength);
+  writeJwsBytes(token, bytes);
+  return {
+    header: token.header,
+    payload: token.payload,
+    signingInput: bytes.subarray(0, token.last),
+    signature: bytes.subarray(token.last),
+  };
+}
+
+/**
+ * @internal {@link decodeJws} for the validation hot path: the same checks and errors, but no
+ * bytes (see `verifyParsedJws`), and the header is frozen and shared by the tokens whose
+ * header segment is the same.
+ */
+export function parseJws(jwt: unknown, maxSize: number): ParsedJws {
+  return parse(jwt, maxSize, true);
+}
+
+/**
+ * @internal Writes the signing input and then the signature of `token` into `bytes`, which must
+ * have room for `token.last + token.signatureLength` bytes.
+ */
+export function writeJwsBytes(token: ParsedJws, bytes: Uint8Array): void {
+  const { jwt, last } = token;
+  // The signing input is the two segments `parse` decoded, so it is ASCII: one byte a character.
+  for (let i = 0; i < last; i++) bytes[i] = jwt.charCodeAt(i);
+  // `parse` checked the signature segment with `isBase64url`.
+  decodeCheckedBase64urlInto(jwt.slice(last + 1), bytes, last);
+}
+
+// Parsed headers by their segment, for the hot path: the tokens of one issuer share a header,
+// and finding it again costs a fraction of decoding and parsing it. Shared, so frozen; few and
+// short, so that hostile headers cost no memory (they only take turns in the cache).
+const headers = new Map<string, Record<string, unknown>>();
+const HEADER_CACHE_ENTRIES = 16;
+const HEADER_CACHE_MAX_LENGTH = 512;
+
+function rememberHeader(segment: string, header: Record<string, unknown>): void {
+  if (segment.length > HEADER_CACHE_MAX_LENGTH) return;
+  if (headers.size >= HEADER_CACHE_ENTRIES) headers.delete(headers.keys().next().value as string);
+  headers.set(segment, deepFreeze(header));
+}
+
+/** `hot`: the validation hot path (shared, frozen headers). */
+function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   if (typeof jwt !== 'string') throw new JwtMalformedError('JWT must be a string');
   if (jwt.length > maxSize) {
     throw new JwtTooLargeError(
@@ -68,7 +133,10 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
         : `JWT must have 3 non-empty segments, got ${parts}`,
     );
   }
-  const header = jsonObject(jwt.slice(0, first), 'header');
+  const segment = jwt.slice(0, first);
+  const cached = hot ? headers.get(segment) : undefined;
+  const header = cached ?? jsonObject(segment, 'header');
+  // The checks below run on a cached header too: they are cheap, and keep one order of errors.
   if (typeof header.alg !== 'string') {
     throw new JwtMalformedError('JWT header has no string "alg"', { claim: 'alg' });
   }
@@ -85,18 +153,15 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
   if (header.typ !== undefined && typeof header.typ !== 'string') {
     throw new JwtMalformedError('JWT header "typ" is not a string', { claim: 'typ' });
   }
+  if (hot && !cached) rememberHeader(segment, header);
   const payload = jsonObject(jwt.slice(first + 1, last), 'payload');
-  // The signing input and the signature share one buffer: allocating a byte array costs more
-  // than filling it. The signing input is the two segments just decoded, so it is ASCII.
   const signature = jwt.slice(last + 1);
-  const bytes = new Uint8Array(last + decodedLength(signature));
-  for (let i = 0; i < last; i++) bytes[i] = jwt.charCodeAt(i);
-  const written = decodeBase64urlInto(signature, bytes, last);
-  if (written === undefined) throw new JwtMalformedError('JWT signature is not base64url');
+  if (!isBase64url(signature)) throw new JwtMalformedError('JWT signature is not base64url');
   return {
     header: header as JwtHeader,
     payload: payload as JwtClaims,
-    signingInput: bytes.subarray(0, last),
-    signature: bytes.subarray(last, last + written),
+    jwt,
+    last,
+    signatureLength: decodedLength(signature),
   };
 }

@@ -24,10 +24,11 @@ import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/alg
 import { isIssuerTemplate } from '../lib/issuer-template.js';
 import { checkClaims } from './claims.js';
 import { type ResolvedConfig, resolveConfig, type TokenValidationConfig } from './config.js';
-import { type DecodedJws, decodeJws } from './decode.js';
+import { type ParsedJws, parseJws } from './decode.js';
 import { prepareExplicitKey } from './explicit-key.js';
 import { checkHeader } from './header.js';
 import type { JwtClaims, JwtHeader } from './types.js';
+import { verifyParsedJws } from './verify-jws.js';
 
 /** Most keys tried for one token when its `kid` does not single one out. */
 export const MAX_KEY_CANDIDATES = 4;
@@ -115,24 +116,25 @@ async function validate(
       issuers = expectedIssuers(resolved, (discovery.peek() ?? (await discovery.get())).issuer);
     }
   } else {
-    token = decodeJws(jwt, resolved.maxTokenSize);
+    const decoded = parseJws(jwt, resolved.maxTokenSize);
+    token = decoded;
     if (resolved.performDisco) {
       const handles = handlesFor(resolved, issuer);
       const disco = handles.discovery.peek() ?? (await handles.discovery.get());
       if (!resolved.issuers) issuers = expectedIssuers(resolved, disco.issuer);
-      const alg = checkHeader(token.header, allowedForDiscovery(resolved, disco), resolved.typ);
+      const alg = checkHeader(decoded.header, allowedForDiscovery(resolved, disco), resolved.typ);
       const jwksUri = disco.jwksUri;
       if (jwksUri === undefined) {
         throw new ConfigurationError('The discovery document has no "jwks_uri" to verify with');
       }
-      await verifyWithKeySet(token, alg, handles.keySet(jwksUri));
+      await verifyWithKeySet(decoded, alg, handles.keySet(jwksUri));
     } else {
       const key = prepareExplicitKey(resolved.key!);
       const allowed = resolved.algorithms
         ? resolved.algorithms.filter((alg) => key.algorithms.includes(alg as JwsAlgorithm))
         : key.algorithms;
-      const alg = checkHeader(token.header, allowed, resolved.typ);
-      if (!(await verify(token, alg, await key.cryptoKey(alg)))) {
+      const alg = checkHeader(decoded.header, allowed, resolved.typ);
+      if (!(await verify(decoded, alg, await key.cryptoKey(alg)))) {
         throw new SignatureInvalidError('JWT signature does not verify with the configured key');
       }
     }
@@ -252,7 +254,7 @@ function candidates(set: KeySet, alg: JwsAlgorithm, kid: string | undefined): Ve
 }
 
 function verifyWithKeySet(
-  token: DecodedJws,
+  token: ParsedJws,
   alg: JwsAlgorithm,
   handle: KeySetHandle,
 ): Promise<void> {
@@ -264,14 +266,10 @@ function verifyWithKeySet(
   const reload = () => verifyWithReload(token, alg, handle, entry, [key], false);
   if (!fitsSignatureLength(token, alg)) return reload();
   // One promise per token: the verdict and a WebCrypto rejection are handled in one step.
-  return crypto.subtle
-    .verify(
-      ALGORITHMS[alg].verify,
-      cryptoKey,
-      token.signature as Bytes,
-      token.signingInput as Bytes,
-    )
-    .then((ok) => (ok ? undefined : reload()), reload);
+  return verifyParsedJws(ALGORITHMS[alg].verify, cryptoKey, token).then(
+    (ok) => (ok ? undefined : reload()),
+    reload,
+  );
 }
 
 /** The one key that may verify the token, or `undefined` when none or several do. */
@@ -291,7 +289,7 @@ function soleCandidate(
 }
 
 async function verifyWithKeySetSlow(
-  token: DecodedJws,
+  token: ParsedJws,
   alg: JwsAlgorithm,
   handle: KeySetHandle,
   peeked: CacheEntry<KeySet> | undefined,
@@ -320,7 +318,7 @@ async function verifyWithKeySetSlow(
 
 /** After a failed signature: reload the key set once (key rotation) and try its new keys. */
 async function verifyWithReload(
-  token: DecodedJws,
+  token: ParsedJws,
   alg: JwsAlgorithm,
   handle: KeySetHandle,
   entry: CacheEntry<KeySet>,
@@ -347,7 +345,7 @@ function sameKey(a: VerificationKey, b: VerificationKey): boolean {
   );
 }
 
-async function verifyAny(token: DecodedJws, alg: JwsAlgorithm, keys: VerificationKey[]) {
+async function verifyAny(token: ParsedJws, alg: JwsAlgorithm, keys: VerificationKey[]) {
   for (const key of keys.slice(0, MAX_KEY_CANDIDATES)) {
     let cryptoKey = importedKey(key, alg);
     if (!cryptoKey) {
@@ -363,16 +361,12 @@ async function verifyAny(token: DecodedJws, alg: JwsAlgorithm, keys: Verificatio
 }
 
 /** ECDSA and EdDSA signatures have one length: any other never verifies. */
-function fitsSignatureLength(token: DecodedJws, alg: JwsAlgorithm): boolean {
+function fitsSignatureLength(token: ParsedJws, alg: JwsAlgorithm): boolean {
   const length = ALGORITHMS[alg].signatureLength;
-  return length === undefined || token.signature.length === length;
+  return length === undefined || token.signatureLength === length;
 }
 
-type Bytes = Uint8Array<ArrayBuffer>;
-
-function verify(token: DecodedJws, alg: JwsAlgorithm, key: CryptoKey): Promise<boolean> {
+function verify(token: ParsedJws, alg: JwsAlgorithm, key: CryptoKey): Promise<boolean> {
   if (!fitsSignatureLength(token, alg)) return Promise.resolve(false);
-  return crypto.subtle
-    .verify(ALGORITHMS[alg].verify, key, token.signature as Bytes, token.signingInput as Bytes)
-    .catch(() => false); // WebCrypto throws, rather than returning false, for some malformed input.
+  return verifyParsedJws(ALGORITHMS[alg].verify, key, token).catch(() => false); // WebCrypto throws, rather than returning false, for some malformed input.
 }

@@ -20,10 +20,13 @@ export interface VerifiedTokenCacheOptions {
   maxAge?: number;
 }
 
+/** @internal What the cache keeps of a token: its header and claims. */
+export type VerifiedToken = Pick<DecodedJws, 'header' | 'payload'>;
+
 /** @internal */
 export interface VerifiedTokenCache {
-  get(jwt: string, now: number): DecodedJws | undefined;
-  set(jwt: string, token: DecodedJws, now: number): void;
+  get(jwt: string, now: number): VerifiedToken | undefined;
+  set(jwt: string, token: VerifiedToken, now: number): void;
 }
 
 /**
@@ -44,7 +47,7 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
   }
   // Compared with the clock, which is in milliseconds.
   const maxAgeMs = maxAge * 1000;
-  const entries = new Map<string, { token: DecodedJws; at: number }>();
+  const entries = new Map<string, { token: VerifiedToken; at: number }>();
   return {
     get(jwt, now) {
       const entry = entries.get(jwt);

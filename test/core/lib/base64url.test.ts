@@ -30,6 +30,10 @@ function check(lib: Base64url) {
     expect(lib.decodeBase64urlInto(input, target, 3), input).toBe(expected.length);
     expect(target.subarray(3, 3 + expected.length), input).toEqual(expected);
     expect(target.subarray(0, 3), input).toEqual(new Uint8Array([7, 7, 7]));
+    expect(lib.isBase64url(input), input).toBe(true);
+    const checked = new Uint8Array(lib.decodedLength(input));
+    expect(lib.decodeCheckedBase64urlInto(input, checked, 0), input).toBe(expected.length);
+    expect(checked, input).toEqual(expected);
     expect(lib.decodeBase64urlToBinary(input), input).toBe(
       Buffer.from(expected).toString('latin1'),
     );
@@ -37,6 +41,7 @@ function check(lib: Base64url) {
   for (const input of INVALID) {
     expect(lib.decodeBase64url(input), JSON.stringify(input)).toBeUndefined();
     expect(lib.decodeBase64urlInto(input, new Uint8Array(16), 0)).toBeUndefined();
+    expect(lib.isBase64url(input), JSON.stringify(input)).toBe(false);
     expect(lib.decodeBase64urlToBinary(input), JSON.stringify(input)).toBeUndefined();
   }
 }

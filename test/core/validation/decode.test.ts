@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJws } from '../../../src/core/validation/decode.js';
+import { decodeJws, parseJws, writeJwsBytes } from '../../../src/core/validation/decode.js';
 
 const segment = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 const signature = new Uint8Array(64).map((_, i) => (i * 37) & 255);
@@ -41,5 +41,54 @@ describe('decodeJws', () => {
     ['signature length', 'eyJhbGciOiJFUzI1NiJ9.e30.AAAAA', /signature is not base64url/],
   ])('names the segment that is not base64url (%s)', (_, jwt, message) => {
     expect(() => decodeJws(jwt, 16384)).toThrow(message);
+  });
+});
+
+describe('parseJws (the validation hot path)', () => {
+  const header = segment(JSON.stringify({ alg: 'ES256', kid: 'hot', typ: 'at+jwt' }));
+  const jwt = (sub: string, sig: Uint8Array | string = signature) =>
+    `${header}.${segment(JSON.stringify({ sub, exp: 1 }))}.${segment(sig)}`;
+
+  it('shares one frozen header among tokens with the same header segment', () => {
+    const a = parseJws(jwt('a'), 16384);
+    const b = parseJws(jwt('b'), 16384);
+    expect(b.header).toBe(a.header);
+    expect(Object.isFrozen(a.header)).toBe(true);
+    expect([a.payload.sub, b.payload.sub]).toEqual(['a', 'b']);
+    // The public decoder gives the caller objects of its own.
+    const own = decodeJws(jwt('a'), 16384);
+    expect(own.header).not.toBe(a.header);
+    expect(Object.isFrozen(own.header)).toBe(false);
+  });
+
+  it('checks a known header again for every token', () => {
+    const token = jwt('a');
+    parseJws(token, 16384);
+    expect(() => parseJws(`${token.slice(0, token.lastIndexOf('.'))}.`, 16384)).toThrow(
+      /signature is empty/,
+    );
+    const badKid = segment(JSON.stringify({ alg: 'ES256', kid: 5 }));
+    for (let i = 0; i < 2; i++) {
+      expect(() => parseJws(`${badKid}.e30.${segment(signature)}`, 16384)).toThrow(
+        /"kid" is not a string/,
+      );
+    }
+  });
+
+  it('refuses a signature that is not base64url before any byte is written', () => {
+    expect(() => parseJws(`${header}.e30.AA+A`, 16384)).toThrow(/signature is not base64url/);
+    expect(() => parseJws(`${header}.e30.AAAAA`, 16384)).toThrow(/signature is not base64url/);
+  });
+
+  it('writes the signing input and the signature bytes on demand', () => {
+    const text = jwt('a');
+    const token = parseJws(text, 16384);
+    expect(token.signatureLength).toBe(64);
+    const bytes = new Uint8Array(token.last + token.signatureLength);
+    writeJwsBytes(token, bytes);
+    expect(bytes.subarray(0, token.last)).toEqual(
+      new TextEncoder().encode(text.slice(0, text.lastIndexOf('.'))),
+    );
+    expect(bytes.subarray(token.last)).toEqual(signature);
   });
 });

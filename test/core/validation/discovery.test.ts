@@ -332,6 +332,23 @@ describe('key rotation', () => {
     expect(op().jwksFetches()).toBe(2);
   });
 
+  it('a retry after a reload verifies the bytes of its own token, whatever was verified meanwhile', async () => {
+    op().setJwks(jwks(key1));
+    const { validate, clock } = setup();
+    await validate(await tokenAt(key1));
+    const replacement = await makeKey('RS256', { kid: 'k1' });
+    op().setJwks(jwks(replacement));
+    clock.advance(COOLDOWN);
+    const forged = flipSignatureBit(await tokenAt(replacement, clock, { sub: 'forged' }));
+    const honest = await tokenAt(replacement, clock, { sub: 'honest' });
+    // Both fail with the cached key and wait for one reload; the honest token's bytes (same length)
+    // are the last ones written before the forged token is tried again with the new key.
+    const [a, b] = await Promise.allSettled([validate(forged), validate(honest)]);
+    expect(a.status === 'rejected' && a.reason.code).toBe('ERR_JWT_SIGNATURE_INVALID');
+    expect(b.status === 'fulfilled' && b.value.sub).toBe('honest');
+    expect(op().jwksFetches()).toBe(2);
+  });
+
   it('a bad signature reloads at most once per cooldown, then ERR_JWT_SIGNATURE_INVALID', async () => {
     op().setJwks(jwks(key1));
     const { validate, clock } = setup();

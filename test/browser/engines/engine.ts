@@ -31,8 +31,6 @@ export interface LaunchOptions {
    * browser's own, 30 s). Other engines ignore it.
    */
   readonly workerIdleTimeout?: number;
-  /** Firefox only: more preferences (e.g. `dom.serviceWorkers.enabled: false`). */
-  readonly firefoxPrefs?: Readonly<Record<string, string | number | boolean>>;
 }
 
 /** A page (tab) driven by script. */

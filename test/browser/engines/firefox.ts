@@ -58,7 +58,6 @@ export async function launchFirefox(options: LaunchOptions): Promise<Engine> {
             // While an event is pending (a fetch waiting for the provider): a little longer.
             'dom.serviceWorkers.idle_extended_timeout': idle + 10_000,
           }),
-      ...options.firefoxPrefs,
     },
   });
   return {

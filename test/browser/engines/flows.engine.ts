@@ -2,7 +2,8 @@
  * The library's flows in each engine (issue 11), written once against the scenario layer:
  * sign-in through the worker and its callback, the user's claims, the allowlist (a token the API
  * validates on allowlisted calls, none elsewhere, none on look-alike hosts), refresh before
- * expiry and on 401, one refresh for several tabs, logout with revocation, and the storage scan.
+ * expiry and on 401, one refresh for several tabs, logout with revocation, the storage scan, and
+ * the typed error where the engine offers no service workers.
  *
  * Time moves on the worker's clock only (a page message, harness/app-server.ts): API access
  * tokens live 120 s and the worker refreshes 30 s before expiry.
@@ -10,11 +11,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { describe, expect, test } from 'vitest';
 import { installProviderHooks, type ProviderHooks } from '../harness/provider-hooks.js';
-import { type ProviderTap, tapProvider } from '../harness/provider-record.js';
+import { type ProviderHit, type ProviderTap, tapProvider } from '../harness/provider-record.js';
 import { introspect } from '../harness/provider-tap.js';
 import {
   bearer,
   call,
+  type EngineContext,
   type EnginePage,
   finishCalls,
   getUser,
@@ -37,12 +39,23 @@ const provider = () => {
 };
 const refreshes = () => env().op.counts['token:refresh_token'] ?? 0;
 
-/** A fresh context, signed in as alice on its first page. */
-async function signedIn() {
-  provider();
-  const opened = await scenario.openContext();
-  await signIn(opened.page, env());
-  return opened;
+/**
+ * One session for the whole file, signed in as alice on its first page: a sign-in is the slow
+ * part in every engine, and these specs do not disturb each other (each reads what the servers
+ * saw from its own start; logout runs last). Any test alone signs in first.
+ */
+let session:
+  | Promise<{ context: EngineContext; page: EnginePage; signInHits: ProviderHit[] }>
+  | undefined;
+function signedIn() {
+  session ??= (async () => {
+    const { tap } = provider();
+    const since = tap.hits.length;
+    const opened = await scenario.openContext('/', true);
+    await signIn(opened.page, env());
+    return { ...opened, signInHits: tap.hits.slice(since) };
+  })();
+  return session;
 }
 
 /** Calls the API once from `page`; returns the token the API saw, after checking it was valid. */
@@ -106,6 +119,64 @@ describe(`flows in ${process.env.IMW_ENGINE ?? 'chromium'}`, () => {
       authorization: expect.stringMatching(/^Bearer /),
     });
     expect(seen.slice(1).map((r) => r.authorization)).toEqual(elsewhere.map(() => null));
+  });
+
+  test('storage scan: no token, verifier or nonce anywhere page script can read', async () => {
+    const marker = `marker-${randomUUID()}`;
+    const { context, page, signInHits: hits } = await signedIn();
+    const authorization = hits.find(
+      (h) =>
+        (h.route === 'pushed_authorization_request' && h.status === 201) ||
+        (h.route === 'authorization' && typeof h.params.nonce === 'string'),
+    );
+    const exchange = hits.find(
+      (h) => h.route === 'token' && h.params.grant_type === 'authorization_code',
+    );
+    expect(authorization).toBeDefined();
+    expect(exchange).toMatchObject({ status: 200 });
+    const tokens = exchange!.body as Record<string, string>;
+    const verifier = exchange!.params.code_verifier as string;
+    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(
+      authorization!.params.code_challenge,
+    );
+    expect(await currentToken(page)).toBe(tokens.access_token);
+    const secrets: Record<string, string> = {
+      accessToken: tokens.access_token!,
+      refreshToken: tokens.refresh_token!,
+      idToken: tokens.id_token!,
+      codeVerifier: verifier,
+      nonce: authorization!.params.nonce as string,
+      state: authorization!.params.state as string,
+      code: exchange!.params.code as string,
+    };
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(typeof value === 'string' && value.length >= 16, name).toBe(true);
+    }
+
+    // The app's origin (the page that signed in) and the provider's (in another tab).
+    const app = await scanStorage(page, marker);
+    const tab = await context.newPage();
+    await tab.goto(`${env().op.issuer}/.well-known/openid-configuration`);
+    await tab.waitFor(`location.origin === ${JSON.stringify(env().op.issuer)}`, 'the provider');
+    const op = await scanStorage(tab, marker);
+    await tab.close();
+    for (const dump of [app, op]) {
+      // The scan reads what it should: the planted marker is found in every kind.
+      expect(dump.markerFoundIn, dump.origin).toEqual(dump.kinds);
+      for (const [name, value] of Object.entries(secrets)) {
+        expect(dump.find(value), `${name} on ${dump.origin}`).toEqual([]);
+      }
+    }
+    // Nor does the page hold one: its URL, its events, what the worker tells it.
+    const visible = JSON.stringify(
+      await page.evaluate(
+        '(async () => ({ url: location.href, events: window.events, user: await window.identity.getUser() }))()',
+      ),
+    );
+    expect(JSON.stringify(await getUser(page))).not.toContain(secrets.nonce);
+    for (const [name, value] of Object.entries(secrets)) {
+      expect(visible.includes(value), `${name} visible to the page`).toBe(false);
+    }
   });
 
   test('refresh before expiry: one refresh, and the new token is valid at the API', async () => {
@@ -175,23 +246,55 @@ describe(`flows in ${process.env.IMW_ENGINE ?? 'chromium'}`, () => {
     const tokens = new Set(seen.map((r) => bearer(r.authorization)));
     expect(tokens.size).toBe(1);
     expect(tokens.has(old)).toBe(false);
+    for (const tab of pages.slice(1)) await tab.close();
+  });
+
+  test('where the engine offers no service workers (a page that is not a secure context), createIdentityClient throws WorkerError ERR_WORKER_UNAVAILABLE', async () => {
+    const context = await scenario.engine.newContext();
+    try {
+      const page = await context.newPage();
+      // The app's own server under another name: http on a host other than localhost is not a
+      // secure context, and no engine exposes navigator.serviceWorker there.
+      const insecure = `http://evil.test:${env().app.port}`;
+      await page.goto(`${insecure}/`);
+      await page.waitFor(
+        `location.origin === ${JSON.stringify(insecure)} && document.readyState === 'complete'`,
+        'the app page on an insecure origin',
+      );
+      const outcome = await page.evaluate<unknown>(`import('/client.js').then((client) => {
+        try {
+          client.createIdentityClient({ serviceWorker: '/sw.js' });
+          return 'created';
+        } catch (error) {
+          return { name: error.name, code: error.code, secure: isSecureContext, serviceWorker: 'serviceWorker' in navigator };
+        }
+      })`);
+      expect(outcome).toEqual({
+        name: 'WorkerError',
+        code: 'ERR_WORKER_UNAVAILABLE',
+        secure: false,
+        serviceWorker: false,
+      });
+    } finally {
+      await context.close();
+    }
   });
 
   test('logout revokes the refresh token at the provider, and API calls carry no token', async () => {
     const { tap } = provider();
-    const since = tap.hits.length;
     const { page } = await signedIn();
+    // The refresh token the worker holds now: the latest the token endpoint issued.
     const refreshToken = tap
       .tokenResponses()
       .slice(-1)
       .map((body) => body.refresh_token as string)[0]!;
-    expect(tap.hits.slice(since).some((h) => h.route === 'token')).toBe(true);
     expect(await introspect(env().op, refreshToken, 'refresh_token')).toMatchObject({
       active: true,
     });
     const revocations = env().op.counts['/token/revocation'] ?? 0;
 
     await page.evaluate('window.identity.logout()');
+    session = undefined; // later tests (run alone or added after this one) sign in again
     // The test app keeps the end-session URL instead of following it.
     const endSession = new URL(await page.evaluate<string>('window.endSessionUrl'));
     expect(endSession.searchParams.get('client_id')).toBe('demo-spa');
@@ -205,65 +308,5 @@ describe(`flows in ${process.env.IMW_ENGINE ?? 'chromium'}`, () => {
     expect(env().api.requests.slice(before)).toEqual([
       expect.objectContaining({ path: '/v1/me', authorization: null }),
     ]);
-  });
-
-  test('storage scan: no token, verifier or nonce anywhere page script can read', async () => {
-    const { tap } = provider();
-    const marker = `marker-${randomUUID()}`;
-    const since = tap.hits.length;
-    const { context, page } = await signedIn();
-    const hits = tap.hits.slice(since);
-    const authorization = hits.find(
-      (h) =>
-        (h.route === 'pushed_authorization_request' && h.status === 201) ||
-        (h.route === 'authorization' && typeof h.params.nonce === 'string'),
-    );
-    const exchange = hits.find(
-      (h) => h.route === 'token' && h.params.grant_type === 'authorization_code',
-    );
-    expect(authorization).toBeDefined();
-    expect(exchange).toMatchObject({ status: 200 });
-    const tokens = exchange!.body as Record<string, string>;
-    const verifier = exchange!.params.code_verifier as string;
-    expect(createHash('sha256').update(verifier).digest('base64url')).toBe(
-      authorization!.params.code_challenge,
-    );
-    expect(await currentToken(page)).toBe(tokens.access_token);
-    const secrets: Record<string, string> = {
-      accessToken: tokens.access_token!,
-      refreshToken: tokens.refresh_token!,
-      idToken: tokens.id_token!,
-      codeVerifier: verifier,
-      nonce: authorization!.params.nonce as string,
-      state: authorization!.params.state as string,
-      code: exchange!.params.code as string,
-    };
-    for (const [name, value] of Object.entries(secrets)) {
-      expect(typeof value === 'string' && value.length >= 16, name).toBe(true);
-    }
-
-    // The app's origin (the page that signed in) and the provider's (in another tab).
-    const app = await scanStorage(page, marker);
-    const tab = await context.newPage();
-    await tab.goto(`${env().op.issuer}/.well-known/openid-configuration`);
-    await tab.waitFor(`location.origin === ${JSON.stringify(env().op.issuer)}`, 'the provider');
-    const op = await scanStorage(tab, marker);
-    for (const dump of [app, op]) {
-      // The scan reads what it should: the planted marker is found in every kind.
-      expect(dump.markerFoundIn, dump.origin).toEqual(dump.kinds);
-      for (const [name, value] of Object.entries(secrets)) {
-        expect(dump.find(value), `${name} on ${dump.origin}`).toEqual([]);
-      }
-    }
-    // Nor does the page hold one: its URL, its events, what the worker tells it.
-    const visible = JSON.stringify(
-      await page.evaluate(
-        '(async () => ({ url: location.href, events: window.events, user: await window.identity.getUser() }))()',
-      ),
-    );
-    expect(JSON.stringify(await getUser(page))).not.toContain(secrets.nonce);
-    for (const [name, value] of Object.entries(secrets)) {
-      expect(visible.includes(value), `${name} visible to the page`).toBe(false);
-    }
   });
 });

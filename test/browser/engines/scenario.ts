@@ -28,8 +28,11 @@ export const TEST_HOSTS = ['api.test.com', 'api.test.com.evil.net', 'apixtest.co
 export interface Scenario {
   readonly env: Env;
   readonly engine: Engine;
-  /** A fresh context with one page on the app (ready; `path` e.g. `/?keepAlive=0`). */
-  openContext(path?: string): Promise<{ context: EngineContext; page: EnginePage }>;
+  /**
+   * A fresh context with one page on the app (ready; `path` e.g. `/?keepAlive=0`), closed after
+   * the test, or after the file when `keep` (a session several tests share).
+   */
+  openContext(path?: string, keep?: boolean): Promise<{ context: EngineContext; page: EnginePage }>;
   /** An allowlisted API URL (`/v1/<path>` on api.test.com). */
   api(path: string): string;
 }
@@ -45,6 +48,7 @@ export function useScenario(
   let env: Env | undefined;
   let engine: Engine | undefined;
   const contexts: EngineContext[] = [];
+  const kept: EngineContext[] = [];
   beforeAll(async () => {
     env = await startEnv(providerOptions, await startCdpApp());
     engine = await launchEngine(engineName(), { hosts: TEST_HOSTS, ...launch });
@@ -55,6 +59,7 @@ export function useScenario(
     for (const context of contexts.splice(0)) await context.close().catch(() => {});
   });
   afterAll(async () => {
+    for (const context of kept) await context.close().catch(() => {});
     await engine?.close();
     await stopEnv(env);
   });
@@ -67,9 +72,9 @@ export function useScenario(
       if (!engine) throw new Error('the scenario starts in beforeAll');
       return engine;
     },
-    async openContext(path = '/') {
+    async openContext(path = '/', keep = false) {
       const context = await scenario.engine.newContext();
-      contexts.push(context);
+      (keep ? kept : contexts).push(context);
       const page = await context.newPage();
       await openApp(page, scenario.env, path);
       return { context, page };

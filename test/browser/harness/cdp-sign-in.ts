@@ -5,8 +5,11 @@
 import type { PageSession } from './cdp.js';
 import type { Env } from './world.js';
 
+/** What these steps need of a page: script evaluation and navigation (every engine adapter has it). */
+export type ScriptedPage = Pick<PageSession, 'evaluate' | 'waitFor' | 'goto'>;
+
 /** Opens `path` of the app and waits until the client is ready (the worker controls the page). */
-export async function openApp(page: PageSession, env: Env, path = '/'): Promise<void> {
+export async function openApp(page: ScriptedPage, env: Env, path = '/'): Promise<void> {
   await page.goto(`${env.app.origin}${path}`);
   await page.waitFor(
     `location.origin === ${JSON.stringify(env.app.origin)} && document.body?.dataset.ready === 'true'`,
@@ -18,7 +21,7 @@ export async function openApp(page: PageSession, env: Env, path = '/'): Promise<
  * From an app page: `identity.login()`, the provider's login form as `login`, its consent page
  * when shown, and back on the app (the worker answered the callback) once it is ready.
  */
-export async function signIn(page: PageSession, env: Env, login = 'alice'): Promise<void> {
+export async function signIn(page: ScriptedPage, env: Env, login = 'alice'): Promise<void> {
   const provider = JSON.stringify(new URL(env.op.issuer).origin);
   const app = JSON.stringify(env.app.origin);
   await page.evaluate('void window.identity.login()');

@@ -44,6 +44,12 @@ export class Cdp {
   readonly #listeners = new Set<(method: string, params: Params, sessionId?: string) => void>();
 
   constructor(readonly socket: WebSocket) {
+    // A browser that exits (e.g. on `Browser.close`) may close the socket before answering:
+    // settle what is pending instead of leaving its callers waiting for ever.
+    socket.addEventListener('close', () => {
+      for (const pending of this.#pending.values()) pending.reject(new Error('CDP socket closed'));
+      this.#pending.clear();
+    });
     socket.addEventListener('message', (event) => {
       const message = JSON.parse(String(event.data)) as {
         id?: number;

@@ -50,7 +50,7 @@ function providerRequests() {
  * The session after the worker was stopped, with a Bearer client (no DPoP): the restarted worker
  * has no tokens, finds its session marker and signs in again silently (`prompt=none` in a frame
  * the page makes; the worker answers its callback), so the next API call carries a new valid
- * token after one more authorization request, and the state is `authenticated` again. (The
+ * token after one more authorization (a PAR request and an authorization request), and the state is `authenticated` again. (The
  * DPoP-bound resume, with no provider request at all, is dpop-resume.cdp.ts in Chromium.)
  */
 async function expectSessionAfterStop(
@@ -62,7 +62,8 @@ async function expectSessionAfterStop(
   expect(after.status).toBe(200);
   expect(after.seen).toEqual([expect.objectContaining({ valid: true })]);
   expect(bearer(after.seen[0]!.authorization)).not.toBe(token);
-  expect(providerRequests().authorizations).toBe(atProvider.authorizations + 1);
+  // One silent authorization: pushed first (PAR, `/request`), then `/auth` with its request_uri.
+  expect(providerRequests().authorizations).toBe(atProvider.authorizations + 2);
   expect(await getUser(page)).toMatchObject({ state: 'authenticated', user: { sub: 'alice' } });
   expect(await eventTypes(page)).not.toContain('sessionexpired');
 }

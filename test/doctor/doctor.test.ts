@@ -226,3 +226,29 @@ describe('doctor against a provider configured wrong', () => {
     expect(out.lines.join('\n')).toContain('Usage: identity-model-web doctor');
   });
 });
+
+describe('doctor against a provider offering response_mode=web_message', () => {
+  // oidc-provider 9's flag for the draft it implements (lib/helpers/features.js); the browser
+  // tests of this mode are test/browser/web-message.spec.ts.
+  const provider = useProvider({
+    redirectUris,
+    config: {
+      features: { webMessageResponseMode: { enabled: true, ack: 'individual-draft-01' } },
+    },
+  });
+
+  it('warns, naming web_message, and tells the app to restrict the client to query', async () => {
+    const findings = await runDoctor({
+      issuer: provider().issuer,
+      clientId: DEMO_CLIENTS.spa.clientId,
+      origin: ORIGIN,
+    });
+    expect(byId(findings, 'response-modes')).toMatchObject({
+      status: 'warn',
+      message: expect.stringMatching(/besides query: .*\bweb_message\b/),
+      fix: expect.stringContaining('restrict the client to response_mode=query'),
+    });
+    // A warning, not a failure: only the provider's client configuration can close it.
+    expect(findings.filter((f) => f.status === 'fail')).toEqual([]);
+  });
+});

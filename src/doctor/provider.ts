@@ -221,10 +221,12 @@ export async function checkTokenEndpoint(
   if (!code.ok) {
     return [{ id: 'token', status: 'fail', message: `token endpoint: no answer (${code.reason})` }];
   }
-  findings.push(grantFinding('grant.code', 'code', code));
-  if (oauthError(code) === 'invalid_client') {
+  findings.push(grantFinding('grant.code', 'code', code, context.redirectUri));
+  const refused = oauthError(code);
+  if (refused === 'invalid_client' || refused === 'unauthorized_client') {
     // Providers answer an unknown client before they know whose origins apply: CORS on that
-    // answer says nothing about the client's.
+    // answer says nothing about the client's. Glewlwyd 2.7 answers an unknown client with
+    // unauthorized_client (403), not invalid_client.
     findings.push({
       id: 'cors',
       status: 'warn',
@@ -254,7 +256,7 @@ export async function checkTokenEndpoint(
       client_id: options.clientId,
     });
     if (refresh.ok) {
-      findings.push(grantFinding('grant.refresh', 'refresh', refresh));
+      findings.push(grantFinding('grant.refresh', 'refresh', refresh, context.redirectUri));
     }
   }
   if (disco.dpopSigningAlgValuesSupported) {
@@ -268,13 +270,31 @@ export async function checkTokenEndpoint(
 /** oidc-provider (and others) refuse a grant the client may not use with `invalid_request`. */
 const GRANT_REFUSED = /grant[ _]type[^.]*\b(not allowed|unauthori[sz]ed|not permitted)\b/i;
 
-function grantFinding(id: string, grant: string, result: ProbeResult): Finding {
+function grantFinding(
+  id: string,
+  grant: string,
+  result: ProbeResult,
+  redirectUri: string,
+): Finding {
   const description = oauthErrorDescription(result) ?? '';
   const error =
     oauthError(result) === 'invalid_request' && GRANT_REFUSED.test(description)
       ? 'unauthorized_client'
       : oauthError(result);
+  if (error === undefined && result.ok && result.status >= 400 && result.status < 500) {
+    // Glewlwyd 2.7 answers a refresh token it does not know with a bare 400, whether or not the
+    // client may refresh: such an answer says nothing about the grant (RFC 6749 §5.2 wants a body).
+    return {
+      id,
+      status: 'warn',
+      message: `the ${grant} probe got status ${result.status} without an OAuth error body (RFC 6749 §5.2): cannot tell whether the client may use the ${grant} grant`,
+      fix: `confirm at the provider that the client may use the ${grant === 'refresh' ? 'refresh_token' : 'authorization_code'} grant`,
+    };
+  }
   switch (error) {
+    // Glewlwyd 2.7 names an unknown code invalid_code (RFC 6749 §5.2: invalid_grant); it checks
+    // the client and its grant first, so the answer means the same.
+    case 'invalid_code':
     case 'invalid_grant':
       return {
         id,
@@ -292,11 +312,17 @@ function grantFinding(id: string, grant: string, result: ProbeResult): Finding {
       return {
         id,
         status: 'fail',
-        message: `unauthorized_client: the ${grant} grant is not allowed for the client`,
+        // Glewlwyd 2.7 also answers an unknown client, a confidential one and an unregistered
+        // redirect URI with unauthorized_client: the code probe names every cause.
+        message: `unauthorized_client: the ${grant} grant is not allowed for the client${
+          grant === 'code'
+            ? ', or the client is unknown, is not a public client, or lacks the redirect URI'
+            : ''
+        }`,
         fix:
           grant === 'refresh'
             ? 'allow refresh tokens for the client (grant type refresh_token)'
-            : 'allow the authorization code grant for the client',
+            : `register the client id as a public client (token_endpoint_auth_method none) with the authorization code grant and the redirect URI ${redirectUri}`,
       };
     default:
       return {

@@ -6,7 +6,7 @@ import { findGlewlwyd } from './install.js';
 
 export { findGlewlwyd, type GlewlwydInstall, INSTALL_HINT } from './install.js';
 export { GLEWLWYD_API_SCOPE, type GlewlwydProvisioning } from './provision.js';
-export { type GlewlwydServer, startGlewlwyd } from './server.js';
+export { type GlewlwydServer, type StartOptions, startGlewlwyd } from './server.js';
 export { GlewlwydSession } from './session.js';
 export { GlewlwydUserAgent } from './user-agent.js';
 

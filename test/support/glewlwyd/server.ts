@@ -35,8 +35,17 @@ export interface GlewlwydServer extends GlewlwydProvisioning {
 
 const READY_TIMEOUT_MS = 10_000;
 
+/** What to start: the provisioning, and the server-wide CORS origin. */
+export interface StartOptions extends ProvisionOptions {
+  /**
+   * Glewlwyd's `allow_origin` setting: the one origin (or `*`) its answers allow, for every
+   * client alike. Default `*`.
+   */
+  allowOrigin?: string;
+}
+
 /** Starts and provisions a Glewlwyd; throws (with the reason) when it is not installed. */
-export async function startGlewlwyd(options: ProvisionOptions = {}): Promise<GlewlwydServer> {
+export async function startGlewlwyd(options: StartOptions = {}): Promise<GlewlwydServer> {
   const install = findGlewlwyd();
   if (!install.available) throw new Error(`Glewlwyd cannot start: ${install.reason}`);
 
@@ -60,7 +69,7 @@ export async function startGlewlwyd(options: ProvisionOptions = {}): Promise<Gle
   const webapp = join(dir, 'webapp');
   mkdirSync(webapp);
   writeFileSync(join(webapp, 'login.html'), LOGIN_PAGE);
-  writeFileSync(configFile, config(port, origin, database, webapp));
+  writeFileSync(configFile, config(port, origin, database, webapp, options.allowOrigin ?? '*'));
 
   const child = spawn(
     install.binary,
@@ -165,14 +174,20 @@ const LOGIN_PAGE =
  * The configuration (libconfig syntax). `external_url` must not end in `/` (Glewlwyd appends
  * paths to it); `login_url` is relative to it.
  */
-function config(port: number, origin: string, database: string, webapp: string): string {
+function config(
+  port: number,
+  origin: string,
+  database: string,
+  webapp: string,
+  allowOrigin: string,
+): string {
   return `# Written by test/support/glewlwyd/server.ts
 port=${port}
 bind_address="127.0.0.1"
 external_url="${origin}"
 login_url="login.html"
 api_prefix="api"
-allow_origin="*"
+allow_origin="${allowOrigin}"
 allow_methods="GET, POST, PUT, DELETE, OPTIONS"
 allow_headers="Origin, X-Requested-With, Content-Type, Accept, Bearer, Authorization, DPoP"
 expose_headers="Content-Encoding, Authorization, WWW-Authenticate, DPoP-Nonce"

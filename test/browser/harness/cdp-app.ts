@@ -34,7 +34,8 @@ const PAGE = `<!doctype html>
     timeout: 15000,
     ...(keepAlive === null ? {} : { keepAliveInterval: Number(keepAlive) }),
     navigate: (url) => {
-      if (url.includes('/session/end')) window.endSessionUrl = url;
+      // Sign-out goes through the worker's logout route (then to the provider): not followed.
+      if (url.includes('logout_ticket=')) window.endSessionUrl = url;
       else location.assign(url);
     },
   });

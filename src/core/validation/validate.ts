@@ -22,6 +22,7 @@ import { keyFitsAlgorithm, type VerificationKey } from '../jwks/key.js';
 import type { KeySet } from '../jwks/parse.js';
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
 import { isIssuerTemplate } from '../lib/issuer-template.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import { checkClaims } from './claims.js';
 import { type ResolvedConfig, resolveConfig, type TokenValidationConfig } from './config.js';
 import { type DecodedJws, decodeJws } from './decode.js';
@@ -126,6 +127,9 @@ async function validate(
         throw new ConfigurationError('The discovery document has no "jwks_uri" to verify with');
       }
       await verifyWithKeySet(token, alg, handles.keySet(jwksUri));
+    } else if (STANDALONE_WORKER) {
+      // The stand-alone worker always discovers its keys: the configured-key path stays out.
+      throw new ConfigurationError('The stand-alone worker verifies with discovered keys only');
     } else {
       const key = prepareExplicitKey(resolved.key!);
       const allowed = resolved.algorithms

@@ -44,6 +44,8 @@ export default defineConfig(({ mode }) =>
           },
         }
       : {
+          // Only the stand-alone worker sets it (above): the package's entries drop its branches.
+          define: { __IMW_STANDALONE_WORKER__: 'false' },
           build: {
             target: 'es2022',
             outDir: 'dist',

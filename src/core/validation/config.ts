@@ -18,6 +18,7 @@ import {
   assertOptionalString,
 } from '../lib/assert.js';
 import { resolveIssuerTemplates } from '../lib/issuer-template.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import {
   createVerifiedTokenCache,
@@ -440,8 +441,11 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     now: config.now,
     cache: config.cache,
     http: pickHttpOptions(config),
+    // The stand-alone worker's own configurations never ask for the verified-token cache.
     verified:
-      config.verifiedTokenCache === undefined || config.verifiedTokenCache === false
+      STANDALONE_WORKER ||
+      config.verifiedTokenCache === undefined ||
+      config.verifiedTokenCache === false
         ? undefined
         : createVerifiedTokenCache(
             config.verifiedTokenCache === true ? {} : config.verifiedTokenCache,

@@ -364,7 +364,9 @@ const resolvedConfigs = new WeakMap<
  */
 export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
   assertObject(config as unknown, 'config');
-  const known = resolvedConfigs.get(config);
+  // The stand-alone worker builds a new configuration object for every validation, so it would
+  // never find one here: it skips the remembering (and its member lists stay out of its bundle).
+  const known = STANDALONE_WORKER ? undefined : resolvedConfigs.get(config);
   if (known && matches(config, known.seen)) return known.resolved;
   const options = config.options ?? {};
   assertObject(options as unknown, 'config.options');
@@ -451,7 +453,7 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
             config.verifiedTokenCache === true ? {} : config.verifiedTokenCache,
           ),
   };
-  resolvedConfigs.set(config, { seen: snapshot(config), resolved });
+  if (!STANDALONE_WORKER) resolvedConfigs.set(config, { seen: snapshot(config), resolved });
   return resolved;
 }
 

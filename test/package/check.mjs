@@ -33,9 +33,14 @@ for (const [entry, target] of Object.entries(pkg.exports)) {
 
 await check('the stand-alone worker leaves out what a public client never runs', () => {
   // vite.config.ts sets __IMW_STANDALONE_WORKER__ there (src/core/lib/standalone.ts): no
-  // private_key_jwt, configured keys or process-environment defaults in the worker bundle.
+  // private_key_jwt, configured keys, process-environment defaults or the verified-token cache.
   const code = readFileSync(new URL('dist/identity-model-web-sw.js', root), 'utf8');
-  for (const text of ['client-assertion-type:jwt-bearer', 'HTTP_RETRY_COUNT', 'config.key" is a']) {
+  for (const text of [
+    'client-assertion-type:jwt-bearer',
+    'HTTP_RETRY_COUNT',
+    'config.key" is a',
+    'verifiedTokenCache.maxEntries',
+  ]) {
     assert.ok(!code.includes(text), `the worker bundle carries ${JSON.stringify(text)}`);
   }
   assert.ok(code.includes('dpop+jwt'), 'the check reads the real worker bundle');

@@ -173,7 +173,8 @@ function expectedIssuers(
   const base =
     config.issuers ??
     (discovered === undefined ? undefined : isIssuerTemplate(discovered) ? [] : [discovered]);
-  if (config.allowedIssuers.length === 0) return base;
+  // The stand-alone worker sets no allowedIssuers (and resolves a new config per token).
+  if (STANDALONE_WORKER || config.allowedIssuers.length === 0) return base;
   const key = config.issuers ? '' : (discovered ?? '');
   let lists = issuerLists.get(config);
   if (!lists) {

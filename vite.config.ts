@@ -26,6 +26,9 @@ export default defineConfig(({ mode }) =>
       }
     : mode === 'standalone'
       ? {
+          // The stand-alone worker is a public client that discovers its keys: the flag drops the
+          // code for client secrets, private_key_jwt and configured keys (src/core/lib/standalone.ts).
+          define: { __IMW_STANDALONE_WORKER__: 'true' },
           build: {
             target: 'es2022',
             outDir: 'dist',
@@ -41,6 +44,8 @@ export default defineConfig(({ mode }) =>
           },
         }
       : {
+          // Only the stand-alone worker sets it (above): the package's entries drop its branches.
+          define: { __IMW_STANDALONE_WORKER__: 'false' },
           build: {
             target: 'es2022',
             outDir: 'dist',

@@ -2,6 +2,7 @@
  * Checks the built package as a user receives it (run after `npm run build`):
  * - every `exports` entry has its files (and `.d.ts`); the stand-alone worker resolves by name;
  * - the core entry imports and works in Node: `import { getDiscoveryDocument } from 'identity-model-web/core'`;
+ * - the stand-alone worker bundle leaves out the code its build flag drops;
  * - publint finds no packaging error or warning.
  */
 import assert from 'node:assert/strict';
@@ -29,6 +30,21 @@ for (const [entry, target] of Object.entries(pkg.exports)) {
     }
   });
 }
+
+await check('the stand-alone worker leaves out what a public client never runs', () => {
+  // vite.config.ts sets __IMW_STANDALONE_WORKER__ there (src/core/lib/standalone.ts): no
+  // private_key_jwt, configured keys, process-environment defaults or the verified-token cache.
+  const code = readFileSync(new URL('dist/identity-model-web-sw.js', root), 'utf8');
+  for (const text of [
+    'client-assertion-type:jwt-bearer',
+    'HTTP_RETRY_COUNT',
+    'config.key" is a',
+    'verifiedTokenCache.maxEntries',
+  ]) {
+    assert.ok(!code.includes(text), `the worker bundle carries ${JSON.stringify(text)}`);
+  }
+  assert.ok(code.includes('dpop+jwt'), 'the check reads the real worker bundle');
+});
 
 await check("'identity-model-web/standalone-worker.js' resolves to the stand-alone worker", () => {
   // A file for the app to copy and serve (a classic script), not a module to import.

@@ -8,6 +8,7 @@ import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
 import { assertOptionalBoolean, assertOptionalString, assertString } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 
 /** How the client authenticates. */
 export type ClientAuthMethod =
@@ -68,6 +69,14 @@ export async function prepareClient(
     (clientSecret !== undefined ? 'client_secret_basic' : privateKey ? 'private_key_jwt' : 'none');
   const client: oauth.Client = { client_id: clientId };
   assertOptionalBoolean(options.encodeBasicCredentials, 'encodeBasicCredentials');
+  // The stand-alone worker is a public client (its configuration has no secret or key): the
+  // confidential-client methods below stay out of its bundle.
+  if (STANDALONE_WORKER) {
+    if (method !== 'none') {
+      throw new ConfigurationError(`The stand-alone worker is a public client: no ${method}`);
+    }
+    return { client, auth: oauth.None() };
+  }
   switch (method) {
     case 'client_secret_basic':
     case 'client_secret_post':

@@ -6,6 +6,7 @@
 
 import { ConfigurationError } from '../errors.js';
 import { assertFunction, assertOptionalNumber } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 
 /** A `fetch`-compatible function: the platform's, or one injected for tests, Electron or proxies. */
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -100,6 +101,8 @@ let environmentDefaults: HttpOptions | undefined;
  * A bad value throws `ERR_CONFIGURATION` (on every call, until fixed and re-read).
  */
 function fromEnvironment(): HttpOptions {
+  // A service worker has no process environment: the stand-alone worker reads none.
+  if (STANDALONE_WORKER) return {};
   if (environmentDefaults) return environmentDefaults;
   const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process
     ?.env;

@@ -18,6 +18,7 @@ import {
   assertOptionalString,
 } from '../lib/assert.js';
 import { resolveIssuerTemplates } from '../lib/issuer-template.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 import {
   createVerifiedTokenCache,
@@ -366,7 +367,9 @@ const resolvedConfigs = new WeakMap<
  */
 export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
   assertObject(config as unknown, 'config');
-  const known = resolvedConfigs.get(config);
+  // The stand-alone worker builds a new configuration object for every validation, so it would
+  // never find one here: it skips the remembering (and its member lists stay out of its bundle).
+  const known = STANDALONE_WORKER ? undefined : resolvedConfigs.get(config);
   if (known && matches(config, known.seen)) return known.resolved;
   const options = config.options ?? {};
   assertObject(options as unknown, 'config.options');
@@ -443,14 +446,17 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     now: config.now,
     cache: config.cache,
     http: pickHttpOptions(config),
+    // The stand-alone worker's own configurations never ask for the verified-token cache.
     verified:
-      config.verifiedTokenCache === undefined || config.verifiedTokenCache === false
+      STANDALONE_WORKER ||
+      config.verifiedTokenCache === undefined ||
+      config.verifiedTokenCache === false
         ? undefined
         : createVerifiedTokenCache(
             config.verifiedTokenCache === true ? {} : config.verifiedTokenCache,
           ),
   };
-  resolvedConfigs.set(config, { seen: snapshot(config), resolved });
+  if (!STANDALONE_WORKER) resolvedConfigs.set(config, { seen: snapshot(config), resolved });
   return resolved;
 }
 

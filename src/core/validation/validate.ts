@@ -22,6 +22,7 @@ import { keyFitsAlgorithm, type VerificationKey } from '../jwks/key.js';
 import type { KeySet } from '../jwks/parse.js';
 import { ALGORITHMS, ASYMMETRIC_ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
 import { isIssuerTemplate } from '../lib/issuer-template.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import { checkClaims } from './claims.js';
 import { type ResolvedConfig, resolveConfig, type TokenValidationConfig } from './config.js';
 import { type ParsedJws, parseJws } from './decode.js';
@@ -128,6 +129,9 @@ async function validate(
         throw new ConfigurationError('The discovery document has no "jwks_uri" to verify with');
       }
       await verifyWithKeySet(decoded, alg, handles.keySet(jwksUri));
+    } else if (STANDALONE_WORKER) {
+      // The stand-alone worker always discovers its keys: the configured-key path stays out.
+      throw new ConfigurationError('The stand-alone worker verifies with discovered keys only');
     } else {
       const key = prepareExplicitKey(resolved.key!);
       const allowed = resolved.algorithms
@@ -171,7 +175,8 @@ function expectedIssuers(
   const base =
     config.issuers ??
     (discovered === undefined ? undefined : isIssuerTemplate(discovered) ? [] : [discovered]);
-  if (config.allowedIssuers.length === 0) return base;
+  // The stand-alone worker sets no allowedIssuers (and resolves a new config per token).
+  if (STANDALONE_WORKER || config.allowedIssuers.length === 0) return base;
   const key = config.issuers ? '' : (discovered ?? '');
   let lists = issuerLists.get(config);
   if (!lists) {

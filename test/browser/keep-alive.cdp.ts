@@ -164,7 +164,9 @@ describe.concurrent('keep-alive (issue 8 item 3), no debugger on the worker', ()
     expect(Math.max(...(await keepAlives(page)))).toBeLessThanOrEqual(signedOutAt);
   });
 
-  test('stop: ServiceWorker.stopAllWorkers (from the page, no debugger on the worker) under the keep-alive; the next tick finds no tokens, the page says expired and the keep-alive stops', async () => {
+  test('stop: ServiceWorker.stopAllWorkers (from the page, no debugger on the worker) under the keep-alive; the next tick finds no tokens, the page says expired and the keep-alive stops', async ({
+    expect,
+  }) => {
     const page = await freshPage();
     await openApp(page, env, '/?keepAlive=1');
     await signIn(page, env);
@@ -189,7 +191,11 @@ describe.concurrent('keep-alive (issue 8 item 3), no debugger on the worker', ()
     expect(after.status).toBe(401);
     expect(after.seen).toEqual([expect.objectContaining({ authorization: null })]);
   });
+});
 
+// Alone, after the concurrent cases: a new worker version reaches every context of the shared app
+// server at its next update check, which would restart the workers the other cases watch stop.
+describe('keep-alive across a worker update, no debugger on the worker', () => {
   test('update: a new worker version activates while the keep-alive runs, and the keep-alive follows the new controller', async () => {
     const page = await freshPage();
     await openApp(page, env, '/?keepAlive=1');

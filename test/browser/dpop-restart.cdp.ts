@@ -14,7 +14,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import type { ApiRequest } from './harness/api-server.js';
 import { type Browser, launchChromium, type PageSession } from './harness/cdp.js';
 import { startCdpApp } from './harness/cdp-app.js';
-import { openApp, signIn } from './harness/cdp-sign-in.js';
+import { getUser, openApp, signIn } from './harness/cdp-sign-in.js';
 import { type ProviderTap, tapProvider } from './harness/provider-record.js';
 import { type Env, startEnv, stopEnv } from './harness/world.js';
 
@@ -46,9 +46,6 @@ async function call(page: PageSession, path: string) {
   const seen: ApiRequest[] = env.api.requests.slice(before);
   return { status, seen };
 }
-
-const getUser = (page: PageSession) =>
-  page.evaluate<{ state: string; user: { sub: string } | null }>('window.identity.getUser()');
 
 describe('browser restart with DPoP (issue 8), no debugger on the worker', () => {
   test('the same profile closed and reopened: the session resumes without a login, the first API call carries the DPoP-bound token, and nothing reaches the provider', async () => {

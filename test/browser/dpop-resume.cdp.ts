@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { DEFAULT_API_RESOURCE, DEMO_CLIENTS, startProvider } from '../../demo/provider.js';
 import { type Browser, launchChromium, type PageSession, sleep } from './harness/cdp.js';
 import { startCdpApp } from './harness/cdp-app.js';
-import { openApp, signIn } from './harness/cdp-sign-in.js';
+import { getUser, openApp, signIn } from './harness/cdp-sign-in.js';
 import { type DpopApi, startDpopApi } from './harness/dpop-api.js';
 import { type ProviderTap, tapProvider } from './harness/provider-record.js';
 import type { Env } from './harness/world.js';
@@ -119,9 +119,6 @@ const providerSince = (index: number) =>
   tap.hits
     .slice(index)
     .map((hit) => `${hit.route ?? hit.path}:${String(hit.params.grant_type ?? '')}`);
-
-const getUser = (page: PageSession) =>
-  page.evaluate<{ state: string; user: { sub: string } | null }>('window.identity.getUser()');
 
 /** Every value of every object store of every IndexedDB database of the page's origin. */
 const DUMP_INDEXEDDB = `(async () => {

@@ -10,7 +10,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Browser, launchChromium, type PageSession, sleep } from './harness/cdp.js';
 import { startCdpApp } from './harness/cdp-app.js';
-import { openApp, signIn } from './harness/cdp-sign-in.js';
+import { callApi, getUser, openApp, signIn } from './harness/cdp-sign-in.js';
 import { type Env, startEnv, stopEnv } from './harness/world.js';
 
 let browser: Browser;
@@ -29,8 +29,6 @@ afterAll(async () => {
   await browser?.close();
   await stopEnv(env);
 });
-
-const api = (path: string) => `${env.api.origin()}/v1/${path}`;
 
 /** A page in a fresh browser context (so with its own service worker). */
 async function freshPage(): Promise<PageSession> {
@@ -64,17 +62,8 @@ async function workerStopped(page: PageSession, timeout: number): Promise<number
 }
 
 /** A fetch from the page through its worker, and what the demo API saw of it. */
-async function call(page: PageSession, path: string) {
-  const before = env.api.requests.length;
-  const status = await page.evaluate<number>(
-    `fetch(${JSON.stringify(api(path))}).then((r) => r.status)`,
-  );
-  const seen = env.api.requests.slice(before).filter((r) => r.path === `/v1/${path}`);
-  return { status, seen };
-}
+const call = (page: PageSession, path: string) => callApi(page, env, path);
 
-const getUser = (page: PageSession) =>
-  page.evaluate<{ state: string; user: { sub: string } | null }>('window.identity.getUser()');
 const keepAlives = (page: PageSession) =>
   page.evaluate<number[]>('window.keepAlives.map((k) => k.at)');
 const eventTypes = (page: PageSession) =>

@@ -13,7 +13,7 @@
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Browser, launchChromium, type PageSession, sleep } from './harness/cdp.js';
 import { startCdpApp } from './harness/cdp-app.js';
-import { openApp, signIn } from './harness/cdp-sign-in.js';
+import { callApi, getUser, openApp, signIn } from './harness/cdp-sign-in.js';
 import { type ProviderTap, tapProvider } from './harness/provider-record.js';
 import { type Env, startEnv, stopEnv } from './harness/world.js';
 
@@ -34,8 +34,6 @@ afterAll(async () => {
   await browser?.close();
   await stopEnv(env);
 });
-
-const api = (path: string) => `${env.api.origin()}/v1/${path}`;
 
 /** The app's service-worker targets of `page`'s context. */
 function workersOf(page: PageSession) {
@@ -58,17 +56,8 @@ async function stopWorkers(page: PageSession): Promise<void> {
 }
 
 /** A fetch from the page through its worker, and what the demo API saw of it. */
-async function call(page: PageSession, path: string) {
-  const before = env.api.requests.length;
-  const status = await page.evaluate<number>(
-    `fetch(${JSON.stringify(api(path))}).then((r) => r.status)`,
-  );
-  const seen = env.api.requests.slice(before).filter((r) => r.path === `/v1/${path}`);
-  return { status, seen };
-}
+const call = (page: PageSession, path: string) => callApi(page, env, path);
 
-const getUser = (page: PageSession) =>
-  page.evaluate<{ state: string; user: { sub: string } | null }>('window.identity.getUser()');
 const events = (page: PageSession) =>
   page.evaluate<{ type: string; state?: string }[]>(
     'window.events.map((e) => ({ type: e.type, state: e.state }))',

@@ -50,3 +50,23 @@ export async function signIn(page: ScriptedPage, env: Env, login = 'alice'): Pro
     'the worker to report the user',
   );
 }
+
+/** The session state the page's client reports (`window.identity.getUser()`). */
+export function getUser(page: ScriptedPage) {
+  return page.evaluate<{ state: string; user: { sub: string } | null }>(
+    'window.identity.getUser()',
+  );
+}
+
+/**
+ * A fetch from the page to the demo API's `/v1/<path>` (through the worker): the status, and the
+ * requests the API saw at that path.
+ */
+export async function callApi(page: ScriptedPage, env: Env, path: string) {
+  const before = env.api.requests.length;
+  const status = await page.evaluate<number>(
+    `fetch(${JSON.stringify(`${env.api.origin()}/v1/${path}`)}).then((r) => r.status)`,
+  );
+  const seen = env.api.requests.slice(before).filter((r) => r.path === `/v1/${path}`);
+  return { status, seen };
+}

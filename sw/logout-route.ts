@@ -13,6 +13,7 @@
  * @module
  */
 
+import { encodeBase64url } from '../src/core/worker-api.js';
 import type { WorkerContext } from './context.js';
 
 /** The query parameter that carries the ticket. */
@@ -36,13 +37,8 @@ export interface LogoutRoute {
 
 const routes = new WeakMap<WorkerContext, LogoutRoute>();
 
-function randomTicket(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
+/** 256 random bits, base64url. */
+const randomTicket = () => encodeBase64url(crypto.getRandomValues(new Uint8Array(32)));
 
 /** The logout route of the worker that owns `context` (one per context). */
 export function logoutRoute(context: WorkerContext): LogoutRoute {

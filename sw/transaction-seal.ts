@@ -19,6 +19,7 @@
  */
 
 import { get, keys, set, type UseStore } from 'idb-keyval';
+import { decodeBase64url, encodeBase64url } from '../src/core/worker-api.js';
 import type { LoginTransaction, TransactionStore } from './transactions.js';
 
 const KEY_NAME = 'transaction-seal-key';
@@ -37,22 +38,6 @@ function signedBytes(transaction: Sealed): Uint8Array<ArrayBuffer> {
     .sort()
     .map((name) => [name, record[name] ?? null]);
   return encoder.encode(JSON.stringify(fields));
-}
-
-function toBase64Url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes)))
-    .replace(/\+/g, '-')
-    .replace(/\//g, '_')
-    .replace(/=+$/, '');
-}
-
-function fromBase64Url(text: string): Uint8Array<ArrayBuffer> | undefined {
-  try {
-    const binary = atob(text.replace(/-/g, '+').replace(/_/g, '/'));
-    return Uint8Array.from(binary, (char) => char.charCodeAt(0));
-  } catch {
-    return undefined;
-  }
 }
 
 /**
@@ -106,7 +91,7 @@ export function sealTransactions(
     async save(transaction) {
       created.set(transaction.state, transaction);
       const signature = await crypto.subtle.sign('HMAC', await key(), signedBytes(transaction));
-      await inner.save({ ...transaction, seal: toBase64Url(signature) } as LoginTransaction);
+      await inner.save({ ...transaction, seal: encodeBase64url(signature) } as LoginTransaction);
     },
     async take(state, now) {
       // Taken from memory before any await: a second callback for the same state finds none.
@@ -117,7 +102,7 @@ export function sealTransactions(
       if (!stored || !(await inherited).has(state) || typeof stored.seal !== 'string') {
         return undefined;
       }
-      const seal = fromBase64Url(stored.seal);
+      const seal = decodeBase64url(stored.seal) as Uint8Array<ArrayBuffer> | undefined;
       const valid =
         seal !== undefined &&
         (await crypto.subtle

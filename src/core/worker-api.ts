@@ -22,5 +22,5 @@ export {
   assertUrl,
   defined,
 } from './lib/assert.js';
-export { decodeBase64url } from './lib/base64url.js';
+export { decodeBase64url, encodeBase64url } from './lib/base64url.js';
 export { tryParseUrl } from './lib/url.js';

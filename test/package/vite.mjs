@@ -124,6 +124,10 @@ try {
       logLevel: 'silent',
       configFile: false,
       server: { host: '127.0.0.1', port: 0, strictPort: false, hmr: false, ws: false },
+      // The check fetches the worker and the page, never the app's modules: no dependency
+      // pre-bundling, which would otherwise still be running (on files this script then
+      // deletes) after the server has closed.
+      optimizeDeps: { noDiscovery: true, include: [] },
       plugins: [identityModelWeb({ config })],
     });
     await server.listen();

@@ -103,6 +103,23 @@ export function fromJson<T>(text: unknown): T {
   return (typeof text === 'string' ? JSON.parse(text) : undefined) as T;
 }
 
+/**
+ * `promise`, or an error naming `what` once `ms` milliseconds pass without an answer: a driver
+ * command that hangs (WebDriver has no timeout on new-session or quit) fails its test with the
+ * step's name, in time for the test's own timeout to report it.
+ */
+export async function within<T>(ms: number, what: string, promise: Promise<T>): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([promise, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 /** `waitFor` on top of `evaluate`, for the adapters. */
 export async function pollUntil<T>(
   evaluate: (expression: string) => Promise<T>,

@@ -20,11 +20,18 @@ import {
   type LaunchOptions,
   pollUntil,
   sleep,
+  within,
 } from './engine.js';
 import { startHostProxy } from './host-proxy.js';
 
 /** WebKit keeps a worker while a page of its origin is open and stops it ~10 s after the last leaves. */
 const LEAVE_ORIGIN_WAIT = 15_000;
+/** A new MiniBrowser session; under a loaded machine it has taken 10 s, and once it never answered. */
+const NEW_SESSION_WAIT = 40_000;
+/** Any other command: the page-load and script timeouts (30 s) answer before this. */
+const COMMAND_WAIT = 45_000;
+/** Closing a session: afterwards the driver and its MiniBrowser are killed. */
+const QUIT_WAIT = 10_000;
 
 /** The WebKitWebDriver binary. */
 export function webkitDriverExecutable(): string {
@@ -51,8 +58,10 @@ async function freePort(): Promise<number> {
 
 async function startDriver(): Promise<{ child: ChildProcess; url: string }> {
   const port = await freePort();
+  // Its own process group, so that killing it also ends the MiniBrowser it started.
   const child = spawn(webkitDriverExecutable(), [`--port=${port}`], {
     stdio: ['ignore', 'ignore', 'pipe'],
+    detached: true,
   });
   let stderr = '';
   child.stderr?.on('data', (chunk: Buffer) => {
@@ -67,8 +76,20 @@ async function startDriver(): Promise<{ child: ChildProcess; url: string }> {
       () => false,
     );
     if (ready) return { child, url };
-    if (Date.now() > deadline) throw new Error(`WebKitWebDriver did not start: ${stderr}`);
+    if (Date.now() > deadline) {
+      kill(child);
+      throw new Error(`WebKitWebDriver did not start: ${stderr}`);
+    }
     await sleep(100);
+  }
+}
+
+/** Ends a driver and the MiniBrowser it started (its process group). */
+function kill(child: ChildProcess): void {
+  try {
+    if (child.pid !== undefined) process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    child.kill('SIGKILL');
   }
 }
 
@@ -83,33 +104,40 @@ export async function launchWebKit(options: LaunchOptions): Promise<Engine> {
   const binary = miniBrowserExecutable();
   const proxy = await startHostProxy(options.hosts);
   const sessions = new Set<{ driver: WebDriver; child: ChildProcess }>();
-  const open = async () => {
+  const attempt = async () => {
     const server = await startDriver();
     try {
-      const driver = await new Builder()
-        .usingServer(server.url)
-        .withCapabilities({
-          browserName: 'MiniBrowser',
-          'webkitgtk:browserOptions': { binary, args: ['--automation'] },
-          proxy: {
-            proxyType: 'manual',
-            httpProxy: proxy.address,
-            noProxy: ['localhost', '127.0.0.1'],
-          },
-        })
-        .build();
+      const driver = await within(
+        NEW_SESSION_WAIT,
+        'WebKitWebDriver new session',
+        new Builder()
+          .usingServer(server.url)
+          .withCapabilities({
+            browserName: 'MiniBrowser',
+            'webkitgtk:browserOptions': { binary, args: ['--automation'] },
+            proxy: {
+              proxyType: 'manual',
+              httpProxy: proxy.address,
+              noProxy: ['localhost', '127.0.0.1'],
+            },
+          })
+          .build(),
+      );
       const session = { driver, child: server.child };
       sessions.add(session);
       return session;
     } catch (error) {
-      server.child.kill();
+      kill(server.child);
       throw error;
     }
   };
+  // A browser that never answers the new-session call is the machine's trouble, not the
+  // library's: one more browser, then the error.
+  const open = () => attempt().catch(attempt);
   const quit = async (session: { driver: WebDriver; child: ChildProcess }) => {
     sessions.delete(session);
-    await session.driver.quit().catch(() => {});
-    session.child.kill();
+    await within(QUIT_WAIT, 'WebKitWebDriver quit', session.driver.quit()).catch(() => {});
+    kill(session.child);
   };
 
   let spare: Awaited<ReturnType<typeof open>> | undefined = await open();
@@ -129,7 +157,7 @@ export async function launchWebKit(options: LaunchOptions): Promise<Engine> {
       let queue: Promise<unknown> = Promise.resolve();
       let current: string | undefined;
       const queued = <T>(step: () => Promise<T>): Promise<T> => {
-        const next = queue.then(step);
+        const next = queue.then(() => within(COMMAND_WAIT, 'WebKitWebDriver command', step()));
         queue = next.catch(() => {});
         return next;
       };

@@ -86,7 +86,8 @@ export function decodeCheckedBase64urlInto(
   offset: number,
 ): number {
   if (setFromBase64) {
-    return setFromBase64.call(target.subarray(offset), input, NATIVE_OPTIONS).written;
+    const view = offset === 0 ? target : target.subarray(offset);
+    return setFromBase64.call(view, input, NATIVE_OPTIONS).written;
   }
   return decodeInto(input, target, offset);
 }

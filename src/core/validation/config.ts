@@ -332,24 +332,34 @@ let cursor = 0;
 function same(seen: readonly unknown[], value: unknown): boolean {
   if (seen[cursor++] !== value) return false;
   if (!Array.isArray(value)) return true;
-  if (seen[cursor++] !== value.length) return false;
-  for (const item of value) if (seen[cursor++] !== item) return false;
+  const length = value.length;
+  if (seen[cursor++] !== length) return false;
+  for (let i = 0; i < length; i++) if (seen[cursor++] !== value[i]) return false;
   return true;
 }
 
-/** @internal Compares `config` with a {@link snapshot} in the same order, allocating nothing. */
+/**
+ * @internal Compares `config` with a {@link snapshot} in the same order, allocating nothing: it
+ * runs on every validation, so its loops are indexed (no iterator objects).
+ */
 export function matches(config: TokenValidationConfig, seen: readonly unknown[]): boolean {
   cursor = 0;
-  for (const name of CONFIG_MEMBERS) if (!same(seen, config[name])) return false;
+  for (let i = 0; i < CONFIG_MEMBERS.length; i++) {
+    if (!same(seen, config[CONFIG_MEMBERS[i]!])) return false;
+  }
   const options = config.options as Record<string, unknown> | undefined;
   if (seen[cursor++] !== options) return false;
   if (typeof options === 'object' && options !== null) {
-    for (const name of OPTION_MEMBERS) if (seen[cursor++] !== options[name]) return false;
+    for (let i = 0; i < OPTION_MEMBERS.length; i++) {
+      if (seen[cursor++] !== options[OPTION_MEMBERS[i]!]) return false;
+    }
   }
   const policy = config.discoveryPolicy as Record<string, unknown> | undefined;
   if (seen[cursor++] !== policy) return false;
   if (typeof policy === 'object' && policy !== null) {
-    for (const name of POLICY_MEMBERS) if (!same(seen, policy[name])) return false;
+    for (let i = 0; i < POLICY_MEMBERS.length; i++) {
+      if (!same(seen, policy[POLICY_MEMBERS[i]!])) return false;
+    }
   }
   return cursor === seen.length;
 }

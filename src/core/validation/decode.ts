@@ -5,6 +5,7 @@
  */
 
 import { AlgorithmNotAllowedError, JwtMalformedError, JwtTooLargeError } from '../errors.js';
+import { isNoneAlgorithm } from '../jws/algorithms.js';
 import {
   decodeBase64url,
   decodeBase64urlToBinary,
@@ -57,6 +58,8 @@ export interface ParsedJws {
   readonly jwt: string;
   /** Index of the second dot: the signing input is `jwt.slice(0, last)`. */
   readonly last: number;
+  /** The signature segment (base64url, checked). */
+  readonly signature: string;
   /** Length of the decoded signature, in bytes. */
   readonly signatureLength: number;
 }
@@ -95,11 +98,21 @@ export function parseJws(jwt: unknown, maxSize: number): ParsedJws {
  * have room for `token.last + token.signatureLength` bytes.
  */
 export function writeJwsBytes(token: ParsedJws, bytes: Uint8Array): void {
+  writeSigningInput(token, bytes);
+  writeSignature(token, bytes.subarray(token.last));
+}
+
+/** @internal Writes the signing input of `token` (`token.last` bytes) at the start of `bytes`. */
+export function writeSigningInput(token: ParsedJws, bytes: Uint8Array): void {
   const { jwt, last } = token;
   // The signing input is the two segments `parse` decoded, so it is ASCII: one byte a character.
   for (let i = 0; i < last; i++) bytes[i] = jwt.charCodeAt(i);
+}
+
+/** @internal Writes the signature of `token` (`token.signatureLength` bytes) at the start of `bytes`. */
+export function writeSignature(token: ParsedJws, bytes: Uint8Array): void {
   // `parse` checked the signature segment with `isBase64url`.
-  decodeCheckedBase64urlInto(jwt.slice(last + 1), bytes, last);
+  decodeCheckedBase64urlInto(token.signature, bytes, 0);
 }
 
 // Parsed headers by their segment, for the hot path: the tokens of one issuer share a header,
@@ -142,7 +155,7 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   }
   if (last === jwt.length - 1) {
     // Only an unsecured JWT (RFC 7519 §6.1) has an empty signature: refuse it as what it is.
-    if (header.alg.toLowerCase() === 'none') {
+    if (isNoneAlgorithm(header.alg)) {
       throw new AlgorithmNotAllowedError('JWT "alg" none is never accepted: the token is unsigned');
     }
     throw new JwtMalformedError('JWT signature is empty');
@@ -162,6 +175,7 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
     payload: payload as JwtClaims,
     jwt,
     last,
+    signature,
     signatureLength: decodedLength(signature),
   };
 }

@@ -122,10 +122,29 @@ const headers = new Map<string, Record<string, unknown>>();
 const HEADER_CACHE_ENTRIES = 16;
 const HEADER_CACHE_MAX_LENGTH = 512;
 
+// The header found last, and its segment: the next token (usually of the same issuer) is checked
+// against it without slicing its segment out or hashing it.
+let recentSegment = '';
+let recentHeader: Record<string, unknown> | undefined;
+
 function rememberHeader(segment: string, header: Record<string, unknown>): void {
   if (segment.length > HEADER_CACHE_MAX_LENGTH) return;
   if (headers.size >= HEADER_CACHE_ENTRIES) headers.delete(headers.keys().next().value as string);
   headers.set(segment, deepFreeze(header));
+  recentSegment = segment;
+  recentHeader = header;
+}
+
+/** The cached header of `jwt`, whose header segment ends at `first`. */
+function cachedHeader(jwt: string, first: number): Record<string, unknown> | undefined {
+  if (first === recentSegment.length && jwt.startsWith(recentSegment)) return recentHeader;
+  const segment = jwt.slice(0, first);
+  const header = headers.get(segment);
+  if (header) {
+    recentSegment = segment;
+    recentHeader = header;
+  }
+  return header;
 }
 
 /** `hot`: the validation hot path (shared, frozen headers). */
@@ -146,9 +165,8 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
         : `JWT must have 3 non-empty segments, got ${parts}`,
     );
   }
-  const segment = jwt.slice(0, first);
-  const cached = hot ? headers.get(segment) : undefined;
-  const header = cached ?? jsonObject(segment, 'header');
+  const cached = hot ? cachedHeader(jwt, first) : undefined;
+  const header = cached ?? jsonObject(jwt.slice(0, first), 'header');
   // The checks below run on a cached header too: they are cheap, and keep one order of errors.
   if (typeof header.alg !== 'string') {
     throw new JwtMalformedError('JWT header has no string "alg"', { claim: 'alg' });
@@ -166,7 +184,7 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   if (header.typ !== undefined && typeof header.typ !== 'string') {
     throw new JwtMalformedError('JWT header "typ" is not a string', { claim: 'typ' });
   }
-  if (hot && !cached) rememberHeader(segment, header);
+  if (hot && !cached) rememberHeader(jwt.slice(0, first), header);
   const payload = jsonObject(jwt.slice(first + 1, last), 'payload');
   const signature = jwt.slice(last + 1);
   if (!isBase64url(signature)) throw new JwtMalformedError('JWT signature is not base64url');

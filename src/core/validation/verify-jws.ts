@@ -43,6 +43,8 @@ function reusable(arrays: Map<number, Bytes>, length: number): Bytes {
   return bytes;
 }
 
+let subtle: SubtleCrypto | undefined;
+
 /** Verifies the signature of `token` with `key`; rejects as `crypto.subtle.verify` does. */
 export function verifyParsedJws(
   algorithm: AlgorithmIdentifier | RsaPssParams | EcdsaParams,
@@ -53,5 +55,7 @@ export function verifyParsedJws(
   const signature = reusable(signatures, token.signatureLength);
   writeSigningInput(token, signingInput);
   writeSignature(token, signature);
-  return crypto.subtle.verify(algorithm, key, signature, signingInput);
+  // `crypto` and `subtle` are accessors in a page: read once, not twice per token.
+  subtle ??= crypto.subtle;
+  return subtle.verify(algorithm, key, signature, signingInput);
 }

@@ -149,7 +149,9 @@ function validate(
     const alg = checkDiscoveredHeader(token, resolved, disco);
     const handle = keySetOf(handles, disco);
     const entry = handle.peek();
-    const key = entry && soleCandidate(entry.value, alg, token.header.kid);
+    // The stand-alone worker validates a few tokens a session: it keeps the general path only,
+    // and its bundle stays without the warm one.
+    const key = !STANDALONE_WORKER && entry && soleCandidate(entry.value, alg, token.header.kid);
     const cryptoKey = key && importedKey(key, alg);
     if (!entry || !key || !cryptoKey || !fitsSignatureLength(token, alg)) {
       return verifyWithKeySet(token, alg, handle, entry).then(() =>

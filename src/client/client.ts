@@ -23,6 +23,7 @@ import {
 import { request } from './channel.js';
 import { createKeepAliveClock } from './keep-alive.js';
 import { handleSilentSignIn } from './silent-frame.js';
+import { workerStartError } from './start-failure.js';
 
 /** Options of {@link createIdentityClient}. */
 export interface IdentityClientOptions {
@@ -180,7 +181,10 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
       ...(options.scope === undefined ? {} : { scope: options.scope }),
       ...(options.type === undefined ? {} : { type: options.type }),
     });
-    const registered = await workbox.register();
+    // The browser's bare refusal becomes a typed error naming the likely cause.
+    const registered = await workbox.register().catch((error: unknown) => {
+      throw workerStartError(String(given), error);
+    });
     if (!registered)
       throw new WorkerError('ERR_WORKER_UNAVAILABLE', 'The service worker could not be registered');
     return registered;

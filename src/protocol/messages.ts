@@ -174,7 +174,9 @@ export type WorkerEvent =
   | { readonly type: 'error'; readonly error: SerializedError }
   /**
    * Advice about the configuration that the worker found itself, once per worker start (e.g.
-   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use).
+   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use), or once
+   * per API origin (`WARN_WWW_AUTHENTICATE_HIDDEN`: a 401 whose `WWW-Authenticate` CORS hides).
+   * For such setup mistakes the page client ends the message with what to change ("To fix: …").
    */
   | { readonly type: 'warning'; readonly code: string; readonly message: string };
 

@@ -22,6 +22,7 @@ import {
 } from '../protocol/messages.js';
 import { request } from './channel.js';
 import { createKeepAliveClock } from './keep-alive.js';
+import { hintedEvent } from './setup-hints.js';
 import { handleSilentSignIn } from './silent-frame.js';
 import { workerStartError } from './start-failure.js';
 
@@ -161,10 +162,12 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     const data = event.data as EventEnvelope;
     if (!isTagged(data) || data.v !== PROTOCOL_VERSION || typeof data.event !== 'object') return;
     if ('state' in data.event) follow(data.event.state);
+    // The worker reports setup mistakes by code; what to change is added here (setup-hints.ts).
+    const workerEvent = hintedEvent(data.event);
     for (const listener of listeners) {
       // One listener that throws must not keep the event from the others.
       try {
-        listener(data.event);
+        listener(workerEvent);
       } catch (error) {
         queueMicrotask(() => {
           throw error;

@@ -17,7 +17,11 @@ import { chooseDpopAlgorithm, type DpopHandle } from '../src/core/index.js';
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
 import { defined, tryParseUrl } from '../src/core/worker-api.js';
 import { WorkerError } from '../src/protocol/errors.js';
-import type { LoginOptions } from '../src/protocol/messages.js';
+import {
+  type LoginOptions,
+  type SerializedError,
+  serializeError,
+} from '../src/protocol/messages.js';
 import { responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
 import { isDpopTokenType, resourceKey, type Session } from './session.js';
@@ -29,6 +33,15 @@ function resources(context: WorkerContext): string[] {
     .map((api) => api.entry.resource)
     .filter((resource): resource is string => resource !== undefined);
   return [...new Set(all)];
+}
+
+/**
+ * `error` marked with the sign-in request that failed (serialized as `step`): the page client
+ * turns the step and the error's code (and OAuth `error`) into a hint of what to change, so the
+ * hints' text stays out of the worker bundle.
+ */
+function failedAt(error: unknown, step: SerializedError['step']): unknown {
+  return Object.assign(error as object, { step });
 }
 
 /**
@@ -73,8 +86,17 @@ export async function startLogin(
   options: LoginOptions & { currentUrl?: string },
 ): Promise<{ url: string }> {
   // The state stays in the worker: the page has no use for it.
-  const { url } = await prepareLogin(context, options);
-  return { url };
+  try {
+    const { url } = await prepareLogin(context, options);
+    return { url };
+  } catch (error) {
+    // A refused sign-in request is most often a setup mistake: every page hears of it, not only
+    // a caller of login() that catches (an app that does not would otherwise show nothing).
+    const serialized = serializeError(error);
+    if (serialized.step)
+      await context.broadcast({ type: 'error', error: serialized }).catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -142,7 +164,7 @@ export async function prepareLogin(
       issuer: disco.issuer,
       ...(dpop ? { dpop } : {}),
     });
-    if (!pushed.isSuccessful) throw pushed.exception;
+    if (!pushed.isSuccessful) throw failedAt(pushed.exception, 'par');
     url = pushed.url;
   } else {
     url = createAuthorizeUrl({ ...parameters, address: disco.authorizationEndpoint });
@@ -218,12 +240,18 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     );
   }
   const disco = await context.discovery();
-  const result = validateAuthorizeCallback(url, {
-    state: transaction.state,
-    issuer: disco.issuer,
-    issParameterSupported: disco.authorizationResponseIssParameterSupported ?? false,
-    redirectUri: config.redirectUri.href,
-  });
+  let result: ReturnType<typeof validateAuthorizeCallback>;
+  try {
+    result = validateAuthorizeCallback(url, {
+      state: transaction.state,
+      issuer: disco.issuer,
+      issParameterSupported: disco.authorizationResponseIssParameterSupported ?? false,
+      redirectUri: config.redirectUri.href,
+    });
+  } catch (error) {
+    // Without PAR the authorization endpoint's refusal arrives here, as ?error=….
+    throw failedAt(error, 'authorize');
+  }
   const first = resources(context)[0];
   const dpop = await dpopKey(context, disco);
   const tokens = await requestAuthorizationCodeToken({
@@ -244,7 +272,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     },
     now: context.now,
   });
-  if (!tokens.isSuccessful) throw tokens.exception;
+  if (!tokens.isSuccessful) throw failedAt(tokens.exception, 'token');
   if (tokens.idToken === undefined || tokens.idTokenClaims === undefined) {
     throw new HttpError('ERR_INVALID_RESPONSE', 'The provider returned no ID token', {
       url: disco.tokenEndpoint,

@@ -84,6 +84,13 @@ export interface SerializedError {
   readonly parameter?: string | undefined;
   /** The claim at fault, for token validation errors. */
   readonly claim?: string | undefined;
+  /**
+   * The sign-in request that failed, for the errors of a sign-in: `par` the pushed authorization
+   * request (RFC 9126), `authorize` the authorization endpoint's answer at the callback (RFC 6749
+   * §4.1.2), `token` the code exchange (RFC 6749 §4.1.3). With the code and the OAuth `error`, it
+   * is what the page client turns into the hint ("To fix: …") ending the message.
+   */
+  readonly step?: 'par' | 'authorize' | 'token' | undefined;
 }
 
 /** Options of a sign-in, chosen by the page. The issuer, client and redirect URI are the worker's. */
@@ -199,7 +206,9 @@ export type WorkerEvent =
     }
   /**
    * Advice about the configuration that the worker found itself, once per worker start (e.g.
-   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use).
+   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use), or once
+   * per API origin (`WARN_WWW_AUTHENTICATE_HIDDEN`: a 401 whose `WWW-Authenticate` CORS hides).
+   * For such setup mistakes the page client ends the message with what to change ("To fix: …").
    */
   | {
       /** The kind of event: switch on it. */
@@ -273,6 +282,7 @@ const TEXT_FIELDS = [
   'member',
   'parameter',
   'claim',
+  'step',
 ] as const satisfies readonly (keyof SerializedError)[];
 
 /**

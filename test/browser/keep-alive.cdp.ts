@@ -200,11 +200,13 @@ describe('keep-alive across a worker update, no debugger on the worker', () => {
 
     app.version += 1;
     await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => r.update())');
-    await page.waitFor('window.controllerChanged === true', 'the new worker to take over', 15_000);
+    // The whole case, sign-in included, took 7.4 s in an earlier fresh-clone run; one at load 23
+    // on two cores did not see the take-over within 15 s. What is checked is that it happens.
+    await page.waitFor('window.controllerChanged === true', 'the new worker to take over', 60_000);
     expect(
       await page.evaluate<boolean>('navigator.serviceWorker.controller !== window.firstController'),
     ).toBe(true);
-    await expect.poll(() => first?.destroyedAt, { timeout: 15_000 }).toBeDefined();
+    await expect.poll(() => first?.destroyedAt, { timeout: 30_000 }).toBeDefined();
 
     // The old worker's tokens lived in its memory (persisted DPoP-bound sessions come later):
     // sign in again (the provider still has the session), and the ticks go to the new worker.

@@ -52,7 +52,10 @@ export interface IntrospectionFields {
 }
 
 /** A successful introspection call (the token itself may still be inactive: check `active`). */
-export type IntrospectionSuccess = IntrospectionFields & { readonly isSuccessful: true };
+export type IntrospectionSuccess = IntrospectionFields & {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
+  readonly isSuccessful: true;
+};
 
 /** What {@link introspectToken} resolves to: check `isSuccessful`, then `active`. */
 export type TokenIntrospectionResponse = IntrospectionSuccess | EndpointFailure;

@@ -46,7 +46,8 @@ const documents =
     : [
         'README.md',
         ...walk(join(root, 'docs'))
-          .filter((file) => file.endsWith('.md'))
+          // docs/api/ is the generated API reference (npm run docs:api), not written by hand.
+          .filter((file) => file.endsWith('.md') && !relative(root, file).startsWith('docs/api/'))
           .map((file) => relative(root, file)),
       ];
 

@@ -44,9 +44,10 @@ const config = {
     'RetryMode',
     'CompiledEntry',
   ],
-  // Every exported declaration needs a doc comment. (Members too: see below.)
+  // Every exported declaration, and every member of one, needs a doc comment.
   requiredToBeDocumented: [
     'Enum',
+    'EnumMember',
     'Variable',
     'Function',
     'Class',
@@ -54,6 +55,9 @@ const config = {
     'TypeAlias',
     'Namespace',
     'Module',
+    'Property',
+    'Method',
+    'Accessor',
   ],
 };
 

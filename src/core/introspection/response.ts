@@ -48,6 +48,7 @@ export interface IntrospectionFields {
   readonly raw: JsonObject;
   /** The signed response (RFC 9701) as received, a compact JWT; `undefined` for plain JSON. */
   readonly jwt: string | undefined;
+  /** The HTTP status of the introspection response (`200`). */
   readonly httpStatus: number;
 }
 

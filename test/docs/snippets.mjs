@@ -4,8 +4,8 @@
  * the package by its public names (`identity-model-web`, `identity-model-web/core`, …), mapped
  * to the sources by `paths`, and `tsc` checks them with `strict`, as an app would compile them.
  *
- *   node test/docs/snippets.mjs          prints each failure as README.md:LINE with the compiler's message
- *   node test/docs/snippets.mjs FILE.md  checks only the given files
+ *   node test/docs/snippets.mjs          every file; each failure as FILE:LINE and tsc's message
+ *   node test/docs/snippets.mjs FILE.md  only the given files
  *
  * - A snippet that imports `identity-model-web/sw` is checked against the WebWorker globals;
  *   the others against the DOM and Node's types (pages, Vite configs and servers all use them).
@@ -13,8 +13,8 @@
  *   in an HTML comment right above its fence, which Markdown does not render:
  *
  *       <!-- snippet-context:
- *       import type { DiscoveryDocumentResponse } from 'identity-model-web/core';
- *       declare const disco: DiscoveryDocumentResponse;
+ *       import type { DiscoverySuccess } from 'identity-model-web/core';
+ *       declare const disco: DiscoverySuccess;
  *       -->
  *
  * - A snippet that is deliberately partial opts out in its fence, visibly: ```ts nocheck.

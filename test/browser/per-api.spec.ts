@@ -119,8 +119,9 @@ test('each API gets a token for its audience and scope: the sign-in’s, or one 
   ]);
   expect(tokenRequests('refresh_token')).toEqual([]);
 
-  // 26 calls at once, to four entries (three token keys); refreshes are held at the provider
-  // until every call is waiting on one.
+  // 26 calls at once, to four entries (three token keys), while the first refresh is held at the
+  // provider: the other refresh waits in the worker behind it (one use of the refresh token at a
+  // time), and every call waits on its key's.
   const release = hooks.holdRefreshes();
   const urls = [
     ...Array.from({ length: 8 }, (_, i) => `${billing.origin()}/v1/invoices/${i}`),

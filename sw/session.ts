@@ -50,7 +50,7 @@ export function tokenKey(entry: {
   readonly parameters?: Readonly<Record<string, string>> | undefined;
 }): string {
   const { resource = '', scope, parameters } = entry;
-  // Sorted by name: `{ a, b }` and `{ b, a }` are the same request.
+  // Sorted: `{ a, b }` and `{ b, a }` are the same request.
   return scope === undefined && parameters === undefined
     ? resource
     : JSON.stringify([resource, scope, Object.entries(parameters ?? {}).sort()]);

@@ -65,7 +65,12 @@ export interface IdentityClient {
    * Completes a sign-in from a callback URL the worker did not handle itself (by default the
    * worker answers the redirect-URI navigation and this is not needed). Cleans the URL.
    */
-  handleCallback(url?: string): Promise<UserState & { returnTo: string }>;
+  handleCallback(url?: string): Promise<
+    UserState & {
+      /** Where the sign-in asked to land (`LoginOptions.returnTo`): navigate there. */
+      returnTo: string;
+    }
+  >;
   /** Signs out (tokens revoked and cleared in the worker), then goes to the provider's end-session page if it has one. */
   logout(options?: LogoutOptions): Promise<void>;
   /**

@@ -37,6 +37,10 @@ export interface IdentityModelErrorOptions {
 export class IdentityModelError extends Error {
   /** Stable, documented error code. */
   readonly code: ErrorCode;
+  /**
+   * The class's name, for logs and stack traces. Match on `code` (stable) or `instanceof`, not on
+   * this: a minifier may rename classes, but this string does not change.
+   */
   override name = 'IdentityModelError';
 
   constructor(code: ErrorCode, message: string, options?: IdentityModelErrorOptions) {

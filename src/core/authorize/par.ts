@@ -35,6 +35,7 @@ export interface PushedAuthorizationRequest
 
 /** A successful pushed authorization response (RFC 9126 §2.2). */
 export interface PushedAuthorizationSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /** The `request_uri` handle (e.g. `urn:ietf:params:oauth:request_uri:…`), used once. */
   readonly requestUri: string;
@@ -44,6 +45,7 @@ export interface PushedAuthorizationSuccess {
   readonly url: string;
   /** The whole JSON response. */
   readonly raw: JsonObject;
+  /** The HTTP status: `201` (RFC 9126 §2.2). */
   readonly httpStatus: number;
 }
 

@@ -16,7 +16,9 @@ export const MAX_JWKS_KEYS = 100;
 export interface SkippedKey {
   /** Position in the set's `keys` array. */
   readonly index: number;
+  /** The key's `kid`, when it has one. */
   readonly kid: string | undefined;
+  /** Why it cannot verify, in words (e.g. wrong `use`, private members, RSA under 2048 bits). */
   readonly reason: string;
 }
 

@@ -30,7 +30,9 @@ export interface TokenRevocationRequest extends ClientCredentialsOptions, Endpoi
  * the same for a token that was valid, already revoked, expired or unknown.
  */
 export interface TokenRevocationSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
+  /** The HTTP status: `200` (RFC 7009 §2.2). */
   readonly httpStatus: number;
 }
 

@@ -33,6 +33,7 @@ export interface DeviceAuthorizationRequest extends ClientCredentialsOptions, En
 
 /** A successful device authorization response (RFC 8628 §3.2), camelCase. */
 export interface DeviceAuthorizationSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /** `device_code`: what the device polls the token endpoint with. Keep it on the device. */
   readonly deviceCode: string;
@@ -48,6 +49,7 @@ export interface DeviceAuthorizationSuccess {
   readonly interval: number;
   /** The whole JSON response. */
   readonly raw: JsonObject;
+  /** The HTTP status of the device authorization response (`200`). */
   readonly httpStatus: number;
 }
 

@@ -93,7 +93,7 @@ export async function requestGrant<S extends object = TokenSuccess>(
       if (fields.idToken !== undefined && !spec.validatesIdToken) {
         throw new HttpError(
           'ERR_INVALID_RESPONSE',
-          `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate; it is refused rather than handed out unvalidated`,
+          `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate`,
           { url, httpStatus: response.status },
         );
       }

@@ -22,17 +22,30 @@ import {
   type SerializedError,
   serializeError,
 } from '../src/protocol/messages.js';
+import type { ApiEntry } from './allowlist.js';
 import { responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
-import { isDpopTokenType, resourceKey, type Session } from './session.js';
+import { isDpopTokenType, type Session, tokenKey } from './session.js';
 import { accessTokenExpiry } from './tokens.js';
+
+const entries = (context: WorkerContext) =>
+  [...context.config.apis, ...context.config.pageTokenUrls].map((api) => api.entry);
 
 /** The resource indicators of every configured API, deduplicated, in order. */
 function resources(context: WorkerContext): string[] {
-  const all = [...context.config.apis, ...context.config.pageTokenUrls]
-    .map((api) => api.entry.resource)
+  const all = entries(context)
+    .map((entry) => entry.resource)
     .filter((resource): resource is string => resource !== undefined);
   return [...new Set(all)];
+}
+
+/**
+ * The sign-in's API: the first entry with a `resource` or `parameters`. Its parameters go into
+ * the authorization request and the code exchange (Auth0 names the API of the code's access
+ * token by `audience` at authorization), so the code's token is its token.
+ */
+function signInApi(context: WorkerContext): Pick<ApiEntry, 'resource' | 'parameters'> {
+  return entries(context).find((entry) => entry.resource ?? entry.parameters) ?? {};
 }
 
 /**
@@ -143,6 +156,7 @@ export async function prepareLogin(
     // RFC 9449 §10: binds the code to the key, so only this worker can redeem it.
     ...(dpop ? { dpopJkt: await dpop.thumbprint() } : {}),
     ...defined({ prompt, loginHint, uiLocales, acrValues, maxAge }),
+    ...defined({ parameters: signInApi(context).parameters }),
   };
   const parEndpoint = disco.pushedAuthorizationRequestEndpoint;
   const usePar = config.par === true || (config.par === 'auto' && parEndpoint !== undefined);
@@ -252,7 +266,8 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     // Without PAR the authorization endpoint's refusal arrives here, as ?error=….
     throw failedAt(error, 'authorize');
   }
-  const first = resources(context)[0];
+  // Not the API's scope: the code's token has the scope of the authorization request.
+  const { resource, parameters } = signInApi(context);
   const dpop = await dpopKey(context, disco);
   const tokens = await requestAuthorizationCodeToken({
     ...config.http,
@@ -261,7 +276,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     code: result.code,
     redirectUri: config.redirectUri.href,
     codeVerifier: transaction.codeVerifier,
-    ...defined({ resource: first, dpop }),
+    ...defined({ resource, parameters, dpop }),
     idToken: {
       issuer: config.issuer,
       nonce: transaction.nonce,
@@ -285,7 +300,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     refreshToken: tokens.refreshToken,
     accessTokens: new Map([
       [
-        resourceKey(first),
+        tokenKey({ resource, parameters }),
         {
           token: tokens.accessToken,
           tokenType: tokens.tokenType,

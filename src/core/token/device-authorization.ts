@@ -4,12 +4,12 @@
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { readOAuthJson } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
 import { endpointForm } from '../endpoint/form.js';
+import { postForm } from '../endpoint/post.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
@@ -157,8 +157,15 @@ export async function requestDeviceAuthorization(
     retry: 'unprocessed',
     endpoint: 'device_authorization_endpoint',
     successFields: DEVICE_AUTHORIZATION_FIELDS,
-    send: (as, client, auth, options) =>
-      oauth.deviceAuthorizationRequest(as, client, auth, form, options),
+    send: (as, client, auth, options) => {
+      const body = new URLSearchParams(form);
+      body.set('client_id', client.client_id);
+      return postForm(as, client, auth, options, {
+        endpoint: 'device_authorization_endpoint',
+        body,
+        accept: 'application/json',
+      });
+    },
     finish: (response, url) =>
       deviceAuthorizationFields(readOAuthJson(response, url), response.status, url),
   });

@@ -30,6 +30,9 @@ export default defineConfig(({ mode }) =>
           // code for client secrets, private_key_jwt and configured keys (src/core/lib/standalone.ts).
           define: { __IMW_STANDALONE_WORKER__: 'true' },
           build: {
+            // Every module-level constant inlined where it is used, over three passes (rolldown's
+            // default inlines only some, once): about 0.1 KB less gzip, the same code.
+            rolldownOptions: { optimization: { inlineConst: { mode: 'all', pass: 3 } } },
             target: 'es2022',
             outDir: 'dist',
             emptyOutDir: false,

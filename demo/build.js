@@ -37,3 +37,32 @@ export async function buildBrowserBundles(outDir, options = {}) {
     false,
   );
 }
+
+/**
+ * Builds the parts of the package the demo's servers run in Node, from the current sources, so
+ * that the demo needs no `npm run build` first: `core.js` (identity-model-web/core) and
+ * `callback-guard.js` (identity-model-web/callback-guard), ES modules whose dependencies stay
+ * imports (resolved from node_modules).
+ * @param {string} outDir Folder ending in `/`; emptied first.
+ */
+export async function buildServerModules(outDir) {
+  await build({
+    configFile: false,
+    root,
+    logLevel: 'error',
+    // As in the package's own entries (vite.config.ts).
+    define: { __IMW_STANDALONE_WORKER__: 'false' },
+    build: {
+      ssr: true,
+      target: 'node20',
+      outDir,
+      emptyOutDir: true,
+      minify: false,
+      sourcemap: false,
+      rolldownOptions: {
+        input: { core: 'src/core/index.ts', 'callback-guard': 'src/host/callback-guard.ts' },
+        output: { format: 'es', entryFileNames: '[name].js', chunkFileNames: 'shared-[hash].js' },
+      },
+    },
+  });
+}

@@ -2,7 +2,7 @@
  * identity-model-web: the main-thread client. It registers the service worker, which holds the
  * tokens, and talks to it by typed messages.
  *
- * @module
+ * @module identity-model-web
  */
 
 export {

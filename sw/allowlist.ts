@@ -13,13 +13,16 @@
  */
 
 import { ConfigurationError } from '../src/core/errors.js';
+import { RESERVED_AUTHORIZE_PARAMETERS } from '../src/core/index.js';
 import {
+  assertObject,
   assertOptionalBoolean,
   assertOptionalString,
   assertString,
   assertUrl,
 } from '../src/core/worker-api.js';
 import { assertDestinations } from './destination.js';
+import { tokenKey } from './session.js';
 
 /** One API the worker attaches tokens for. */
 export interface ApiEntry {
@@ -27,8 +30,40 @@ export interface ApiEntry {
   readonly url: string;
   /** Resource indicator (RFC 8707) of this API's tokens. Default: no `resource` parameter. */
   readonly resource?: string;
-  /** Scope to ask for this API's tokens. Default: the worker's scope. */
+  /**
+   * Scope of this API's tokens, sent in the refresh that gets its token (RFC 6749 §6), e.g.
+   * Entra ID's `api://orders/.default`. Default: none, so the token has the scope granted at
+   * sign-in. The sign-in asks for `config.scope` only: the provider must allow this one under
+   * the same grant (Entra ID does; Auth0 only for APIs in the client's refresh token policy).
+   */
   readonly scope?: string;
+  /**
+   * Extra parameters of this API's token requests, for providers that name the API otherwise
+   * than with `resource` (RFC 8707), e.g. Auth0's `{ audience: 'https://orders.example.com' }`.
+   * String values; the parameters the worker sets itself (`grant_type`, `client_id`,
+   * `refresh_token`, `code_verifier`, `redirect_uri`, `scope`, `resource`, `state`, `nonce`,
+   * `dpop_jkt`, `prompt`, …) cannot be set here (`ConfigurationError`).
+   *
+   * The first entry (of `apis`, then `pageTokenUrls`) with a `resource` or `parameters` is the
+   * sign-in's API: its parameters also go into the authorization request and the code exchange
+   * (Auth0 issues a JWT access token only for an `audience` named at authorization), and the
+   * sign-in's token serves it. Every other entry gets its token by a refresh carrying its own
+   * `resource`, `scope` and `parameters`; entries equal in these three share one token.
+   *
+   * The worker cannot tell whether the provider honoured them (an access token is opaque to a
+   * client, RFC 6749 §1.4): a provider that ignores them issues its default token, the API
+   * answers 401, the worker refreshes that API's token once (at most every 10 s) and the page
+   * gets the 401. Default: none.
+   *
+   * @example Auth0, two APIs (the refresh needs Auth0's Multi-Resource Refresh Token):
+   * ```ts
+   * apis: [
+   *   { url: 'https://orders.example.com/', parameters: { audience: 'https://orders' } },
+   *   { url: 'https://billing.example.com/', parameters: { audience: 'https://billing' } },
+   * ]
+   * ```
+   */
+  readonly parameters?: Readonly<Record<string, string>>;
   /**
    * Whether this API accepts DPoP-bound tokens (RFC 9449). Default `true`. `false`: the API
    * takes Bearer tokens only. A DPoP-bound token is useless as a Bearer token (the API would
@@ -49,6 +84,8 @@ export interface ApiEntry {
 /** A parsed allowlist entry. */
 export interface CompiledEntry {
   readonly entry: ApiEntry;
+  /** The key of its access token in the session (what its token requests ask for). */
+  readonly key: string;
   readonly origin: string;
   /** Path prefix ending in `/` (or exactly `/`). */
   readonly prefix: string;
@@ -57,6 +94,27 @@ export interface CompiledEntry {
   /** {@link prefix} and {@link exact} as {@link lenientPath} reads them. */
   readonly lenientPrefix: string;
   readonly lenientExact: string;
+}
+
+/**
+ * Parameters the worker sets itself (besides core's `RESERVED_AUTHORIZE_PARAMETERS`): an entry's
+ * `parameters` never replace them.
+ */
+const WORKER_PARAMETERS = new Set(
+  'grant_type client_secret client_assertion client_assertion_type code code_verifier refresh_token response_mode resource request dpop_jkt prompt max_age login_hint id_token_hint acr_values ui_locales'.split(
+    ' ',
+  ),
+);
+
+function assertParameters(value: unknown, path: string): void {
+  if (value === undefined) return;
+  assertObject(value, path);
+  for (const [name, item] of Object.entries(value)) {
+    if (name === '' || WORKER_PARAMETERS.has(name) || RESERVED_AUTHORIZE_PARAMETERS.has(name)) {
+      throw new ConfigurationError(`"${path}" cannot set "${name}": the worker sets it`);
+    }
+    assertString(item, `${path}.${name}`);
+  }
 }
 
 /** How many times a path is percent-decoded at most (servers that decode twice exist). */
@@ -117,12 +175,14 @@ export function compileAllowlist(
     for (const key of ['resource', 'scope'] as const) {
       assertOptionalString(entry[key], `${where}.${key}`, { empty: true });
     }
+    assertParameters(entry.parameters, `${where}.parameters`);
     assertOptionalBoolean(entry.dpop, `${where}.dpop`);
     assertDestinations(entry.destinations, `${where}.destinations`);
     const prefix = url.pathname.endsWith('/') ? url.pathname : `${url.pathname}/`;
     const lenientPrefix = lenientPath(prefix);
     return Object.freeze({
       entry: Object.freeze({ ...entry }),
+      key: tokenKey(entry),
       origin: url.origin,
       prefix,
       exact: prefix === '/' ? '/' : prefix.slice(0, -1),

@@ -90,7 +90,7 @@ export interface TokenHandlerConfig extends HttpOptions {
    * no session there). `false`: none; the state becomes `expired` at once. The pages' state is
    * `resuming` meanwhile (OpenID Connect Core 1.0 §3.1.2.1 `prompt=none`, §3.1.2.6 its errors).
    *
-   * @example A provider that sends `X-Frame-Options: DENY`:
+   * @example A provider that sends X-Frame-Options: DENY
    * ```ts
    * createTokenHandler({ ...config, silentRecovery: 'redirect', silentRecoveryTimeout: 15 });
    * ```
@@ -102,34 +102,67 @@ export interface TokenHandlerConfig extends HttpOptions {
    */
   silentRecoveryTimeout?: number;
   /** IndexedDB database names (metadata cache; login transactions). */
-  databases?: { metadata?: string; transactions?: string };
+  databases?: {
+    /** The metadata cache's database. Default `identity-model-web-metadata`. */
+    metadata?: string;
+    /** The login transactions' database. Default `identity-model-web-login`. */
+    transactions?: string;
+  };
   /** Clock in milliseconds since the epoch. Default `Date.now`. For tests. */
   now?: () => number;
 }
 
 /** The checked configuration. */
 export interface ResolvedConfig {
+  /** `issuer`, as given. */
   readonly issuer: string;
+  /** `clientId`, as given. */
   readonly clientId: string;
+  /** `redirectUri`, parsed. */
   readonly redirectUri: URL;
+  /** `postLogoutRedirectUri`, when given. */
   readonly postLogoutRedirectUri: string | undefined;
+  /** `scope`, space-delimited; includes `openid`. Default `openid profile`. */
   readonly scope: string;
+  /** `apis`, compiled to parsed URL prefixes. */
   readonly apis: readonly CompiledEntry[];
+  /** `pageTokenUrls`, compiled to parsed URL prefixes. */
   readonly pageTokenUrls: readonly CompiledEntry[];
+  /** `refreshSkew`, in seconds. Default `30`. */
   readonly refreshSkew: number;
+  /** `loginTimeout`, in seconds. Default `600`. */
   readonly loginTimeout: number;
+  /** `par`. Default `auto`. */
   readonly par: boolean | 'auto';
+  /** `dpop`. Default `true`. */
   readonly dpop: boolean;
+  /** `errorRedirect`. Default `/`. */
   readonly errorRedirect: string;
+  /** `logoutPath`, normalised to a path. */
   readonly logoutPath: string;
+  /** `discoveryPolicy`. Default `{}` (strict). */
   readonly discoveryPolicy: DiscoveryPolicy;
+  /**
+   * The HTTP options (`timeout` in milliseconds, default `10000`: shorter than core's 30 s, because
+   * a page waits for the worker's answer).
+   */
   readonly http: HttpOptions;
+  /** `leeway`, in seconds. Default `60`. */
   readonly leeway: number;
+  /** `validationAudience`, when given. */
   readonly validationAudience: string | readonly string[] | undefined;
+  /** `silentRecovery`. Default `iframe`. */
   readonly silentRecovery: 'iframe' | 'redirect' | false;
-  /** Seconds. */
+  /** `silentRecoveryTimeout`, in seconds. Default `10`. */
   readonly silentRecoveryTimeout: number;
-  readonly databases: { readonly metadata: string; readonly transactions: string };
+  /** `databases`, with the default names filled in. */
+  readonly databases: {
+    /** The metadata cache's database. Default `identity-model-web-metadata`. */
+    readonly metadata: string;
+    /** The login transactions' database. Default `identity-model-web-login`. */
+    readonly transactions: string;
+  };
+  /** `now`. Default `Date.now`. */
   readonly now: () => number;
 }
 

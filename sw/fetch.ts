@@ -17,6 +17,7 @@ import { serializeError } from '../src/protocol/messages.js';
 import { type CompiledEntry, lenientPath, matchAllowlist } from './allowlist.js';
 import { redirectWithFragment, responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
+import { unreadableChallengeWarning } from './cors-advice.js';
 import { allowsDestination } from './destination.js';
 import { bearerOnly, dpopFetch } from './dpop-fetch.js';
 import { completeLogin, isCallbackUrl } from './login.js';
@@ -143,6 +144,11 @@ export function createFetchHandler(
       return dpop ? dpopFetch(context, dpop, request, current, body, replayable) : plain();
     };
     const response = await send(token);
+    const hidden = unreadableChallengeWarning(response, request.url);
+    if (hidden) {
+      console.warn(`identity-model-web: ${hidden.message}`);
+      waitUntil(context.broadcast(hidden).catch(() => {}));
+    }
     if (!replayable || !isInvalidTokenChallenge(response, token)) return response;
     const renewed = await tokens.renew(api, token.token);
     if (!renewed || renewed.token === token.token) return response;

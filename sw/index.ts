@@ -5,7 +5,7 @@
 /**
  * identity-model-web/sw: the token handler for an app's service worker.
  *
- * @module
+ * @module identity-model-web/sw
  */
 
 export { MESSAGE_TAG, PROTOCOL_VERSION } from '../src/protocol/messages.js';

@@ -17,18 +17,44 @@ import { chooseDpopAlgorithm, type DpopHandle } from '../src/core/index.js';
 import { requestAuthorizationCodeToken } from '../src/core/token/authorization-code.js';
 import { defined, tryParseUrl } from '../src/core/worker-api.js';
 import { WorkerError } from '../src/protocol/errors.js';
-import type { LoginOptions } from '../src/protocol/messages.js';
+import {
+  type LoginOptions,
+  type SerializedError,
+  serializeError,
+} from '../src/protocol/messages.js';
+import type { ApiEntry } from './allowlist.js';
 import { responseModeRefusal } from './callback-response.js';
 import type { WorkerContext } from './context.js';
-import { isDpopTokenType, resourceKey, type Session } from './session.js';
+import { isDpopTokenType, type Session, tokenKey } from './session.js';
 import { accessTokenExpiry } from './tokens.js';
+
+const entries = (context: WorkerContext) =>
+  [...context.config.apis, ...context.config.pageTokenUrls].map((api) => api.entry);
 
 /** The resource indicators of every configured API, deduplicated, in order. */
 function resources(context: WorkerContext): string[] {
-  const all = [...context.config.apis, ...context.config.pageTokenUrls]
-    .map((api) => api.entry.resource)
+  const all = entries(context)
+    .map((entry) => entry.resource)
     .filter((resource): resource is string => resource !== undefined);
   return [...new Set(all)];
+}
+
+/**
+ * The sign-in's API: the first entry with a `resource` or `parameters`. Its parameters go into
+ * the authorization request and the code exchange (Auth0 names the API of the code's access
+ * token by `audience` at authorization), so the code's token is its token.
+ */
+function signInApi(context: WorkerContext): Pick<ApiEntry, 'resource' | 'parameters'> {
+  return entries(context).find((entry) => entry.resource ?? entry.parameters) ?? {};
+}
+
+/**
+ * `error` marked with the sign-in request that failed (serialized as `step`): the page client
+ * turns the step and the error's code (and OAuth `error`) into a hint of what to change, so the
+ * hints' text stays out of the worker bundle.
+ */
+function failedAt(error: unknown, step: SerializedError['step']): unknown {
+  return Object.assign(error as object, { step });
 }
 
 /**
@@ -73,8 +99,17 @@ export async function startLogin(
   options: LoginOptions & { currentUrl?: string },
 ): Promise<{ url: string }> {
   // The state stays in the worker: the page has no use for it.
-  const { url } = await prepareLogin(context, options);
-  return { url };
+  try {
+    const { url } = await prepareLogin(context, options);
+    return { url };
+  } catch (error) {
+    // A refused sign-in request is most often a setup mistake: every page hears of it, not only
+    // a caller of login() that catches (an app that does not would otherwise show nothing).
+    const serialized = serializeError(error);
+    if (serialized.step)
+      await context.broadcast({ type: 'error', error: serialized }).catch(() => {});
+    throw error;
+  }
 }
 
 /**
@@ -121,6 +156,7 @@ export async function prepareLogin(
     // RFC 9449 §10: binds the code to the key, so only this worker can redeem it.
     ...(dpop ? { dpopJkt: await dpop.thumbprint() } : {}),
     ...defined({ prompt, loginHint, uiLocales, acrValues, maxAge }),
+    ...defined({ parameters: signInApi(context).parameters }),
   };
   const parEndpoint = disco.pushedAuthorizationRequestEndpoint;
   const usePar = config.par === true || (config.par === 'auto' && parEndpoint !== undefined);
@@ -142,7 +178,7 @@ export async function prepareLogin(
       issuer: disco.issuer,
       ...(dpop ? { dpop } : {}),
     });
-    if (!pushed.isSuccessful) throw pushed.exception;
+    if (!pushed.isSuccessful) throw failedAt(pushed.exception, 'par');
     url = pushed.url;
   } else {
     url = createAuthorizeUrl({ ...parameters, address: disco.authorizationEndpoint });
@@ -218,13 +254,20 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     );
   }
   const disco = await context.discovery();
-  const result = validateAuthorizeCallback(url, {
-    state: transaction.state,
-    issuer: disco.issuer,
-    issParameterSupported: disco.authorizationResponseIssParameterSupported ?? false,
-    redirectUri: config.redirectUri.href,
-  });
-  const first = resources(context)[0];
+  let result: ReturnType<typeof validateAuthorizeCallback>;
+  try {
+    result = validateAuthorizeCallback(url, {
+      state: transaction.state,
+      issuer: disco.issuer,
+      issParameterSupported: disco.authorizationResponseIssParameterSupported ?? false,
+      redirectUri: config.redirectUri.href,
+    });
+  } catch (error) {
+    // Without PAR the authorization endpoint's refusal arrives here, as ?error=….
+    throw failedAt(error, 'authorize');
+  }
+  // Not the API's scope: the code's token has the scope of the authorization request.
+  const { resource, parameters } = signInApi(context);
   const dpop = await dpopKey(context, disco);
   const tokens = await requestAuthorizationCodeToken({
     ...config.http,
@@ -233,7 +276,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     code: result.code,
     redirectUri: config.redirectUri.href,
     codeVerifier: transaction.codeVerifier,
-    ...defined({ resource: first, dpop }),
+    ...defined({ resource, parameters, dpop }),
     idToken: {
       issuer: config.issuer,
       nonce: transaction.nonce,
@@ -244,7 +287,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     },
     now: context.now,
   });
-  if (!tokens.isSuccessful) throw tokens.exception;
+  if (!tokens.isSuccessful) throw failedAt(tokens.exception, 'token');
   if (tokens.idToken === undefined || tokens.idTokenClaims === undefined) {
     throw new HttpError('ERR_INVALID_RESPONSE', 'The provider returned no ID token', {
       url: disco.tokenEndpoint,
@@ -257,7 +300,7 @@ export async function completeLogin(context: WorkerContext, callbackUrl: string)
     refreshToken: tokens.refreshToken,
     accessTokens: new Map([
       [
-        resourceKey(first),
+        tokenKey({ resource, parameters }),
         {
           token: tokens.accessToken,
           tokenType: tokens.tokenType,

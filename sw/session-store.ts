@@ -30,7 +30,7 @@ export interface PersistedSession {
   readonly idTokenClaims: Session['idTokenClaims'];
   readonly refreshToken: string | undefined;
   readonly scope: string | undefined;
-  /** `[resource key, token]` pairs (see `resourceKey`). */
+  /** `[token key, token]` pairs (see `tokenKey`). */
   readonly accessTokens: readonly (readonly [string, AccessToken])[];
 }
 

@@ -9,7 +9,7 @@
 import type { DpopHandle } from '../src/core/index.js';
 import type { User } from '../src/protocol/messages.js';
 
-/** An access token for one API (one resource indicator, or the default). */
+/** An access token for one {@link tokenKey}. */
 export interface AccessToken {
   readonly token: string;
   readonly tokenType: string;
@@ -24,7 +24,7 @@ export interface Session {
   readonly idToken: string | undefined;
   readonly idTokenClaims: Readonly<Record<string, unknown>> & { sub: string };
   refreshToken: string | undefined;
-  /** Access tokens by resource key (`''` for the token without a resource indicator). */
+  /** Access tokens by {@link tokenKey} (`''` for the token without resource, scope or parameters). */
   readonly accessTokens: Map<string, AccessToken>;
   readonly scope: string | undefined;
   /**
@@ -39,9 +39,21 @@ export function isDpopTokenType(tokenType: string): boolean {
   return tokenType.toLowerCase() === 'dpop';
 }
 
-/** The resource key of an API entry: its resource indicator, or `''`. */
-export function resourceKey(resource: string | undefined): string {
-  return resource ?? '';
+/**
+ * The key of an API's access token in {@link Session.accessTokens}: what its token requests ask
+ * for. Entries that ask for the same `resource`, `scope` and `parameters` share one token. Without
+ * `scope` and `parameters` it is the resource indicator, or `''` (persisted sessions use it).
+ */
+export function tokenKey(entry: {
+  readonly resource?: string | undefined;
+  readonly scope?: string | undefined;
+  readonly parameters?: Readonly<Record<string, string>> | undefined;
+}): string {
+  const { resource = '', scope, parameters } = entry;
+  // Sorted: `{ a, b }` and `{ b, a }` are the same request.
+  return scope === undefined && parameters === undefined
+    ? resource
+    : JSON.stringify([resource, scope, Object.entries(parameters ?? {}).sort()]);
 }
 
 /** What a page may see of a session: claims and timing, never a token. */

@@ -1,6 +1,7 @@
 /**
- * Access tokens on demand: the cached one while fresh, else one refresh. Refresh is
- * single-flight per resource, and every use of the refresh token is serialised (a rotating
+ * Access tokens on demand, one per token key (session.ts `tokenKey`: an API's resource, scope and
+ * extra parameters): the cached one while fresh, else one refresh asking for that API's token.
+ * Refresh is single-flight per key, and every use of the refresh token is serialised (a rotating
  * refresh token must never be sent twice). `invalid_grant`, or a 400/401 without an OAuth error
  * body, ends the session; a transient failure keeps the refresh token and backs off.
  *
@@ -14,9 +15,9 @@ import { requestRefreshToken } from '../src/core/token/refresh.js';
 import { backoffDelay, decodeBase64url, defined } from '../src/core/worker-api.js';
 import type { CompiledEntry } from './allowlist.js';
 import type { WorkerContext } from './context.js';
-import { type AccessToken, isDpopTokenType, resourceKey, type Session } from './session.js';
+import { type AccessToken, isDpopTokenType, type Session } from './session.js';
 
-/** Least time between two refreshes caused by a 401 for one resource, in milliseconds. */
+/** Least time between two refreshes caused by a 401 for one token key, in milliseconds. */
 const RENEW_COOLDOWN = 10_000;
 
 /** Longest back-off after transient refresh failures, in milliseconds. */
@@ -72,9 +73,9 @@ export function accessTokenExpiry(
 export function createTokenSource(context: WorkerContext): TokenSource {
   const { config } = context;
   const skew = config.refreshSkew * 1000;
-  // Refreshes in flight, per session and resource: a new session never joins the old one's.
+  // Refreshes in flight, per session and token key: a new session never joins the old one's.
   const inflight = new WeakMap<Session, Map<string, Promise<AccessToken | undefined>>>();
-  // When a 401 last caused a refresh, per session and resource (see RENEW_COOLDOWN).
+  // When a 401 last caused a refresh, per session and token key (see RENEW_COOLDOWN).
   const renewedAt = new WeakMap<Session, Map<string, number>>();
   let chain: Promise<unknown> = Promise.resolve();
   // Back-off after transient failures, per session: a new sign-in starts afresh.
@@ -122,7 +123,11 @@ export function createTokenSource(context: WorkerContext): TokenSource {
 
   const refresh = (api: CompiledEntry, session: Session): Promise<AccessToken | undefined> =>
     serial(async () => {
-      const key = resourceKey(api.entry.resource);
+      // This API's token: its resource indicator, scope and extra parameters (allowlist.ts).
+      const {
+        key,
+        entry: { resource, scope, parameters },
+      } = api;
       // Another refresh may have produced what we need while this one waited.
       const current = session.accessTokens.get(key);
       if (current && isFresh(current)) return current;
@@ -139,7 +144,7 @@ export function createTokenSource(context: WorkerContext): TokenSource {
           clientId: config.clientId,
           refreshToken: session.refreshToken,
           // A DPoP-bound refresh token is refused without a proof of its key (RFC 9449 §5).
-          ...defined({ resource: api.entry.resource, scope: api.entry.scope, dpop: session.dpop }),
+          ...defined({ resource, scope, parameters, dpop: session.dpop }),
           idToken: {
             issuer: config.issuer,
             previousClaims: session.idTokenClaims,
@@ -202,14 +207,14 @@ export function createTokenSource(context: WorkerContext): TokenSource {
         await context.unpersist().catch(() => {});
       }
       // Written only now, after the answer, in one transaction with the new refresh token: a
-      // worker stopped before this still has the old record (see the README on what a provider
-      // that already rotated it answers: invalid_grant, which ends the session cleanly).
+      // worker stopped before this still has the old record (see docs/sessions.md on what a
+      // provider that already rotated it answers: invalid_grant, which ends the session cleanly).
       await context.persist(session).catch(() => {});
       return token;
     });
 
   const single = (api: CompiledEntry, session: Session) => {
-    const key = resourceKey(api.entry.resource);
+    const key = api.key;
     let running = inflight.get(session);
     if (!running) {
       running = new Map();
@@ -226,13 +231,13 @@ export function createTokenSource(context: WorkerContext): TokenSource {
 
   return {
     fresh(api) {
-      const token = context.session?.accessTokens.get(resourceKey(api.entry.resource));
+      const token = context.session?.accessTokens.get(api.key);
       return token && isFresh(token) ? token : undefined;
     },
     async get(api) {
       const session = context.session;
       if (!session) return undefined;
-      const token = session.accessTokens.get(resourceKey(api.entry.resource));
+      const token = session.accessTokens.get(api.key);
       if (token && isFresh(token)) return token;
       const renewed = await single(api, session);
       if (renewed) return renewed;
@@ -246,7 +251,7 @@ export function createTokenSource(context: WorkerContext): TokenSource {
     async renew(api, stale) {
       const session = context.session;
       if (!session) return undefined;
-      const key = resourceKey(api.entry.resource);
+      const key = api.key;
       const current = session.accessTokens.get(key);
       if (current && current.token !== stale && isFresh(current)) return current;
       // A refresh already running (another refused request) serves this one too.

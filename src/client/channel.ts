@@ -28,6 +28,7 @@ import {
   type RequestType,
   type SerializedError,
 } from '../protocol/messages.js';
+import { withSetupHint } from './setup-hints.js';
 
 /**
  * An error the worker reported, rebuilt on the page as the class of its code's family (so
@@ -100,7 +101,8 @@ export function deserializeError(serialized: SerializedError): IdentityModelErro
 /**
  * Sends one request to `worker` and resolves with its typed reply. Rejects with
  * `ERR_WORKER_TIMEOUT` after `timeout` ms, `ERR_PROTOCOL_VERSION` when the worker speaks
- * another version, or the worker's own error.
+ * another version, or the worker's own error (with the hint of what to change, for a setup
+ * mistake: setup-hints.ts).
  */
 export function request<T extends RequestType>(
   worker: ServiceWorker,
@@ -135,7 +137,7 @@ export function request<T extends RequestType>(
       } else if (reply.ok) {
         resolve(reply.result);
       } else {
-        reject(deserializeError(reply.error));
+        reject(deserializeError(withSetupHint(reply.error)));
       }
     };
     const envelope: RequestEnvelope<T> = { tag: MESSAGE_TAG, v: PROTOCOL_VERSION, type, payload };

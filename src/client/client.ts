@@ -22,7 +22,9 @@ import {
 } from '../protocol/messages.js';
 import { request } from './channel.js';
 import { createKeepAliveClock } from './keep-alive.js';
+import { hintedEvent } from './setup-hints.js';
 import { handleSilentSignIn } from './silent-frame.js';
+import { workerStartError } from './start-failure.js';
 
 /** Options of {@link createIdentityClient}. */
 export interface IdentityClientOptions {
@@ -63,7 +65,12 @@ export interface IdentityClient {
    * Completes a sign-in from a callback URL the worker did not handle itself (by default the
    * worker answers the redirect-URI navigation and this is not needed). Cleans the URL.
    */
-  handleCallback(url?: string): Promise<UserState & { returnTo: string }>;
+  handleCallback(url?: string): Promise<
+    UserState & {
+      /** Where the sign-in asked to land (`LoginOptions.returnTo`): navigate there. */
+      returnTo: string;
+    }
+  >;
   /** Signs out (tokens revoked and cleared in the worker), then goes to the provider's end-session page if it has one. */
   logout(options?: LogoutOptions): Promise<void>;
   /**
@@ -160,10 +167,12 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
     const data = event.data as EventEnvelope;
     if (!isTagged(data) || data.v !== PROTOCOL_VERSION || typeof data.event !== 'object') return;
     if ('state' in data.event) follow(data.event.state);
+    // The worker reports setup mistakes by code; what to change is added here (setup-hints.ts).
+    const workerEvent = hintedEvent(data.event);
     for (const listener of listeners) {
       // One listener that throws must not keep the event from the others.
       try {
-        listener(data.event);
+        listener(workerEvent);
       } catch (error) {
         queueMicrotask(() => {
           throw error;
@@ -180,7 +189,10 @@ export function createIdentityClient(options: IdentityClientOptions): IdentityCl
       ...(options.scope === undefined ? {} : { scope: options.scope }),
       ...(options.type === undefined ? {} : { type: options.type }),
     });
-    const registered = await workbox.register();
+    // The browser's bare refusal becomes a typed error naming the likely cause.
+    const registered = await workbox.register().catch((error: unknown) => {
+      throw workerStartError(String(given), error);
+    });
     if (!registered)
       throw new WorkerError('ERR_WORKER_UNAVAILABLE', 'The service worker could not be registered');
     return registered;

@@ -35,8 +35,15 @@ export interface IdentityModelErrorOptions {
  * @see https://www.rfc-editor.org/rfc/rfc6749#section-5.2 for the server errors carried by {@link ProtocolError}
  */
 export class IdentityModelError extends Error {
+  // Fields here and in the subclasses are `declare`d and set by the constructors: a field
+  // declaration would first define each as `undefined`, the same object with more code (the
+  // stand-alone worker's size budget, DESIGN.md §4).
   /** Stable, documented error code. */
-  readonly code: ErrorCode;
+  declare readonly code: ErrorCode;
+  /**
+   * The class's name, for logs and stack traces. Match on `code` (stable) or `instanceof`, not on
+   * this: a minifier may rename classes, but this string does not change.
+   */
   override name = 'IdentityModelError';
 
   constructor(code: ErrorCode, message: string, options?: IdentityModelErrorOptions) {
@@ -82,9 +89,9 @@ export class HttpError extends IdentityModelError {
   override name = 'HttpError';
   declare readonly code: HttpErrorCode;
   /** The request URL. */
-  readonly url: string | undefined;
+  declare readonly url: string | undefined;
   /** The HTTP status, when a response arrived. */
-  readonly httpStatus: number | undefined;
+  declare readonly httpStatus: number | undefined;
   constructor(code: HttpErrorCode, message: string, options?: HttpErrorOptions) {
     super(code, message, options);
     this.url = options?.url;
@@ -105,7 +112,7 @@ export class DiscoveryError extends IdentityModelError {
   override name = 'DiscoveryError';
   declare readonly code: DiscoveryErrorCode;
   /** The metadata member at fault, e.g. `jwks_uri`. */
-  readonly member: string | undefined;
+  declare readonly member: string | undefined;
   constructor(
     code: DiscoveryErrorCode,
     message: string,
@@ -152,7 +159,7 @@ export class TokenValidationError extends IdentityModelError {
   override name = 'TokenValidationError';
   declare readonly code: TokenValidationErrorCode;
   /** The claim or header parameter at fault, e.g. `exp`, `aud`, `typ`. */
-  readonly claim: string | undefined;
+  declare readonly claim: string | undefined;
   constructor(
     code: TokenValidationErrorCode,
     message: string,
@@ -293,15 +300,15 @@ export class ProtocolError extends IdentityModelError {
   override name = 'ProtocolError';
   declare readonly code: ErrorCodeOf<'ProtocolError'>;
   /** The `error` code sent by the server, e.g. `invalid_grant`. */
-  readonly error: string;
+  declare readonly error: string;
   /** `error_description`, as text. */
-  readonly errorDescription: string | undefined;
+  declare readonly errorDescription: string | undefined;
   /** `error_uri`. */
-  readonly errorUri: string | undefined;
+  declare readonly errorUri: string | undefined;
   /** The HTTP status. */
-  readonly httpStatus: number | undefined;
+  declare readonly httpStatus: number | undefined;
   /** The `WWW-Authenticate` header, when there was one. */
-  readonly wwwAuthenticate: string | undefined;
+  declare readonly wwwAuthenticate: string | undefined;
   constructor(message: string, options: ProtocolErrorOptions) {
     super('ERR_OAUTH_ERROR', message, options);
     this.error = options.error;
@@ -337,7 +344,7 @@ export class AuthorizationResponseError extends IdentityModelError {
   override name = 'AuthorizationResponseError';
   declare readonly code: AuthorizationResponseErrorCode;
   /** The response parameter at fault, when there is one. */
-  readonly parameter: string | undefined;
+  declare readonly parameter: string | undefined;
   constructor(
     code: AuthorizationResponseErrorCode,
     message: string,
@@ -373,11 +380,11 @@ export class DpopError extends IdentityModelError {
   override name = 'DpopError';
   declare readonly code: DpopErrorCode;
   /** The claim or header member at fault, when there is one. */
-  readonly claim: string | undefined;
+  declare readonly claim: string | undefined;
   /** The OAuth error code for the challenge (RFC 9449 §7.1, §9). */
-  readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token';
+  declare readonly error: 'invalid_dpop_proof' | 'use_dpop_nonce' | 'invalid_token';
   /** The HTTP status of the answer, for `ERR_DPOP_NONCE_LOOP`. */
-  readonly httpStatus: number | undefined;
+  declare readonly httpStatus: number | undefined;
   constructor(code: DpopErrorCode, message: string, options?: DpopErrorOptions) {
     super(code, message, options);
     this.claim = options?.claim;

@@ -2,7 +2,7 @@
  * identity-model-web/core: the runtime-agnostic OpenID Connect / OAuth 2.0 protocol library.
  * Runs in pages, service workers, extension workers, Electron and Node 20+.
  *
- * @module
+ * @module identity-model-web/core
  */
 
 // The class belongs to the page ⇄ worker protocol; `./core` keeps exporting it by name.

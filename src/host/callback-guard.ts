@@ -7,7 +7,7 @@
  *
  * It imports nothing (no worker, no page client, no Node module), so a server bundles only this.
  *
- * @module
+ * @module identity-model-web/callback-guard
  */
 
 /**
@@ -26,12 +26,18 @@ export interface CallbackGuardOptions {
 
 /** The part of a Node (`node:http`, Express, Connect) request the guard reads. */
 export interface GuardRequest {
+  /**
+   * The request target, path and query (`/callback?code=…`), as Node's `IncomingMessage.url` has
+   * it.
+   */
   readonly url?: string | undefined;
 }
 
 /** The part of a Node (`node:http`, Express, Connect) response the guard writes. */
 export interface GuardResponse {
+  /** Sends the status line and the headers (Node's `ServerResponse.writeHead`). */
   writeHead(status: number, headers: Record<string, string>): unknown;
+  /** Ends the response, with no body. */
   end(): unknown;
 }
 

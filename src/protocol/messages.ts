@@ -52,18 +52,25 @@ export type SessionState = 'authenticated' | 'resuming' | 'unauthenticated' | 'e
 
 /** The user and the session state together. */
 export interface UserState {
+  /** The session's state: see {@link SessionState}. */
   readonly state: SessionState;
+  /** The signed-in user, or `null` when the worker holds no session. */
   readonly user: User | null;
 }
 
 /** An error crossing the page ⇄ worker boundary (Error objects do not survive structured clone). */
 export interface SerializedError {
+  /** The error's class name in the worker (`ProtocolError`, `HttpError`, …). */
   readonly name: string;
+  /** Its stable code (`ERR_*`, see the error table). */
   readonly code: string;
+  /** Its message, readable, without secrets. */
   readonly message: string;
   /** OAuth error code, for protocol errors. */
   readonly error?: string | undefined;
+  /** The server's `error_description` (RFC 6749 §5.2), as text: never render it as HTML. */
   readonly errorDescription?: string | undefined;
+  /** The server's `error_uri` (RFC 6749 §5.2). */
   readonly errorUri?: string | undefined;
   /** The HTTP status, for HTTP and protocol errors. */
   readonly httpStatus?: number | undefined;
@@ -77,6 +84,13 @@ export interface SerializedError {
   readonly parameter?: string | undefined;
   /** The claim at fault, for token validation errors. */
   readonly claim?: string | undefined;
+  /**
+   * The sign-in request that failed, for the errors of a sign-in: `par` the pushed authorization
+   * request (RFC 9126), `authorize` the authorization endpoint's answer at the callback (RFC 6749
+   * §4.1.2), `token` the code exchange (RFC 6749 §4.1.3). With the code and the OAuth `error`, it
+   * is what the page client turns into the hint ("To fix: …") ending the message.
+   */
+  readonly step?: 'par' | 'authorize' | 'token' | undefined;
 }
 
 /** Options of a sign-in, chosen by the page. The issuer, client and redirect URI are the worker's. */
@@ -162,14 +176,48 @@ export type ReplyEnvelope<T extends RequestType = RequestType> =
 
 /** Events the worker sends to every window. */
 export type WorkerEvent =
-  | { readonly type: 'userchanged'; readonly state: SessionState; readonly user: User | null }
-  | { readonly type: 'sessionexpired'; readonly state: 'expired'; readonly user: null }
-  | { readonly type: 'error'; readonly error: SerializedError }
+  /** Someone signed in or out, or the session was resumed (in any tab). */
+  | {
+      /** The kind of event: switch on it. */
+      readonly type: 'userchanged';
+      /** The session's state now. */
+      readonly state: SessionState;
+      /** The signed-in user now, or `null`. */
+      readonly user: User | null;
+    }
+  /** The session's tokens are gone and could not be renewed: sign in again. */
+  | {
+      /** The kind of event: switch on it. */
+      readonly type: 'sessionexpired';
+      /** Always `expired`. */
+      readonly state: 'expired';
+      /** Always `null`. */
+      readonly user: null;
+    }
+  /**
+   * A failure the pages should know of: a sign-in refused at the callback, a failed silent
+   * sign-in, a DPoP nonce loop.
+   */
+  | {
+      /** The kind of event: switch on it. */
+      readonly type: 'error';
+      /** The error, as it crossed from the worker (rebuild it with `WorkerError`). */
+      readonly error: SerializedError;
+    }
   /**
    * Advice about the configuration that the worker found itself, once per worker start (e.g.
-   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use).
+   * `WARN_RESPONSE_MODES`: the provider offers response modes page script could use), or once
+   * per API origin (`WARN_WWW_AUTHENTICATE_HIDDEN`: a 401 whose `WWW-Authenticate` CORS hides).
+   * For such setup mistakes the page client ends the message with what to change ("To fix: …").
    */
-  | { readonly type: 'warning'; readonly code: string; readonly message: string };
+  | {
+      /** The kind of event: switch on it. */
+      readonly type: 'warning';
+      /** A stable `WARN_*` code. */
+      readonly code: string;
+      /** The advice, in words. */
+      readonly message: string;
+    };
 
 /** An event as sent. */
 export interface EventEnvelope {
@@ -234,6 +282,7 @@ const TEXT_FIELDS = [
   'member',
   'parameter',
   'claim',
+  'step',
 ] as const satisfies readonly (keyof SerializedError)[];
 
 /**

@@ -27,6 +27,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module identity-model-web/react
  */
 
 // The page client's types the bindings' signatures use, so an app can name them from here too.

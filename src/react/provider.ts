@@ -17,6 +17,7 @@ export interface IdentityProviderProps {
    * registers the worker, and a component may render many times.
    */
   readonly client: IdentityClient;
+  /** The app: every component under it can use {@link useIdentity} and {@link useUser}. */
   readonly children?: ReactNode;
 }
 

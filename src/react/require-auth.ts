@@ -10,6 +10,7 @@ import { useIdentity } from './hooks.js';
 
 /** Props of {@link RequireAuth}. */
 export interface RequireAuthProps {
+  /** What to render for a signed-in user. */
   readonly children?: ReactNode;
   /** What to render while loading, signing in, or when the sign-in could not start. Default nothing. */
   readonly fallback?: ReactNode;

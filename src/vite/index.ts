@@ -33,6 +33,8 @@
  * ```
  *
  * @packageDocumentation
+ *
+ * @module identity-model-web/vite
  */
 
 import { readFileSync } from 'node:fs';

@@ -5,28 +5,58 @@
  *
  * Chromium stops a service worker about 30 s after its last event, also while a page is open,
  * and the tokens in its memory die with it. The client sends `keepAlive` while the session is
- * `authenticated`. The four cases run at once, each in its own browser context (own worker).
+ * `authenticated`. The five cases run at once, each in its own browser context (own worker); the
+ * DPoP case has its own app and API (DPoP-bound tokens only) at the same provider.
  */
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { DEFAULT_API_RESOURCE, DEMO_CLIENTS } from '../../demo/provider.js';
 import { type Browser, launchChromium, type PageSession, sleep } from './harness/cdp.js';
 import { startCdpApp } from './harness/cdp-app.js';
 import { callApi, getUser, openApp, signIn } from './harness/cdp-sign-in.js';
+import { type DpopApi, startDpopApi } from './harness/dpop-api.js';
+import { type ProviderTap, tapProvider } from './harness/provider-record.js';
 import { type Env, startEnv, stopEnv } from './harness/world.js';
 
 let browser: Browser;
 let env: Env;
 let app: Awaited<ReturnType<typeof startCdpApp>>;
+/** The DPoP case's own app (origin, so worker and IndexedDB) and API: DPoP-bound tokens only. */
+let dpopApp: Awaited<ReturnType<typeof startCdpApp>>;
+let dpopApi: DpopApi;
+let tap: ProviderTap;
 
 beforeAll(async () => {
   app = await startCdpApp();
-  env = await startEnv({}, app);
+  dpopApp = await startCdpApp();
+  const apps = [app, dpopApp];
+  env = await startEnv(
+    {
+      redirectUris: apps.map((a) => `${a.origin}/callback`),
+      postLogoutRedirectUris: apps.map((a) => `${a.origin}/`),
+    },
+    app,
+  );
   // These cases are about the worker's own life: without the silent sign-in a restarted worker
   // would try (recover.cdp.ts covers it), its tokens are simply gone.
   env.app.config = { ...env.app.config!, silentRecovery: false };
+  tap = tapProvider(env.op);
+  dpopApi = await startDpopApi({ issuer: env.op.issuer, resource: DEFAULT_API_RESOURCE });
+  dpopApp.config = {
+    issuer: env.op.issuer,
+    clientId: DEMO_CLIENTS.spaDpop.clientId,
+    redirectUri: `${dpopApp.origin}/callback`,
+    postLogoutRedirectUri: `${dpopApp.origin}/`,
+    scope: 'openid profile email api:read',
+    apis: [{ url: `${dpopApi.origin()}/v1/`, resource: DEFAULT_API_RESOURCE }],
+    silentRecovery: false,
+  };
   browser = await launchChromium(['api.test.com']);
 });
 afterAll(async () => {
   await browser?.close();
+  tap?.remove();
+  await dpopApi?.close();
+  await dpopApp?.close();
   await stopEnv(env);
 });
 
@@ -63,6 +93,17 @@ async function workerStopped(page: PageSession, timeout: number): Promise<number
 
 /** A fetch from the page through its worker, and what the demo API saw of it. */
 const call = (page: PageSession, path: string) => callApi(page, env, path);
+/** The DPoP world as the sign-in helpers see it: its app and the shared provider. */
+const dpopEnv = () => ({ op: env.op, app: dpopApp }) as unknown as Env;
+/** A fetch from the page through its worker to the DPoP API's `/v1/<path>`, and what it saw. */
+async function dpopCall(page: PageSession, path: string) {
+  const before = dpopApi.requests.length;
+  const status = await page.evaluate<number>(
+    `fetch(${JSON.stringify(`${dpopApi.origin()}/v1/${path}`)}).then((r) => r.status)`,
+  );
+  const seen = dpopApi.requests.slice(before).filter((r) => r.path === `/v1/${path}`);
+  return { status, seen };
+}
 
 const keepAlives = (page: PageSession) =>
   page.evaluate<number[]>('window.keepAlives.map((k) => k.at)');
@@ -123,6 +164,55 @@ describe.concurrent('keep-alive (issue 8 item 3), no debugger on the worker', ()
       expect.objectContaining({ valid: true, authorization: expect.stringMatching(/^Bearer /) }),
     ]);
     // No new login: same page, same session, never told it expired.
+    expect(await page.evaluate<string>('location.href')).toBe(url);
+    expect(await eventTypes(page)).not.toContain('sessionexpired');
+    expect(await getUser(page)).toMatchObject({ state: 'authenticated', user: { sub: 'alice' } });
+  });
+
+  test('idle with DPoP (issue 8 Tests "Idle", with DPoP at the provider): signed in with a DPoP-bound session, the page visible and idle for 3 minutes, the next API call carries the same DPoP-bound token with a fresh valid proof, and no authorization or token request of this client reached the provider', async () => {
+    const page = await browser.newPage(await browser.newContext());
+    await openApp(page, dpopEnv());
+    await signIn(page, dpopEnv());
+    const before = await dpopCall(page, 'idle-dpop-before');
+    expect(before.status).toBe(200);
+    expect(before.seen).toEqual([
+      expect.objectContaining({ valid: true, authorization: expect.stringMatching(/^DPoP /) }),
+    ]);
+    const url = await page.evaluate<string>('location.href');
+    expect(await page.evaluate<string>('document.visibilityState')).toBe('visible');
+    const workers = browser.workers.filter(
+      (w) => w.browserContextId === page.browserContextId && w.url.startsWith(dpopApp.origin),
+    );
+    // Requests of this client only: the other cases sign in at the same provider meanwhile.
+    const mine = () =>
+      tap.hits
+        .filter((hit) => hit.params.client_id === DEMO_CLIENTS.spaDpop.clientId)
+        .map((hit) => `${hit.route ?? hit.path}:${String(hit.params.grant_type ?? '')}`);
+    const sent = mine().length;
+    const start = Date.now();
+
+    await sleep(180_000);
+
+    const after = await dpopCall(page, 'idle-dpop-after');
+    expect(after.status).toBe(200);
+    expect(after.seen).toHaveLength(1);
+    const [seen] = after.seen;
+    // The token bound at sign-in (no refresh, no new sign-in), with a proof made for this call.
+    expect(seen).toMatchObject({ valid: true, authorization: before.seen[0]!.authorization });
+    expect(seen!.proof).toMatchObject({
+      htm: 'GET',
+      htu: `${dpopApi.origin()}/v1/idle-dpop-after`,
+    });
+    expect(seen!.proof!.jti).not.toBe(before.seen[0]!.proof!.jti);
+    expect(seen!.proof!.iat as number).toBeGreaterThanOrEqual(Math.floor(start / 1000) + 179);
+    expect(mine().slice(sent)).toEqual([]);
+    // The keep-alive held the worker the whole time: the same one answered, never restarted.
+    expect(workers.filter((w) => w.destroyedAt === undefined)).toHaveLength(1);
+    expect(
+      browser.workers.filter(
+        (w) => w.browserContextId === page.browserContextId && w.url.startsWith(dpopApp.origin),
+      ),
+    ).toEqual(workers);
     expect(await page.evaluate<string>('location.href')).toBe(url);
     expect(await eventTypes(page)).not.toContain('sessionexpired');
     expect(await getUser(page)).toMatchObject({ state: 'authenticated', user: { sub: 'alice' } });
@@ -200,11 +290,13 @@ describe('keep-alive across a worker update, no debugger on the worker', () => {
 
     app.version += 1;
     await page.evaluate('navigator.serviceWorker.getRegistration().then((r) => r.update())');
-    await page.waitFor('window.controllerChanged === true', 'the new worker to take over', 15_000);
+    // The whole case, sign-in included, took 7.4 s in an earlier fresh-clone run; one at load 23
+    // on two cores did not see the take-over within 15 s. What is checked is that it happens.
+    await page.waitFor('window.controllerChanged === true', 'the new worker to take over', 60_000);
     expect(
       await page.evaluate<boolean>('navigator.serviceWorker.controller !== window.firstController'),
     ).toBe(true);
-    await expect.poll(() => first?.destroyedAt, { timeout: 15_000 }).toBeDefined();
+    await expect.poll(() => first?.destroyedAt, { timeout: 30_000 }).toBeDefined();
 
     // The old worker's tokens lived in its memory (persisted DPoP-bound sessions come later):
     // sign in again (the provider still has the session), and the ticks go to the new worker.

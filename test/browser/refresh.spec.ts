@@ -14,6 +14,7 @@ import {
   call,
   callMany,
   finishCalls,
+  freezeWorkerClock,
   getUser,
   pageEvents,
   serviceWorker,
@@ -242,7 +243,11 @@ test('a 5xx at the token endpoint keeps the refresh token and backs off; it work
 
   hooks.failRefreshes = true;
   try {
-    let offset = await nearExpiry(page, worker);
+    // The worker's clock stands still from here on: a loaded machine once spent more than the
+    // back-off between two steps, and real time would then have counted.
+    const { user } = await getUser(page);
+    const at = user!.expiresAt - 10_000;
+    await freezeWorkerClock(worker, at);
     // The refresh fails; the token, still valid for 10 s, is used meanwhile.
     expect(await currentToken(page)).toBe(old);
     expect(failed()).toBe(1);
@@ -251,16 +256,15 @@ test('a 5xx at the token endpoint keeps the refresh token and backs off; it work
     expect(results.map((r) => r.status)).toEqual([200, 200, 200, 200]);
     expect(failed()).toBe(1);
     // Past it, one more try, which fails too: the back-off doubles (2 s).
-    offset += 1_500;
-    await setWorkerClock(worker, offset);
+    await freezeWorkerClock(worker, at + 1_500);
     expect(await currentToken(page)).toBe(old);
     expect(failed()).toBe(2);
-    offset += 1_500;
-    await setWorkerClock(worker, offset);
+    await freezeWorkerClock(worker, at + 3_000);
     expect(await currentToken(page)).toBe(old);
     expect(failed()).toBe(2);
   } finally {
     hooks.failRefreshes = false;
+    await freezeWorkerClock(worker, undefined);
   }
   expect(refreshes()).toBe(refreshesBefore); // none of these reached the provider's grant
 

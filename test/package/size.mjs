@@ -3,10 +3,11 @@
  * - the page bundle: the `.` entry with workbox-window, minified and gzipped, ≤ 6 KB;
  * - the worker bundle: the stand-alone worker (dist/identity-model-web-sw.js, every dependency
  *   inside), gzipped, ≤ 32 KB (DESIGN.md §4: the budget with DPoP).
- * Prints both sizes (the README states them). Exits non-zero when one is over its budget, except
- * that the worker, which is over its budget today (DPoP sessions, silent recovery and the RFC
- * 10017 defences in one bundle: README "Performance"), fails only above a ceiling of 34 KB, so
- * that it cannot grow further unnoticed while the budget is open. Every run prints the gap.
+ * Prints both sizes (docs/performance.md states them). Exits non-zero when one is over its
+ * budget, except that the worker, which is over its budget today (DPoP sessions, silent recovery
+ * and the RFC 10017 defences in one bundle: docs/performance.md), fails only above a ceiling of
+ * 34 KB, so that it cannot grow further unnoticed while the budget is open. Every run prints the
+ * gap.
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';

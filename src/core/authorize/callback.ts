@@ -18,6 +18,7 @@ import {
   assertString,
   assertUrl,
 } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import { tryParseUrl } from '../lib/url.js';
 
 /** What the callback must match: the transaction saved when the request was made. */
@@ -103,7 +104,9 @@ function hasResponseParameter(params: URLSearchParams): boolean {
 function checkExpectation(expected: AuthorizeCallbackExpectation) {
   assertObject(expected, 'expected');
   const { state, issuer, issParameterSupported, redirectUri } = expected;
-  const responseMode = expected.responseMode ?? 'query';
+  // The stand-alone worker asks only for response_mode=query (sw/callback-response.ts refuses
+  // the others first): the form_post and fragment paths stay out of its bundle.
+  const responseMode = STANDALONE_WORKER ? 'query' : (expected.responseMode ?? 'query');
   assertString(state, 'expected.state');
   assertString(issuer, 'expected.issuer');
   assertOptionalBoolean(issParameterSupported, 'expected.issParameterSupported');
@@ -197,7 +200,7 @@ export function validateAuthorizeCallback(
   expected: AuthorizeCallbackExpectation,
 ): AuthorizeCallbackResult {
   const { state, issuer, iss: issRequired, responseMode, redirect } = checkExpectation(expected);
-  const isForm = callback instanceof URLSearchParams;
+  const isForm = !STANDALONE_WORKER && callback instanceof URLSearchParams;
   if (isForm !== (responseMode === 'form_post')) {
     throw new ConfigurationError(
       isForm
@@ -214,9 +217,10 @@ export function validateAuthorizeCallback(
   }
   consumed.add(expected);
 
+  // Not a form: a string or URL, as checked above.
   const params = isForm
-    ? new URLSearchParams(callback)
-    : fromUrl(callback, responseMode as 'query' | 'fragment', redirect);
+    ? new URLSearchParams(callback as URLSearchParams)
+    : fromUrl(callback as string | URL, responseMode as 'query' | 'fragment', redirect);
 
   for (const name of RESPONSE_PARAMETERS) {
     if (params.getAll(name).length > 1) {

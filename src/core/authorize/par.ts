@@ -5,12 +5,12 @@
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { type DpopOptions, oauthDpop } from '../dpop/handle.js';
 import { readOAuthJson } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
+import { postForm } from '../endpoint/post.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
@@ -35,6 +35,7 @@ export interface PushedAuthorizationRequest
 
 /** A successful pushed authorization response (RFC 9126 §2.2). */
 export interface PushedAuthorizationSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /** The `request_uri` handle (e.g. `urn:ietf:params:oauth:request_uri:…`), used once. */
   readonly requestUri: string;
@@ -44,6 +45,7 @@ export interface PushedAuthorizationSuccess {
   readonly url: string;
   /** The whole JSON response. */
   readonly raw: JsonObject;
+  /** The HTTP status: `201` (RFC 9126 §2.2). */
   readonly httpStatus: number;
 }
 
@@ -115,7 +117,14 @@ export async function pushAuthorizationRequest(
     send: (as, client, auth, options) => {
       // Checked here so that an http endpoint off loopback is a policy failure, as `address` is.
       assertSecureEndpoint(authorization, 'authorizationEndpoint', request.requireHttps);
-      return oauth.pushedAuthorizationRequest(as, client, auth, params, options);
+      const body = new URLSearchParams(params);
+      body.set('client_id', client.client_id);
+      return postForm(as, client, auth, options, {
+        endpoint: 'pushed_authorization_request_endpoint',
+        body,
+        accept: 'application/json',
+        dpop: true,
+      });
     },
     // The answer is read by the library (RFC 9126 §2.2: 201 and a JSON object; §2.3 errors).
     finish: (response, url) => {

@@ -144,18 +144,18 @@ export function authorizeParameters(request: AuthorizeParameters): URLSearchPara
   const responseType = request.responseType ?? 'code';
   if (responseType !== 'code') {
     throw new ConfigurationError(
-      `"responseType" must be "code" (the authorization code flow), got ${JSON.stringify(responseType)}`,
+      `"responseType" must be "code", got ${JSON.stringify(responseType)}`,
     );
   }
   const method = request.codeChallengeMethod ?? 'S256';
   if (method !== 'S256') {
     throw new ConfigurationError(
-      `"codeChallengeMethod" must be "S256" (plain is refused, RFC 9700 §2.1.1), got ${JSON.stringify(method)}`,
+      `"codeChallengeMethod" must be "S256" (plain is refused), got ${JSON.stringify(method)}`,
     );
   }
   if (typeof request.codeChallenge !== 'string' || !S256_CHALLENGE.test(request.codeChallenge)) {
     throw new ConfigurationError(
-      '"codeChallenge" must be an S256 challenge: 43 base64url characters (see createPkce)',
+      '"codeChallenge" must be an S256 challenge: 43 base64url characters',
     );
   }
   const { maxAge, responseMode } = request;
@@ -172,7 +172,7 @@ export function authorizeParameters(request: AuthorizeParameters): URLSearchPara
   assertOptionalString(idTokenHint, 'idTokenHint');
   if (request.dpopJkt !== undefined && !S256_THUMBPRINT.test(request.dpopJkt)) {
     throw new ConfigurationError(
-      '"dpopJkt" must be a SHA-256 JWK thumbprint: 43 base64url characters (see DpopHandle.thumbprint)',
+      '"dpopJkt" must be a SHA-256 JWK thumbprint: 43 base64url characters',
     );
   }
 

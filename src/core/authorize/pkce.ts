@@ -30,9 +30,7 @@ export function assertCodeVerifier(
   path = 'codeVerifier',
 ): asserts verifier is string {
   if (typeof verifier !== 'string' || !VERIFIER.test(verifier)) {
-    throw new ConfigurationError(
-      `"${path}" must be 43 to 128 characters from [A-Za-z0-9-._~] (RFC 7636 §4.1)`,
-    );
+    throw new ConfigurationError(`"${path}" must be 43 to 128 characters from [A-Za-z0-9-._~]`);
   }
 }
 

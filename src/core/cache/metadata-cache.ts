@@ -12,13 +12,20 @@ import { type CacheStore, createMemoryStore } from './store.js';
 
 /** A cached value with its timing, in milliseconds since the epoch. */
 export interface CacheEntry<T> {
+  /** The cached value (a discovery document, or a key set). */
   readonly value: T;
+  /** When it was loaded, in milliseconds since the epoch (the cache's `now`). */
   readonly fetchedAt: number;
+  /**
+   * When it expires, in milliseconds since the epoch: `fetchedAt` plus the lifetime, clamped to
+   * [`minTtl`, `maxTtl`].
+   */
   readonly expiresAt: number;
 }
 
 /** What a loader returns: the value and the server's `max-age` in seconds, if any. */
 export interface LoadResult<T> {
+  /** The loaded value. */
   value: T;
   /**
    * Lifetime the server allows, in seconds (see `maxAgeSeconds`); clamped to the cache's
@@ -88,17 +95,25 @@ export interface CacheNamespace {
   refresh<T>(
     key: string,
     loader: CacheLoader<T>,
-  ): Promise<{ entry: CacheEntry<T>; refreshed: boolean }>;
+  ): Promise<{
+    /** The entry now in the cache: the new one, or the old one when the load failed or was skipped. */
+    entry: CacheEntry<T>;
+    /** Whether `entry` was loaded by this refresh (or the load it joined). */
+    refreshed: boolean;
+  }>;
   /** The unexpired in-memory entry, without any I/O. */
   peek<T>(key: string): CacheEntry<T> | undefined;
   /** Forgets every entry (memory and store) and resets the counters. */
   clear(): Promise<void>;
+  /** The counters of this namespace (hits, misses, fetches) and its size in memory. */
   info(): CacheInfo;
 }
 
 /** The cache used for discovery documents and JWK Sets. */
 export interface MetadataCache {
+  /** Discovery documents, by discovery URL and discovery policy. */
   readonly discovery: CacheNamespace;
+  /** JWK Sets, by `jwks_uri`, with their imported keys. */
   readonly jwks: CacheNamespace;
   /** The clock the cache (and validation using it) runs on. */
   readonly now: () => number;

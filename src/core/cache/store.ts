@@ -11,8 +11,17 @@
  * script.
  */
 export interface CacheStore {
+  /**
+   * The value stored under `key`, or `undefined` when there is none. The cache checks what it reads
+   * again (`revive`): a store page script can write to is not trusted.
+   */
   get(key: string): Promise<unknown>;
+  /**
+   * Stores `value` (a structured-cloneable object: a cache entry) under `key`, replacing any
+   * earlier value.
+   */
   set(key: string, value: unknown): Promise<void>;
+  /** Removes `key`; resolves also when it was not there. */
   delete(key: string): Promise<void>;
   /** Every key in the store (used by `clear()` of one namespace). */
   keys(): Promise<string[]>;

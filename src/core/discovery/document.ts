@@ -53,11 +53,31 @@ export type DiscoveryDocument = {
 } & {
   readonly [N in Names<typeof OBJECT_MEMBERS> as CamelCase<N>]?: Readonly<Record<string, string>>;
 } & {
+  /**
+   * `issuer` (Discovery 1.0 §3, RFC 8414 §2): the issuer identifier, checked against the expected
+   * one (`discoveryPolicy.validateIssuer`).
+   */
   readonly issuer: string;
+  /** `authorization_endpoint`: where the user agent is sent to sign in (RFC 6749 §3.1). */
   readonly authorizationEndpoint: string;
+  /**
+   * `token_endpoint`: where codes, refresh tokens and credentials are exchanged for tokens (RFC
+   * 6749 §3.2).
+   */
   readonly tokenEndpoint: string;
+  /**
+   * `response_types_supported`: the known values among those sent (unknown ones are in
+   * `ignoredValues`).
+   */
   readonly responseTypesSupported: readonly string[];
+  /**
+   * `subject_types_supported` (`public`, `pairwise`): the known values among those sent (unknown
+   * ones are in `ignoredValues`).
+   */
   readonly subjectTypesSupported: readonly string[];
+  /**
+   * `id_token_signing_alg_values_supported`: the `alg` values the provider signs ID tokens with.
+   */
   readonly idTokenSigningAlgValuesSupported: readonly string[];
   /**
    * Unknown values left out of `responseTypesSupported` and `subjectTypesSupported`, in document

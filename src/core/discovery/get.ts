@@ -40,7 +40,10 @@ export interface DiscoveryRequest extends HttpOptions {
 }
 
 /** A successful discovery response: the typed document plus `isSuccessful: true`. */
-export type DiscoverySuccess = DiscoveryDocument & { readonly isSuccessful: true };
+export type DiscoverySuccess = DiscoveryDocument & {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
+  readonly isSuccessful: true;
+};
 
 /** What {@link getDiscoveryDocument} resolves to: check `isSuccessful` first. */
 export type DiscoveryDocumentResponse = DiscoverySuccess | FailedResponse;

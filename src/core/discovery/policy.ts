@@ -74,14 +74,23 @@ export interface DiscoveryPolicy {
 
 /** A policy with every default applied. */
 export interface ResolvedDiscoveryPolicy {
+  /** {@link DiscoveryPolicy.issuer}, when given. */
   issuer: string | undefined;
+  /** {@link DiscoveryPolicy.issuerTemplate} as a list; empty when none. */
   issuerTemplates: readonly string[];
+  /** {@link DiscoveryPolicy.requireHttps}. Default `true`. */
   requireHttps: boolean;
+  /** {@link DiscoveryPolicy.allowHttpOnLoopback}. Default `true`. */
   allowHttpOnLoopback: boolean;
+  /** {@link DiscoveryPolicy.validateIssuer}. Default `true`. */
   validateIssuer: boolean;
+  /** {@link DiscoveryPolicy.validateEndpoints}. Default `true`. */
   validateEndpoints: boolean;
+  /** {@link DiscoveryPolicy.additionalEndpointBaseAddresses}. Default `[]`. */
   additionalEndpointBaseAddresses: readonly string[];
+  /** {@link DiscoveryPolicy.endpointValidationExcludeList}. Default `[]`. */
   endpointValidationExcludeList: readonly string[];
+  /** {@link DiscoveryPolicy.requireKeySet}. Default `true`. */
   requireKeySet: boolean;
 }
 

@@ -44,9 +44,7 @@ export function parseDiscoveryUrl(address: string): DiscoveryUrl {
     parsed.password !== ''
   ) {
     // The address is not echoed: its user info may be a credential.
-    throw new ConfigurationError(
-      '"address" must not have a query, fragment or user info (OpenID Connect Discovery 1.0 §2)',
-    );
+    throw new ConfigurationError('"address" must not have a query, fragment or user info');
   }
   let base = trimTrailingSlashes(parsed.href);
   if (base.toLowerCase().endsWith(OIDC_DISCOVERY_PATH)) {

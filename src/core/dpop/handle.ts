@@ -36,6 +36,18 @@ export interface DpopHandleOptions {
   clockSkew?: number;
 }
 
+/**
+ * @internal The two methods every oauth4webapi request function calls on its `DPoP` option (see
+ * its `resourceRequest`): not in its published types, so named here. The endpoint layer's form
+ * POST (endpoint/post.ts) and `sendWithDpop` call them directly, which keeps oauth4webapi's
+ * request builders and challenge parser out of the worker bundle.
+ * test/core/dpop/resource.test.ts fails if they change.
+ */
+export interface ProofSigner {
+  addProof(url: URL, headers: Headers, htm: string, accessToken?: string): Promise<void>;
+  cacheNonce(response: Response, url: URL): void;
+}
+
 /** What the endpoint layer needs of a request that may carry DPoP proofs. */
 export interface DpopOptions {
   /**

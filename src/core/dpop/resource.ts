@@ -6,18 +6,7 @@
  * @module
  */
 
-import { type DpopHandle, oauthDpop } from './handle.js';
-
-/**
- * The two methods every oauth4webapi request function calls on its `DPoP` option (see its
- * `resourceRequest`): not in its published types, so named here. Calling them directly, rather
- * than through `protectedResourceRequest`, keeps its challenge parser (which the worker has no
- * use for) out of the worker bundle. test/core/dpop/resource.test.ts fails if they change.
- */
-interface ProofSigner {
-  addProof(url: URL, headers: Headers, htm: string, accessToken?: string): Promise<void>;
-  cacheNonce(response: Response, url: URL): void;
-}
+import { type DpopHandle, oauthDpop, type ProofSigner } from './handle.js';
 
 /**
  * Sends one request to a resource with a DPoP-bound access token (RFC 9449 §7.1).

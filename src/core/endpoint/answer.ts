@@ -16,6 +16,7 @@ import {
   isJsonMediaType,
   isJsonObject,
   type JsonObject,
+  jsonObjectOf,
   mediaType,
 } from '../http/json.js';
 import type { HttpResponse } from '../http/request.js';
@@ -84,26 +85,5 @@ export function failureOf(response: HttpResponse, url: string): ProtocolError | 
  */
 export function readOAuthJson(response: HttpResponse, url: string, expected = 200): JsonObject {
   if (response.status !== expected) throw failureOf(response, url);
-  const type = mediaType(response);
-  const facts = { url, httpStatus: response.status };
-  if (!isJsonMediaType(type)) {
-    throw new HttpError(
-      'ERR_CONTENT_TYPE',
-      `Response from ${url} has content type "${type || '(none)'}", expected JSON`,
-      facts,
-    );
-  }
-  let value: unknown;
-  try {
-    value = JSON.parse(decodeUtf8(response));
-  } catch (cause) {
-    throw new HttpError('ERR_INVALID_JSON', `Response from ${url} is not valid JSON`, {
-      ...facts,
-      cause,
-    });
-  }
-  if (!isJsonObject(value)) {
-    throw new HttpError('ERR_INVALID_RESPONSE', `Response from ${url} is not a JSON object`, facts);
-  }
-  return value;
+  return jsonObjectOf(response, url, 'ERR_INVALID_RESPONSE');
 }

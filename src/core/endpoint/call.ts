@@ -23,7 +23,7 @@ export interface EndpointCallSpec<S extends object> {
   retry: RetryMode;
   /** The issuer, when known: the audience of `private_key_jwt` assertions (else the endpoint URL). */
   issuer?: string;
-  /** Builds and sends the request with oauth4webapi (its `process*` functions are not used). */
+  /** Builds and sends the request: `postForm` (post.ts), or an oauth4webapi request builder. */
   send: (
     as: oauth.AuthorizationServer,
     client: oauth.Client,

@@ -98,7 +98,11 @@ async function sendOnce(
     await send(transport.options);
   } catch (caught) {
     const last = transport.last();
-    if (!(caught instanceof oauth.WWWAuthenticateChallengeError) || !last || last === before) {
+    // By its documented code, not `instanceof`: the class would be the only reason to bundle it
+    // (the stand-alone worker has no resource calls, the only requests that throw it).
+    const challenged =
+      (caught as { code?: unknown } | null)?.code === oauth.WWW_AUTHENTICATE_CHALLENGE;
+    if (!challenged || !last || last === before) {
       throw requestError(caught, url);
     }
   }

@@ -80,20 +80,40 @@ export function isJsonObject(value: unknown): value is JsonObject {
  * strict UTF-8 and parses. Throws `ERR_CONTENT_TYPE` or `ERR_INVALID_JSON`.
  */
 export function readJsonObject(response: HttpResponse): JsonObject {
+  return jsonObjectOf(response, response.url, 'ERR_INVALID_JSON');
+}
+
+/**
+ * @internal {@link readJsonObject} for `url`, with `notObject` the code for JSON that is not an
+ * object (the endpoint layer's answers call that a protocol breach, `ERR_INVALID_RESPONSE`).
+ * Every error carries the URL and the status.
+ */
+export function jsonObjectOf(
+  response: HttpResponse,
+  url: string,
+  notObject: 'ERR_INVALID_JSON' | 'ERR_INVALID_RESPONSE',
+): JsonObject {
   const type = mediaType(response);
+  const facts = { url, httpStatus: response.status };
   if (!isJsonMediaType(type)) {
     throw new HttpError(
       'ERR_CONTENT_TYPE',
-      `Response from ${response.url} has content type "${type || '(none)'}", expected JSON`,
-      { url: response.url, httpStatus: response.status },
+      `Response from ${url} has content type "${type || '(none)'}", expected JSON`,
+      facts,
     );
   }
-  const value = parseJson(decodeUtf8(response), response.url);
-  if (!isJsonObject(value)) {
-    throw new HttpError('ERR_INVALID_JSON', `Response from ${response.url} is not a JSON object`, {
-      url: response.url,
-      httpStatus: response.status,
+  const text = decodeUtf8(response);
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (cause) {
+    throw new HttpError('ERR_INVALID_JSON', `Response from ${url} is not valid JSON`, {
+      ...facts,
+      cause,
     });
+  }
+  if (!isJsonObject(value)) {
+    throw new HttpError(notObject, `Response from ${url} is not a JSON object`, facts);
   }
   return value;
 }

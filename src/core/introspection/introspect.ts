@@ -4,11 +4,11 @@
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { failureOf, readOAuthJson } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import { endpointForm } from '../endpoint/form.js';
+import { postForm } from '../endpoint/post.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import { pickHttpOptions } from '../http/defaults.js';
@@ -94,10 +94,10 @@ export async function introspectToken(
     endpoint: 'introspection_endpoint',
     successFields: INTROSPECTION_FIELDS,
     send: (as, client, auth, options) =>
-      oauth.introspectionRequest(as, client, auth, token, {
-        ...options,
-        additionalParameters: form,
-        requestJwtResponse: signed,
+      postForm(as, client, auth, options, {
+        endpoint: 'introspection_endpoint',
+        body: new URLSearchParams(form),
+        accept: signed ? TOKEN_INTROSPECTION_JWT : 'application/json',
       }),
     finish: async (response, url) => {
       if (response.status !== 200) throw failureOf(response, url);

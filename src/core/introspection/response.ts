@@ -48,11 +48,15 @@ export interface IntrospectionFields {
   readonly raw: JsonObject;
   /** The signed response (RFC 9701) as received, a compact JWT; `undefined` for plain JSON. */
   readonly jwt: string | undefined;
+  /** The HTTP status of the introspection response (`200`). */
   readonly httpStatus: number;
 }
 
 /** A successful introspection call (the token itself may still be inactive: check `active`). */
-export type IntrospectionSuccess = IntrospectionFields & { readonly isSuccessful: true };
+export type IntrospectionSuccess = IntrospectionFields & {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
+  readonly isSuccessful: true;
+};
 
 /** What {@link introspectToken} resolves to: check `isSuccessful`, then `active`. */
 export type TokenIntrospectionResponse = IntrospectionSuccess | EndpointFailure;

@@ -38,6 +38,7 @@ export interface JwksRequest extends HttpOptions {
 
 /** A successful JWKS response. */
 export interface JwksSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /**
    * The usable keys as published (`use`, `alg`, `key_ops` and every other member; a key with

@@ -8,7 +8,14 @@ import { ALGORITHMS, isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorith
 import { decodeBase64url } from '../lib/base64url.js';
 
 /** A JSON Web Key with the members WebCrypto's `JsonWebKey` type leaves out (RFC 7517 §4). */
-export type Jwk = JsonWebKey & { kid?: string; use?: string; x5c?: string[] };
+export type Jwk = JsonWebKey & {
+  /** Key ID (RFC 7517 §4.5): matched against a token's `kid` header. */
+  kid?: string;
+  /** Intended use (RFC 7517 §4.2): only `sig` keys verify. */
+  use?: string;
+  /** X.509 certificate chain (RFC 7517 §4.7); kept as published, never used to find a key. */
+  x5c?: string[];
+};
 
 /** A public signature-verification key that passed every check. Plain data (cloneable). */
 export interface VerificationKey {

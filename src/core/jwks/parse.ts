@@ -1,5 +1,5 @@
 /**
- * Checking a JWK Set (RFC 7517 §5): one bad key is skipped and reported, never fatal.
+ * Checking a JWK Set: one bad key is skipped and reported, never fatal.
  *
  * @module
  */
@@ -16,7 +16,9 @@ export const MAX_JWKS_KEYS = 100;
 export interface SkippedKey {
   /** Position in the set's `keys` array. */
   readonly index: number;
+  /** The key's `kid`, when it has one. */
   readonly kid: string | undefined;
+  /** Why it cannot verify, in words (e.g. wrong `use`, private members, RSA under 2048 bits). */
   readonly reason: string;
 }
 
@@ -38,7 +40,7 @@ export interface KeySet {
 export function parseKeySet(raw: JsonObject, source = 'the JWK Set'): KeySet {
   const list = raw.keys;
   if (!Array.isArray(list)) {
-    throw new JwksError('ERR_JWKS_INVALID', `${source} has no "keys" array (RFC 7517 §5)`);
+    throw new JwksError('ERR_JWKS_INVALID', `${source} has no "keys" array`);
   }
   if (list.length > MAX_JWKS_KEYS) {
     throw new JwksError(

@@ -27,6 +27,7 @@ export type ResponseErrorType = 'http' | 'network' | 'invalid_response' | 'polic
  * `errorMessage` is the library's readable message.
  */
 export interface FailedResponse {
+  /** Always `false` here: the call failed; check it before reading any success field. */
   readonly isSuccessful: false;
   /** The server's OAuth `error` code (e.g. `invalid_grant`), when it sent one. */
   readonly error: string | undefined;
@@ -36,6 +37,10 @@ export interface FailedResponse {
   readonly errorUri: string | undefined;
   /** A readable message (never contains secrets). */
   readonly errorMessage: string;
+  /**
+   * Why the call failed, coarsely (`http`, `network`, `invalid_response`, `policy`, `protocol`):
+   * see {@link ResponseErrorType}.
+   */
   readonly errorType: ResponseErrorType;
   /** The stable code of {@link exception}. */
   readonly errorCode: ErrorCode;

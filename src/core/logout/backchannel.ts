@@ -80,7 +80,9 @@ export interface LogoutTokenClaims extends JwtClaims {
   readonly sub?: string;
   /** The provider session that ended; present when the RP registered `backchannel_logout_session_required`. */
   readonly sid?: string;
+  /** Security events (RFC 8417 §2.2); a logout token has the back-channel logout event. */
   readonly events: {
+    /** The back-channel logout event, an object (usually empty) (Back-Channel Logout 1.0 §2.4). */
     readonly 'http://schemas.openid.net/event/backchannel-logout': Readonly<
       Record<string, unknown>
     >;

@@ -87,9 +87,7 @@ export function createEndSessionUrl(request: EndSessionUrlRequest): string {
   assertOptionalString(state, 'state');
   assertOptionalString(logoutHint, 'logoutHint');
   if (postLogoutRedirectUri !== undefined && idTokenHint === undefined && clientId === undefined) {
-    throw new ConfigurationError(
-      '"postLogoutRedirectUri" needs "idTokenHint" or "clientId" (RP-Initiated Logout §2)',
-    );
+    throw new ConfigurationError('"postLogoutRedirectUri" needs "idTokenHint" or "clientId"');
   }
   const own: [string, string | undefined][] = [
     ['id_token_hint', idTokenHint],

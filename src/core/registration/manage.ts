@@ -40,12 +40,17 @@ export interface ClientUpdateRequest extends ClientConfigurationRequest {
    * `client_secret_expires_at` and `client_id_issued_at`, which the request must not carry, are
    * dropped, so a read response's `raw` can be edited and sent back.
    */
-  metadata: RegistrationMetadata & { readonly client_id: string };
+  metadata: RegistrationMetadata & {
+    /** The client's identifier, as registered: it must match the client being updated. */
+    readonly client_id: string;
+  };
 }
 
 /** A successful deletion (RFC 7592 §2.3). */
 export interface ClientDeletionSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
+  /** The HTTP status: `204` for a deletion (RFC 7592 §2.3). */
   readonly httpStatus: number;
 }
 

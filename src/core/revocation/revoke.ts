@@ -4,12 +4,12 @@
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { failureOf } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
 import { endpointForm } from '../endpoint/form.js';
+import { postForm } from '../endpoint/post.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { assertOptionalString, assertString } from '../lib/assert.js';
 
@@ -30,7 +30,9 @@ export interface TokenRevocationRequest extends ClientCredentialsOptions, Endpoi
  * the same for a token that was valid, already revoked, expired or unknown.
  */
 export interface TokenRevocationSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
+  /** The HTTP status: `200` (RFC 7009 §2.2). */
   readonly httpStatus: number;
 }
 
@@ -74,7 +76,10 @@ export async function revokeToken(
     endpoint: 'revocation_endpoint',
     successFields: [],
     send: (as, client, auth, options) =>
-      oauth.revocationRequest(as, client, auth, token, { ...options, additionalParameters: form }),
+      postForm(as, client, auth, options, {
+        endpoint: 'revocation_endpoint',
+        body: new URLSearchParams(form),
+      }),
     // RFC 7009 §2.2: any 200 is success, whatever its body; §2.2.1: errors as RFC 6749 §5.2.
     finish: (response, url) => {
       if (response.status !== 200) throw failureOf(response, url);

@@ -50,6 +50,7 @@ export interface AuthorizationCodeTokenRequest extends TokenEndpointRequest {
 
 /** A successful authorization code exchange. */
 export interface AuthorizationCodeTokenSuccess extends CheckedTokenFields {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
 }
 

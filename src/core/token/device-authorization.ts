@@ -4,12 +4,12 @@
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { readOAuthJson } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
 import { endpointForm } from '../endpoint/form.js';
+import { postForm } from '../endpoint/post.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import type { JsonObject } from '../http/json.js';
@@ -33,6 +33,7 @@ export interface DeviceAuthorizationRequest extends ClientCredentialsOptions, En
 
 /** A successful device authorization response (RFC 8628 §3.2), camelCase. */
 export interface DeviceAuthorizationSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /** `device_code`: what the device polls the token endpoint with. Keep it on the device. */
   readonly deviceCode: string;
@@ -48,6 +49,7 @@ export interface DeviceAuthorizationSuccess {
   readonly interval: number;
   /** The whole JSON response. */
   readonly raw: JsonObject;
+  /** The HTTP status of the device authorization response (`200`). */
   readonly httpStatus: number;
 }
 
@@ -155,8 +157,15 @@ export async function requestDeviceAuthorization(
     retry: 'unprocessed',
     endpoint: 'device_authorization_endpoint',
     successFields: DEVICE_AUTHORIZATION_FIELDS,
-    send: (as, client, auth, options) =>
-      oauth.deviceAuthorizationRequest(as, client, auth, form, options),
+    send: (as, client, auth, options) => {
+      const body = new URLSearchParams(form);
+      body.set('client_id', client.client_id);
+      return postForm(as, client, auth, options, {
+        endpoint: 'device_authorization_endpoint',
+        body,
+        accept: 'application/json',
+      });
+    },
     finish: (response, url) =>
       deviceAuthorizationFields(readOAuthJson(response, url), response.status, url),
   });

@@ -32,7 +32,10 @@ export interface DeviceTokenRequest extends TokenEndpointRequest {
 }
 
 /** A successful device token response: the token fields, `expiresAt` and the validated ID Token's claims. */
-export type DeviceTokenSuccess = CheckedTokenFields & { readonly isSuccessful: true };
+export type DeviceTokenSuccess = CheckedTokenFields & {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
+  readonly isSuccessful: true;
+};
 
 /** What {@link requestDeviceToken} resolves to: check `isSuccessful` first. */
 export type DeviceTokenResponse = DeviceTokenSuccess | EndpointFailure;

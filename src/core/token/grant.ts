@@ -6,13 +6,13 @@
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import type { DpopOptions } from '../dpop/handle.js';
 import { readOAuthJson } from '../endpoint/answer.js';
 import { callEndpoint } from '../endpoint/call.js';
 import type { ClientCredentialsOptions } from '../endpoint/client-auth.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
 import { endpointForm } from '../endpoint/form.js';
+import { postForm } from '../endpoint/post.js';
 import type { EndpointOptions } from '../endpoint/transport.js';
 import { HttpError } from '../errors.js';
 import type { RetryMode } from '../http/retry.js';
@@ -71,8 +71,16 @@ export async function requestGrant<S extends object = TokenSuccess>(
     ...defined({ issuer: spec.issuer }),
     endpoint: 'token_endpoint',
     successFields: spec.successFields ?? TOKEN_FIELDS,
-    send: (as, client, auth, options) =>
-      oauth.genericTokenEndpointRequest(as, client, auth, spec.grantType, form, options),
+    send: (as, client, auth, options) => {
+      const body = new URLSearchParams(form);
+      body.set('grant_type', spec.grantType);
+      return postForm(as, client, auth, options, {
+        endpoint: 'token_endpoint',
+        body,
+        accept: 'application/json',
+        dpop: true,
+      });
+    },
     finish: (response, url) => {
       const fields = tokenFields(readOAuthJson(response, url), response.status, url);
       if (!tokenTypes.has(fields.tokenType.toLowerCase())) {
@@ -85,7 +93,7 @@ export async function requestGrant<S extends object = TokenSuccess>(
       if (fields.idToken !== undefined && !spec.validatesIdToken) {
         throw new HttpError(
           'ERR_INVALID_RESPONSE',
-          `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate; it is refused rather than handed out unvalidated`,
+          `The ${spec.grantType} response from ${url} carries an ID Token, which this grant does not validate`,
           { url, httpStatus: response.status },
         );
       }

@@ -13,6 +13,7 @@ import {
   MissingClaimError,
 } from '../errors.js';
 import { ALGORITHMS, type JwsAlgorithm } from '../jws/algorithms.js';
+import { encodeBase64url } from '../lib/base64url.js';
 import { normaliseTyp } from '../validation/config.js';
 import type { JwtClaims, JwtHeader } from '../validation/types.js';
 
@@ -110,8 +111,5 @@ export async function checkTokenHash(
  */
 export async function leftHalfHash(value: string, bits: 256 | 384 | 512): Promise<string> {
   const digest = await crypto.subtle.digest(`SHA-${bits}`, new TextEncoder().encode(value));
-  const half = new Uint8Array(digest, 0, bits / 16);
-  let binary = '';
-  for (const byte of half) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return encodeBase64url(new Uint8Array(digest, 0, bits / 16));
 }

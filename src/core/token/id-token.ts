@@ -44,9 +44,25 @@ export interface IdTokenClaims extends JwtClaims {
   readonly iat: number;
   /** Time of the end-user authentication, in seconds since the epoch (checked when present). */
   readonly auth_time?: number;
+  /**
+   * The `nonce` of the authentication request, echoed (OpenID Connect Core 1.0 §2): checked against
+   * the one sent, against replay.
+   */
   readonly nonce?: string;
+  /**
+   * Authorized party (OpenID Connect Core 1.0 §2): the client the token was issued to; must be the
+   * client when present.
+   */
   readonly azp?: string;
+  /**
+   * Access token hash (OpenID Connect Core 1.0 §3.1.3.6): checked when present and the
+   * expectations give `accessToken`.
+   */
   readonly at_hash?: string;
+  /**
+   * Code hash (OpenID Connect Core 1.0 §3.3.2.11): checked against the code when validating with
+   * `code`; required then.
+   */
   readonly c_hash?: string;
 }
 

@@ -68,6 +68,7 @@ export interface RefreshTokenRequest extends TokenEndpointRequest {
 
 /** A successful refresh. */
 export interface RefreshTokenSuccess extends Omit<CheckedTokenFields, 'refreshToken'> {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /** The refresh token to use next time: the new one when rotated, else the one sent. */
   readonly refreshToken: string;

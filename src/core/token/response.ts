@@ -10,21 +10,38 @@ import type { JsonObject } from '../http/json.js';
 
 /** The fields of a successful token response (RFC 6749 §5.1), camelCase, as sent. */
 export interface TokenFields {
+  /**
+   * The `access_token` (RFC 6749 §5.1): never empty. Send it as the request says (`tokenType`), and
+   * keep it out of logs and storage page script can read.
+   */
   readonly accessToken: string;
   /** As sent (`Bearer`, `DPoP`, `N_A`, …); compare case-insensitively. */
   readonly tokenType: string;
   /** Lifetime of the access token in seconds, when sent. */
   readonly expiresIn: number | undefined;
+  /**
+   * The `refresh_token` (RFC 6749 §5.1, §6), when the server issued one (often only with the
+   * `offline_access` scope).
+   */
   readonly refreshToken: string | undefined;
+  /** The `id_token` (OpenID Connect Core 1.0 §3.1.3.3), as the compact JWT the server sent. */
   readonly idToken: string | undefined;
+  /**
+   * The granted scopes, space-delimited (RFC 6749 §5.1: sent when they differ from the requested
+   * ones).
+   */
   readonly scope: string | undefined;
   /** The whole JSON response. */
   readonly raw: JsonObject;
+  /** The HTTP status of the token response (200 for a success). */
   readonly httpStatus: number;
 }
 
 /** A successful token response. */
-export type TokenSuccess = TokenFields & { readonly isSuccessful: true };
+export type TokenSuccess = TokenFields & {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
+  readonly isSuccessful: true;
+};
 
 /** What a token request resolves to: check `isSuccessful` first. */
 export type TokenResponse = TokenSuccess | EndpointFailure;

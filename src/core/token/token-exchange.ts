@@ -38,6 +38,7 @@ export interface TokenExchangeTokenRequest extends TokenEndpointRequest {
 
 /** A successful token exchange response (RFC 8693 §2.2.1). */
 export interface TokenExchangeSuccess extends TokenFields {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /** `issued_token_type`: the type URI of `accessToken` (which may be no access token at all). */
   readonly issuedTokenType: string;

@@ -38,11 +38,20 @@ export interface AddressClaim {
 export interface UserInfoClaims {
   /** Subject: the End-User's identifier at the issuer. */
   readonly sub: string;
+  /** Full name, displayable (OpenID Connect Core 1.0 §5.1). */
   readonly name?: string;
+  /** Given (first) name(s) (OpenID Connect Core 1.0 §5.1). */
   readonly given_name?: string;
+  /** Surname(s) (OpenID Connect Core 1.0 §5.1). */
   readonly family_name?: string;
+  /** Middle name(s) (OpenID Connect Core 1.0 §5.1). */
   readonly middle_name?: string;
+  /** Casual name (OpenID Connect Core 1.0 §5.1). */
   readonly nickname?: string;
+  /**
+   * Shorthand name the End-User wishes to be called; not unique and not stable: never key on it,
+   * key on `sub` (OpenID Connect Core 1.0 §5.1, §5.7).
+   */
   readonly preferred_username?: string;
   /** URL of the profile page. */
   readonly profile?: string;
@@ -50,8 +59,14 @@ export interface UserInfoClaims {
   readonly picture?: string;
   /** URL of a web page or blog. */
   readonly website?: string;
+  /**
+   * Preferred e-mail address; not unique and not verified unless `email_verified` (OpenID Connect
+   * Core 1.0 §5.1, §5.7).
+   */
   readonly email?: string;
+  /** Whether the provider verified `email` (OpenID Connect Core 1.0 §5.1). */
   readonly email_verified?: boolean;
+  /** Gender, e.g. `female`, `male`, or another value (OpenID Connect Core 1.0 §5.1). */
   readonly gender?: string;
   /** `YYYY-MM-DD`, `YYYY`, or `0000-MM-DD` (year withheld). */
   readonly birthdate?: string;
@@ -59,8 +74,14 @@ export interface UserInfoClaims {
   readonly zoneinfo?: string;
   /** BCP 47 language tag, e.g. `en-US`. */
   readonly locale?: string;
+  /**
+   * Preferred telephone number, E.164 recommended, e.g. `+1 (425) 555-1212` (OpenID Connect Core
+   * 1.0 §5.1).
+   */
   readonly phone_number?: string;
+  /** Whether the provider verified `phone_number` (OpenID Connect Core 1.0 §5.1). */
   readonly phone_number_verified?: boolean;
+  /** Preferred postal address (OpenID Connect Core 1.0 §5.1.1). */
   readonly address?: AddressClaim;
   /** Last update of the End-User's information, in seconds since the epoch. */
   readonly updated_at?: number;

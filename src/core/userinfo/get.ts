@@ -55,6 +55,7 @@ export interface UserInfoRequest extends EndpointOptions, DpopOptions {
 
 /** A successful UserInfo response. */
 export interface UserInfoSuccess {
+  /** Always `true` here: the call succeeded, and every success field can be read. */
   readonly isSuccessful: true;
   /**
    * The claims: `sub`, the standard claims of OpenID Connect Core §5.1 typed, and every other
@@ -70,6 +71,7 @@ export interface UserInfoSuccess {
   readonly raw: JsonObject;
   /** The signed response as received (compact JWS), or `undefined` for a JSON response. */
   readonly jwt: string | undefined;
+  /** The HTTP status of the UserInfo response (`200`). */
   readonly httpStatus: number;
 }
 

@@ -44,9 +44,17 @@ export interface ValidationOptions {
   verifyNbf?: boolean;
   /** Must stay `true`. */
   verifyIat?: boolean;
-  /** Require `exp`. Default `true`. */
+  /**
+   * Require `exp`. Default `true`: a token without `exp` never expires. A deliberate difference
+   * from PyJWT's defaults; the seed checks `exp` whenever it is present.
+   */
   requireExp?: boolean;
-  /** Require `iat`. Default `true`. */
+  /**
+   * Require `iat`. Default `true`, as the seed's conformance case JWT-013 does. RFC 7519 §4.1.6
+   * makes `iat` optional: `false` accepts a JWT without it (an `iat` that is present is still
+   * checked against the clock). ID tokens, RFC 9068 access tokens and logout tokens require
+   * `iat` whatever this says.
+   */
   requireIat?: boolean;
   /** Require `nbf`. Default `false`. */
   requireNbf?: boolean;

@@ -18,10 +18,13 @@ import type { JwtClaims, JwtHeader } from './types.js';
 
 /** A decoded, not yet verified, compact JWS. */
 export interface DecodedJws {
+  /** The decoded protected header. */
   readonly header: JwtHeader;
+  /** The decoded payload: the claims, not yet verified. */
   readonly payload: JwtClaims;
   /** `BASE64URL(header) '.' BASE64URL(payload)` as bytes: what the signature covers. */
   readonly signingInput: Uint8Array;
+  /** The decoded signature bytes. */
   readonly signature: Uint8Array;
 }
 

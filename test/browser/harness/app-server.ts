@@ -37,13 +37,13 @@ const PAGE = `<!doctype html>
 
 /**
  * The worker configuration script of the test apps: the worker's clock is
- * `Date.now() + self.__clockOffset`. A page can move it with a `{ type: '__setClockOffset',
+ * `Date.now() + self.__clockOffset`, or stands still at `self.__clockAt` when that is set. A page can move it with a `{ type: '__setClockOffset',
  * offset }` message on a MessageChannel (answered `'ok'`): engines whose drivers cannot
  * evaluate in a service worker (Firefox, WebKit) have no other way in. The listener runs before
  * the worker's own and keeps the message from it.
  */
 export function clockConfigScript(config: AppServer['config']): string {
-  return `self.identityModelWebConfig = Object.assign(${JSON.stringify(config)}, { now: () => Date.now() + (self.__clockOffset || 0) });
+  return `self.identityModelWebConfig = Object.assign(${JSON.stringify(config)}, { now: () => self.__clockAt ?? Date.now() + (self.__clockOffset || 0) });
 self.addEventListener('message', (event) => {
   if (!event.data || event.data.type !== '__setClockOffset') return;
   event.stopImmediatePropagation();

@@ -6,6 +6,7 @@
  * prove the scan reads it.
  */
 import type { BrowserContext, Cookie, Page } from '@playwright/test';
+import { readPageStorage } from '../../../demo/storage-scan.js';
 
 /** One origin's storage as text; `null` for a kind this origin does not have (no secure context). */
 export interface StorageDump {
@@ -60,103 +61,12 @@ export async function plantMarkers(page: Page, marker: string): Promise<void> {
   );
 }
 
-/** Reads everything back as text. */
+/**
+ * Reads everything back as text: the demo's own scan (demo/storage-scan.js), run in the page from
+ * its source text, so the demo's "Try to find a token" and these tests read storage alike.
+ */
 export function dumpStorage(page: Page): Promise<StorageDump> {
-  return page.evaluate(async () => {
-    const bytes = (view: Uint8Array) =>
-      `${Array.from(view, (b) => String.fromCharCode(b)).join('')} ${new TextDecoder().decode(view)}`;
-    const text = async (value: unknown, seen = new Set<unknown>()): Promise<string> => {
-      if (typeof value === 'string') return value;
-      if (typeof value !== 'object' || value === null) return String(value);
-      if (seen.has(value)) return '[cycle]';
-      seen.add(value);
-      if (value instanceof ArrayBuffer) return bytes(new Uint8Array(value));
-      if (ArrayBuffer.isView(value)) {
-        return bytes(new Uint8Array(value.buffer, value.byteOffset, value.byteLength));
-      }
-      if (value instanceof Blob) return value.text();
-      if (value instanceof Date || value instanceof RegExp) return String(value);
-      // CryptoKey exists in secure contexts only.
-      if (typeof CryptoKey !== 'undefined' && value instanceof CryptoKey) {
-        const jwk = value.extractable ? await crypto.subtle.exportKey('jwk', value) : null;
-        return `[CryptoKey ${value.type} extractable=${value.extractable} ${await text(jwk, seen)}]`;
-      }
-      const parts: string[] = [];
-      const entries =
-        value instanceof Map
-          ? [...value.entries()]
-          : value instanceof Set
-            ? [...value].map((item, index) => [index, item])
-            : Object.entries(value);
-      for (const [key, item] of entries) {
-        parts.push(`${await text(key, seen)}=${await text(item, seen)}`);
-      }
-      return `{${parts.join(', ')}}`;
-    };
-    const readStorage = (storage: Storage) =>
-      Array.from({ length: storage.length }, (_, i) => storage.key(i)!)
-        .map((key) => `${key}=${storage.getItem(key)}`)
-        .join('\n');
-    const request = <T>(req: IDBRequest<T>) =>
-      new Promise<T>((resolve, reject) => {
-        req.onsuccess = () => resolve(req.result);
-        req.onerror = () => reject(req.error);
-      });
-
-    const indexed: { database: string; store: string; records: number; text: string }[] = [];
-    for (const info of await indexedDB.databases()) {
-      if (!info.name) continue;
-      const db = await new Promise<IDBDatabase>((resolve, reject) => {
-        const open = indexedDB.open(info.name!);
-        open.onsuccess = () => resolve(open.result);
-        open.onerror = () => reject(open.error);
-        open.onblocked = () => reject(new Error(`opening ${info.name} is blocked`));
-      });
-      try {
-        for (const store of Array.from(db.objectStoreNames)) {
-          const objects = db.transaction(store, 'readonly').objectStore(store);
-          const [keys, values] = await Promise.all([
-            request(objects.getAllKeys()),
-            request(objects.getAll()),
-          ]);
-          const lines: string[] = [];
-          for (let i = 0; i < keys.length; i++) {
-            lines.push(`${await text(keys[i])} => ${await text(values[i])}`);
-          }
-          indexed.push({ database: db.name, store, records: keys.length, text: lines.join('\n') });
-        }
-      } finally {
-        db.close();
-      }
-    }
-
-    let cached: { cache: string; entries: number; text: string }[] | null = null;
-    if (typeof caches !== 'undefined') {
-      cached = [];
-      for (const name of await caches.keys()) {
-        const cache = await caches.open(name);
-        const lines: string[] = [];
-        const requests = await cache.keys();
-        for (const req of requests) {
-          const response = await cache.match(req);
-          const headers = response ? [...response.headers].map(([k, v]) => `${k}: ${v}`) : [];
-          const body = response ? bytes(new Uint8Array(await response.arrayBuffer())) : '';
-          lines.push(
-            `${req.method} ${req.url}\n${[...req.headers].join('\n')}\n${headers}\n${body}`,
-          );
-        }
-        cached.push({ cache: name, entries: requests.length, text: lines.join('\n') });
-      }
-    }
-
-    return {
-      origin: location.origin,
-      localStorage: readStorage(localStorage),
-      sessionStorage: readStorage(sessionStorage),
-      indexedDB: indexed,
-      caches: cached,
-    };
-  });
+  return page.evaluate(readPageStorage);
 }
 
 /** Every place `needle` appears in `dumps` and `cookies`. */

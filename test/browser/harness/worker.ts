@@ -1,11 +1,11 @@
 /**
  * Driving the service worker from a test: its clock (the test app's worker config reads
- * `Date.now() + self.__clockOffset`), the browser stopping it (CDP), and what pages see of it.
+ * `self.__clockAt ?? Date.now() + self.__clockOffset`), the browser stopping it (CDP), and what pages see of it.
  */
 import type { BrowserContext, CDPSession, Page, Worker } from '@playwright/test';
 import type { UserState, WorkerEvent } from '../../../src/protocol/messages.js';
 
-type WorkerGlobals = { __clockOffset?: number };
+type WorkerGlobals = { __clockOffset?: number; __clockAt?: number | undefined };
 
 /** The running service worker of `origin` (waits for one to start). */
 export async function serviceWorker(context: BrowserContext, origin: string): Promise<Worker> {
@@ -14,6 +14,16 @@ export async function serviceWorker(context: BrowserContext, origin: string): Pr
   return context.waitForEvent('serviceworker', {
     predicate: (worker) => worker.url().startsWith(origin),
   });
+}
+
+/**
+ * Stops the worker's clock at `at` (epoch milliseconds), so that real time spent by a loaded
+ * machine between two steps does not count; `undefined` lets it run again.
+ */
+export async function freezeWorkerClock(worker: Worker, at: number | undefined): Promise<void> {
+  await worker.evaluate((ms) => {
+    (self as unknown as WorkerGlobals).__clockAt = ms;
+  }, at);
 }
 
 /** Moves the worker's clock `offset` milliseconds from real time (0: real time). */

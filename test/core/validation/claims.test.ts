@@ -149,6 +149,14 @@ describe('require* options', () => {
     ).resolves.toEqual(payload);
   });
 
+  it('requireIat false accepts a JWT without iat, and still checks an iat that is there', async () => {
+    const config = { leeway: 0, options: { requireIat: false } };
+    const payload = claims({ iat: undefined });
+    await expect(validate(payload, config)).resolves.toEqual(payload);
+    const error = await rejects('ERR_JWT_NOT_YET_VALID', claims({ iat: NOW_S + 10 }), config);
+    expect(error.claim).toBe('iat');
+  });
+
   it('nbf, aud, sub and jti are optional by default', async () => {
     const payload = claims({ aud: undefined, sub: undefined });
     await expect(validate(payload)).resolves.toEqual(payload);

@@ -1,7 +1,7 @@
 /**
- * `npm run demo`: starts the local OpenID provider (demo/provider.js) and runs the README's four
- * core examples against it through the built package (`identity-model-web/core`), printing what
- * each returned.
+ * `npm run demo`: starts the local OpenID provider (demo/provider.js) and runs four of the core
+ * examples of docs/core-api.md against it through the built package (`identity-model-web/core`),
+ * printing what each returned.
  */
 import {
   getDiscoveryDocument,

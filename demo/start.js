@@ -50,7 +50,7 @@ export async function startDemo(options = {}) {
   );
 
   const template = await readFile(new URL('./app.html', import.meta.url), 'utf8');
-  // The redirect URI never serves the page, also when the worker is missing (README, security model).
+  // The redirect URI never serves the page, also when the worker is missing (docs/security.md).
   const guard = createCallbackGuard({ redirectPath: '/callback' });
   const app = await startAppServer({
     page: '',

@@ -207,8 +207,8 @@ export function createTokenSource(context: WorkerContext): TokenSource {
         await context.unpersist().catch(() => {});
       }
       // Written only now, after the answer, in one transaction with the new refresh token: a
-      // worker stopped before this still has the old record (see the README on what a provider
-      // that already rotated it answers: invalid_grant, which ends the session cleanly).
+      // worker stopped before this still has the old record (see docs/sessions.md on what a
+      // provider that already rotated it answers: invalid_grant, which ends the session cleanly).
       await context.persist(session).catch(() => {});
       return token;
     });

@@ -4,7 +4,7 @@
  * deleted when its callback arrives (single use) or when it expires.
  *
  * IndexedDB is readable by page script; a transaction lives only while the user is at the
- * provider and holds no token (see the README's security notes).
+ * provider and holds no token (see the security notes in docs/security.md).
  *
  * @module
  */

@@ -1,8 +1,9 @@
 /**
  * Every error code of the library, written once: each code names the error class (its family)
- * that carries it, and its doc comment is the one-line description the README's error table
- * shows (test/core/error-codes.test.ts checks the table against this list). The `ErrorCode`
- * union, each family's code type and the page's rebuilding of worker errors derive from it.
+ * that carries it, and its doc comment is the one-line description shown in the error table of
+ * docs/errors.md (test/core/error-codes.test.ts checks the table against this list). The
+ * `ErrorCode` union, each family's code type and the page's rebuilding of worker errors derive
+ * from it.
  *
  * The descriptions live in comments, not strings, so the page bundle pays only for the codes.
  *
@@ -20,7 +21,7 @@ export const ERROR_CODES = {
   ERR_ABORTED: 'HttpError',
   /** No response arrived (connection refused, DNS, CORS), or reading the body failed. */
   ERR_NETWORK: 'HttpError',
-  /** An unexpected HTTP status (`status` set). */
+  /** An unexpected HTTP status (`httpStatus` set). */
   ERR_HTTP_STATUS: 'HttpError',
   /** A 3xx answer: protocol requests never follow redirects. */
   ERR_HTTP_REDIRECT: 'HttpError',
@@ -80,7 +81,7 @@ export const ERROR_CODES = {
   /** A claim has the wrong type or value, or `claimsValidator` threw (`claim` set). */
   ERR_JWT_CLAIM_INVALID: 'TokenValidationError',
 
-  /** The server answered with an OAuth 2.0 error (`error`, `errorDescription`, `status`, …). */
+  /** The server answered with an OAuth 2.0 error (`error`, `errorDescription`, `httpStatus`, …). */
   ERR_OAUTH_ERROR: 'ProtocolError',
 
   /** `state` is missing or not the one sent, or no sign-in waits for it. */

@@ -183,8 +183,8 @@ test('a redirect from an allowlisted URL does not take the token to another orig
 
 // A worker cannot see where a redirect it follows goes (a manual redirect is opaque to it), so
 // it relies on the browser, which drops Authorization on a redirect to another origin (the Fetch
-// standard) and keeps it within the origin. This pins that limit: should it change, the README's
-// security notes change with it.
+// standard) and keeps it within the origin. This pins that limit: should it change, the security
+// notes in docs/security.md change with it.
 test('limit: a redirect within the allowlisted origin keeps the header, even off the prefix', async () => {
   const before = env.api.requests.length;
   await fetchFrom(page, `${API}/v1/redirect?to=${encodeURIComponent('/public/landing')}`);

@@ -5,7 +5,7 @@
  * redirect URI) in a popup and in an iframe, with each response mode the provider offers, with
  * the worker present and after unregistering it. It must never read a code, and the provider
  * must see no token request from it. Then markup that makes CORS requests to an allowlisted API
- * (the destination rule). The README's attack table names these tests.
+ * (the destination rule). The attack table in docs/security.md names these tests.
  */
 import type { BrowserContext, Page } from '@playwright/test';
 import { events } from './harness/app-page.js';

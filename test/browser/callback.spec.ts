@@ -60,8 +60,8 @@ async function visitCallback(page: Page, url: string): Promise<URL> {
 }
 
 /**
- * The states of the sign-ins waiting in IndexedDB (readable by page script, as the README says:
- * a transaction holds no token). PAR keeps `state` out of the provider URL; this is how a test
+ * The states of the sign-ins waiting in IndexedDB (readable by page script, as docs/security.md
+ * says: a transaction holds no token). PAR keeps `state` out of the provider URL; this is how a test
  * learns it.
  */
 function pendingStates(page: Page): Promise<string[]> {

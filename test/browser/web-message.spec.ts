@@ -6,8 +6,8 @@
  * parent, which is the app's page. Neither the worker nor the host's callback guard sees that
  * response: the redirect URI is never loaded. So the test shows that only the provider's
  * configuration stops it: with the client restricted to `response_modes: ['query']` no code is
- * issued; with the client not restricted the attacker redeems one. The README's attack table
- * names these tests.
+ * issued; with the client not restricted the attacker redeems one. The attack table in
+ * docs/security.md names these tests.
  */
 import type { Page } from '@playwright/test';
 import { DEMO_CLIENTS } from '../../demo/provider.js';

@@ -3,8 +3,8 @@
  * - the page bundle: the `.` entry with workbox-window, minified and gzipped, ≤ 6 KB;
  * - the worker bundle: the stand-alone worker (dist/identity-model-web-sw.js, every dependency
  *   inside), gzipped, ≤ 32 KB (DESIGN.md §4: the budget with DPoP).
- * Prints both sizes (the README states them) and exits non-zero when one is over its budget:
- * each budget is a hard ceiling.
+ * Prints both sizes (docs/performance.md states them) and exits non-zero when one is over its
+ * budget: each budget is a hard ceiling.
  */
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';

@@ -85,7 +85,8 @@ describe('sealTransactions', () => {
 
   it('the window that remains: sealed with the worker key and stored while no worker ran', async () => {
     // Page script can use the stored CryptoKey while it runs; planted between two lives, its
-    // transaction is part of what the next life finds stored, and is accepted. (README.)
+    // transaction is part of what the next life finds stored, and is accepted
+    // (docs/security.md).
     await life().save(transaction('planted-between-lives', { codeVerifier: 'attacker' }));
     const next = life();
     expect(await next.take('planted-between-lives', NOW)).toMatchObject({

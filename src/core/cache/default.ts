@@ -23,8 +23,8 @@ export function getDefaultCache(): MetadataCache {
 /**
  * Replaces the shared cache, e.g. to back it with IndexedDB in a service worker.
  *
- * One of the library's few process-wide settings, all listed (with units) in the README's
- * "Process-wide defaults" section.
+ * One of the library's few process-wide settings, all listed (with units) in docs/core-api.md,
+ * "Process-wide defaults".
  *
  * @example
  * ```ts

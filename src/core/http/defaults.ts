@@ -146,8 +146,8 @@ function fromEnvironment(): HttpOptions {
  * sit between the built-in defaults and these (`HTTP_RETRY_MAX_ATTEMPTS` is the seed's older
  * name for `HTTP_RETRY_COUNT`).
  *
- * One of the library's few process-wide settings, all listed (with units) in the README's
- * "Process-wide defaults" section.
+ * One of the library's few process-wide settings, all listed (with units) in docs/core-api.md,
+ * "Process-wide defaults".
  *
  * @example
  * ```ts

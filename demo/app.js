@@ -1,5 +1,5 @@
 /**
- * `node demo/app.js` (or `npm run demo:app`): the browser demo. Builds the page client, the
+ * `node demo/app.js` (or `npm run demo`): the browser demo. Builds the page client, the
  * stand-alone service worker and the servers' part of the library from the sources, starts the
  * local OpenID provider, the demo API, a non-allowlisted "other origin" and the demo app (see
  * start.js), then waits for you to open the app in a browser. Ctrl-C stops it.

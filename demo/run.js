@@ -1,5 +1,5 @@
 /**
- * `npm run demo`: starts the local OpenID provider (demo/provider.js) and runs four of the core
+ * `npm run demo:core`: starts the local OpenID provider (demo/provider.js) and runs four of the core
  * examples of docs/core-api.md against it through the built package (`identity-model-web/core`),
  * printing what each returned.
  */
@@ -71,7 +71,7 @@ try {
     },
   });
   console.log('\nAll four examples ran against the local provider.');
-  console.log('The browser demo (service worker, sign-in, API calls): npm run demo:app');
+  console.log('The browser demo (service worker, sign-in, API calls): npm run demo');
 } finally {
   await op.close();
 }

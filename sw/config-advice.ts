@@ -28,10 +28,10 @@ export function responseModeWarning(
   return {
     type: 'warning',
     code: 'WARN_RESPONSE_MODES',
+    // The facts only: the page client adds what to change (src/client/setup-hints.ts), so that
+    // its text stays out of the worker bundle.
     message:
-      `The provider supports response_mode ${risky.join(' and ')}: script in the page can ` +
-      'use them with this client to obtain a code the worker never sees. Restrict the client ' +
-      'to response_mode=query at the provider (where it allows that per client) and register ' +
-      `exactly one redirect URI, ${redirectUri}.`,
+      `The provider supports response_mode ${risky.join(' and ')}: page script can use them ` +
+      `to get a code for ${redirectUri} that the worker never sees.`,
   };
 }

@@ -19,6 +19,7 @@ import {
   pickHttpOptions,
 } from '../src/core/worker-api.js';
 import { type ApiEntry, type CompiledEntry, compileAllowlist } from './allowlist.js';
+import { DEFAULT_LOGIN_DATABASE } from './transactions.js';
 
 /**
  * Configuration of the token handler. The transport options ({@link HttpOptions}: `fetch`,
@@ -243,7 +244,7 @@ export function resolveConfig(config: TokenHandlerConfig): ResolvedConfig {
     ),
     databases: Object.freeze({
       metadata: config.databases?.metadata ?? 'identity-model-web-metadata',
-      transactions: config.databases?.transactions ?? 'identity-model-web-login',
+      transactions: config.databases?.transactions ?? DEFAULT_LOGIN_DATABASE,
     }),
     now: typeof config.now === 'function' ? config.now : Date.now,
   });

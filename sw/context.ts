@@ -89,12 +89,17 @@ export interface ContextStores {
   readonly sessions?: SessionStore;
 }
 
-/** Creates the context, and starts reading the session marker (never on a fetch's path). */
+/**
+ * Creates the context. With `readAtOnce` (the worker is the registration's active one: the
+ * browser restarted it for an event), the persisted session is read at once, while the browser
+ * is still dispatching that event; otherwise at the first event (never on a fetch's path).
+ */
 export function createContext(
   config: ResolvedConfig,
   clients: ClientsLike,
   now: () => number = Date.now,
   stores: ContextStores = {},
+  readAtOnce = false,
 ): WorkerContext {
   const cache =
     stores.cache ??
@@ -130,8 +135,13 @@ export function createContext(
       await sessions.clear();
       return undefined;
     }
-    return sessions.load(await dpopKeys.load());
+    return sessions.load(dpopKeys);
   };
+  // Only an active worker reads early: a waiting one runs its script too, and what it read now
+  // could be stale (a rotated refresh token) by the time it takes over. An active worker is the
+  // only writer, and every write of its own comes after this read is used (or ignored).
+  let early = readAtOnce && config.dpop ? resume() : undefined;
+  early?.catch(() => {});
   const disco: DiscoveryHandle = discoveryHandle({
     ...config.http,
     issuer: config.issuer,
@@ -153,7 +163,8 @@ export function createContext(
       if (state !== undefined) return;
       // A DPoP-bound session persisted by this worker before it was stopped: resume it, quietly
       // (the pages still think they are signed in, and they are).
-      const resumed = await resume().catch(() => undefined);
+      const resumed = await (early ?? resume()).catch(() => undefined);
+      early = undefined;
       if (state !== undefined) return;
       if (resumed) {
         session = resumed;

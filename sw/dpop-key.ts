@@ -21,10 +21,21 @@ export function dpopKeyName(issuer: string, clientId: string): string {
   return `dpop-key:${JSON.stringify([issuer, clientId])}`;
 }
 
-/** What is stored: the key pair and the algorithm it was made for. */
+/**
+ * What is stored: the key pair, the algorithm it was made for, and its thumbprint (computed when
+ * the pair was made, so a restarted worker need not export and hash the key before its first
+ * proof; pairs stored by earlier versions have none).
+ */
 interface StoredKey {
   readonly keyPair: CryptoKeyPair;
   readonly alg: DpopAlgorithm;
+  readonly jkt?: string;
+}
+
+/** A stored key pair in use: its handle and its RFC 7638 thumbprint. */
+export interface LoadedKey {
+  readonly handle: DpopHandle;
+  readonly jkt: Promise<string>;
 }
 
 /**
@@ -52,6 +63,12 @@ export interface DpopKeyStore {
   readonly name: string;
   /** A handle on the stored key pair, or `undefined` when there is none (or an unusable one). */
   load(): Promise<DpopHandle | undefined>;
+  /**
+   * The key pair in `value`, what the caller read under {@link name} in a transaction of its own
+   * (session-store.ts reads it with the session); `undefined` for a value that is not a usable
+   * pair. The handle is kept, as {@link load} keeps it.
+   */
+  use(value: unknown): LoadedKey | undefined;
   /**
    * A handle on the stored key pair; when there is none, or it is not for `alg`, a new
    * non-extractable pair for `alg` is generated and stored first.
@@ -81,38 +98,43 @@ export function createDpopKeyStore(
   clientId: string,
 ): DpopKeyStore {
   const name = dpopKeyName(issuer, clientId);
-  let current: { handle: DpopHandle; alg: DpopAlgorithm } | undefined;
+  let current: { handle: DpopHandle; alg: DpopAlgorithm; jkt: Promise<string> } | undefined;
   // One generation at a time: two sign-ins started at once must not store two different keys.
   let pending: Promise<unknown> = Promise.resolve();
 
-  const read = async (): Promise<StoredKey | undefined> => {
-    const value = await db()('readonly', (store) => promisifyRequest<unknown>(store.get(name)));
-    return isUsable(value) ? value : undefined;
+  const use = (value: unknown): LoadedKey | undefined => {
+    if (current) return current;
+    if (!isUsable(value)) return undefined;
+    const handle = createDpopHandle(value.keyPair);
+    const jkt = typeof value.jkt === 'string' ? Promise.resolve(value.jkt) : handle.thumbprint();
+    current = { handle, alg: value.alg, jkt };
+    return current;
   };
 
   const load = async () => {
     if (current) return current.handle;
-    const stored = await read();
-    if (!stored) return undefined;
-    current ??= { handle: createDpopHandle(stored.keyPair), alg: stored.alg };
-    return current.handle;
+    const value = await db()('readonly', (store) => promisifyRequest<unknown>(store.get(name)));
+    return use(value)?.handle;
   };
 
   return {
     name,
     load,
+    use,
     loadOrCreate(alg) {
       const run = pending.then(async () => {
         const handle = await load();
         if (handle && current?.alg === alg) return handle;
         const keyPair = await generateDpopKeyPair(alg);
-        const stored: StoredKey = { keyPair, alg };
+        const created = createDpopHandle(keyPair);
+        const jkt = await created.thumbprint();
+        const stored: StoredKey = { keyPair, alg, jkt };
         await db()('readwrite', (store) => {
           store.put(stored, name);
           return promisifyRequest(store.transaction);
         });
-        current = { handle: createDpopHandle(keyPair), alg };
-        return current.handle;
+        current = { handle: created, alg, jkt: Promise.resolve(jkt) };
+        return created;
       });
       pending = run.catch(() => {});
       return run;

@@ -68,7 +68,9 @@ declare const self: ServiceWorkerGlobalScope;
  */
 export function createTokenHandler(config: TokenHandlerConfig): TokenHandler {
   const resolved = resolveConfig(config);
-  const context = createContext(resolved, self.clients, resolved.now);
+  // A worker the browser restarted for an event is already active (its first run is `parsed`).
+  const restarted = self.serviceWorker?.state === 'activated';
+  const context = createContext(resolved, self.clients, resolved.now, {}, restarted);
   const tokens = createTokenSource(context);
   // Without DPoP-bound persisted tokens, a restarted worker signs in again silently (recover.ts).
   const recovery = resolved.silentRecovery ? createRecovery(context, self.clients) : undefined;

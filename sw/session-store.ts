@@ -18,7 +18,7 @@
  */
 
 import { promisifyRequest, type UseStore } from 'idb-keyval';
-import type { DpopHandle } from '../src/core/index.js';
+import type { DpopKeyStore } from './dpop-key.js';
 import type { AccessToken, Session } from './session.js';
 
 /** The stored form of a session (version 1). */
@@ -44,10 +44,11 @@ export interface SessionStore {
    */
   save(session: Session): Promise<void>;
   /**
-   * The session stored for the key `dpop` holds, or `undefined`. A record that is malformed, or
-   * bound to another key than the stored one, is deleted.
+   * The stored session, with the stored key pair of `keys` (both read in one transaction), or
+   * `undefined`. A record that is malformed, or bound to another key than the stored one, is
+   * deleted with the key.
    */
-  load(dpop: DpopHandle | undefined): Promise<Session | undefined>;
+  load(keys: Pick<DpopKeyStore, 'name' | 'use'>): Promise<Session | undefined>;
   /** Deletes the record and the DPoP key pair, in one transaction. */
   clear(): Promise<void>;
 }
@@ -107,13 +108,20 @@ export function createSessionStore(
         store.put(record, name);
       });
     },
-    async load(dpop) {
-      const value = await db()('readonly', (store) => promisifyRequest<unknown>(store.get(name)));
+    async load(keys) {
+      const [value, key] = await db()('readonly', (store) =>
+        Promise.all([
+          promisifyRequest<unknown>(store.get(name)),
+          promisifyRequest<unknown>(store.get(keys.name)),
+        ]),
+      );
       if (value === undefined) return undefined;
-      if (!isRecord(value) || !dpop || value.jkt !== (await dpop.thumbprint())) {
+      const loaded = keys.use(key);
+      if (!isRecord(value) || !loaded || value.jkt !== (await loaded.jkt)) {
         await clear();
         return undefined;
       }
+      const dpop = loaded.handle;
       return {
         idToken: undefined,
         idTokenClaims: value.idTokenClaims,

@@ -8,18 +8,9 @@
  * @module
  */
 
-import type { TokenHandlerConfig } from './config.js';
+// biome-ignore-start assist/source/organizeImports: first the configuration and the database opening
+import { config } from './standalone-config.js';
 import { createTokenHandler } from './handler.js';
+// biome-ignore-end assist/source/organizeImports: -
 
-declare const self: ServiceWorkerGlobalScope & { identityModelWebConfig?: TokenHandlerConfig };
-
-// A build tool (the Vite plugin) may have put the configuration at the top of this script.
-if (!self.identityModelWebConfig) {
-  importScripts(new URL('identity-model-web.config.js', self.location.href).href);
-}
-if (!self.identityModelWebConfig) {
-  throw new Error(
-    'identity-model-web: identity-model-web.config.js must set self.identityModelWebConfig',
-  );
-}
-createTokenHandler(self.identityModelWebConfig).listen();
+createTokenHandler(config).listen();

@@ -50,14 +50,23 @@ function isTransaction(value: unknown): value is LoginTransaction {
   );
 }
 
+/** The login database's name unless the worker config's `databases.transactions` names another. */
+export const DEFAULT_LOGIN_DATABASE = 'identity-model-web-login';
+
+/** One store per database name, shared by every caller in the worker. */
+const stores = new Map<string, UseStore>();
+
 /**
- * The worker's own IndexedDB database for sign-in state (transactions and the session marker),
- * opened on first use and then shared.
+ * The worker's own IndexedDB database for sign-in state (transactions, the session marker, the
+ * DPoP key and the persisted session), opened on first use and then shared.
  */
 export function loginDatabase(databaseName: string): () => UseStore {
-  let store: UseStore | undefined;
   return () => {
-    store ??= createStore(databaseName, 'transactions');
+    let store = stores.get(databaseName);
+    if (!store) {
+      store = createStore(databaseName, 'transactions');
+      stores.set(databaseName, store);
+    }
     return store;
   };
 }

@@ -30,6 +30,10 @@ const HINTS: Readonly<Record<string, string>> = {
   // RFC 6750 §3.1: without the challenge the worker cannot tell an expired token.
   WARN_WWW_AUTHENTICATE_HIDDEN:
     'send it, with Access-Control-Expose-Headers: WWW-Authenticate, or the worker never refreshes',
+  // sw/config-advice.ts: only the provider's client settings close that door.
+  WARN_RESPONSE_MODES:
+    'restrict the client to response_mode=query at the provider (where it allows that per ' +
+    'client) and register exactly one redirect URI, the one named',
 };
 
 /** What a hint is chosen by: an error's (or a warning's) code and the facts that come with it. */
@@ -38,8 +42,8 @@ export type HintFacts = Pick<SerializedError, 'code' | 'error' | 'step'>;
 /**
  * The one-line fix for what the worker reported, or `undefined` when it is not a known setup
  * mistake: an OAuth refusal of a sign-in request (not the same `error` from elsewhere, which
- * means something else), a sign-in request that got no answer, or an API whose 401 hides
- * `WWW-Authenticate` from CORS.
+ * means something else), a sign-in request that got no answer, an API whose 401 hides
+ * `WWW-Authenticate` from CORS, or a provider offering response modes page script can use.
  *
  * @example
  * ```ts

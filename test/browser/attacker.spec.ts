@@ -490,7 +490,12 @@ test('WARN-001 the worker warns when the provider offers response_mode fragment 
       {
         type: 'warning',
         code: 'WARN_RESPONSE_MODES',
-        message: expect.stringContaining(`exactly one redirect URI, ${env.app.origin}/callback`),
+        // The worker's facts (the redirect URI), then the page client's fix.
+        message: expect.stringMatching(
+          new RegExp(
+            `a code for ${env.app.origin.replace(/[.]/g, '\\.')}/callback that the worker never sees\\. To fix: .*response_mode=query.*exactly one redirect URI`,
+          ),
+        ),
       },
     ]);
 });

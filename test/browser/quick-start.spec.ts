@@ -2,7 +2,8 @@
  * The README's quick start, as a new user would follow it: its snippets are read from README.md
  * (the `doctor` line, `vite.config.ts` and `src/main.ts`), only the placeholders are replaced
  * (the provider, the client, the API), and then the doctor checks the real oidc-provider and the
- * demo API, a Vite dev server serves the app with the plugin from the built package, and
+ * demo API, a Vite dev server serves the app with the plugin from the packed package (`npm pack`
+ * of the build, unpacked into the app's node_modules as npm would install it), and
  * Chromium signs in and makes the authorized API call. If the README's quick start stops
  * working, or its placeholders change, this fails.
  */
@@ -10,7 +11,7 @@ import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createServer as createNetServer } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
 import { expect, test } from '@playwright/test';
 import { createServer, type ViteDevServer } from 'vite';
@@ -54,6 +55,35 @@ function fill(texts: string[], replacements: Record<string, string>): string[] {
   return texts.map((text) =>
     Object.entries(replacements).reduce((out, [from, to]) => out.replaceAll(from, to), text),
   );
+}
+
+const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+  name: string;
+  bin: Record<string, string>;
+  dependencies: Record<string, string>;
+};
+
+/**
+ * The packed package (run after `npm run build`) unpacked into `app`'s node_modules, with its
+ * dependencies and Vite linked from this checkout (the machine has no registry to install from):
+ * the files a user's `npm install identity-model-web` puts there, and no others.
+ */
+async function installPacked(app: string): Promise<string> {
+  const run = promisify(execFile);
+  const { stdout } = await run(
+    'npm',
+    ['pack', '--json', '--ignore-scripts', '--pack-destination', app],
+    { cwd: root, encoding: 'utf8', timeout: 120_000 },
+  );
+  const [{ filename }] = JSON.parse(stdout) as [{ filename: string }];
+  const installed = join(app, 'node_modules', pkg.name);
+  mkdirSync(installed, { recursive: true });
+  await run('tar', ['-xzf', join(app, filename), '-C', installed, '--strip-components=1']);
+  for (const name of [...Object.keys(pkg.dependencies), 'vite']) {
+    mkdirSync(dirname(join(app, 'node_modules', name)), { recursive: true });
+    symlinkSync(join(root, 'node_modules', name), join(app, 'node_modules', name), 'dir');
+  }
+  return installed;
 }
 
 /** A port nothing listens on now. */
@@ -103,16 +133,16 @@ test('the README quick start: the doctor passes, then sign-in and an authorized 
       'https://api.example.com/v1/': `${api.origin()}/v1/`,
     });
     const args = doctor.split(' ').slice(2); // without "npx identity-model-web"
+    const installed = await installPacked(app);
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      [join(root, 'dist/bin/identity-model-web.js'), ...args],
+      [join(installed, pkg.bin['identity-model-web'] ?? 'missing bin'), ...args],
       { encoding: 'utf8', timeout: 60_000 },
     );
     expect(stdout).toMatch(/^0 failed/m);
 
     // A fresh Vite app holding the README's two files; the package is the built one.
     mkdirSync(join(app, 'src'));
-    mkdirSync(join(app, 'node_modules'));
     writeFileSync(join(app, 'package.json'), '{ "type": "module" }\n');
     writeFileSync(
       join(app, 'index.html'),
@@ -121,17 +151,15 @@ test('the README quick start: the doctor passes, then sign-in and an authorized 
     const [viteConfig = '', main = ''] = fill([snippets.viteConfig, snippets.main], placeholders);
     writeFileSync(join(app, 'vite.config.ts'), viteConfig);
     writeFileSync(join(app, 'src/main.ts'), main);
-    symlinkSync(root, join(app, 'node_modules/identity-model-web'), 'dir');
-    symlinkSync(join(root, 'node_modules/vite'), join(app, 'node_modules/vite'), 'dir');
     vite = await createServer({
       root: app,
       configFile: join(app, 'vite.config.ts'),
       logLevel: 'warn',
-      // Installed from npm the package is inside the app; here it is a link to this checkout.
+      // The package's dependencies and Vite are links into this checkout's node_modules.
       server: {
         port: Number(new URL(appOrigin).port),
         strictPort: true,
-        fs: { allow: [app, root] },
+        fs: { allow: [app, join(root, 'node_modules')] },
       },
     });
     await vite.listen();

@@ -68,7 +68,7 @@ describe('setupHint', () => {
     expect(setupHint(refused('login_required', 'authorize'))).toBeUndefined();
     expect(setupHint(refused('toString'))).toBeUndefined();
     expect(setupHint({ code: 'ERR_OAUTH_ERROR', step: 'par' })).toBeUndefined();
-    expect(setupHint({ code: 'WARN_RESPONSE_MODES' })).toBeUndefined();
+    expect(setupHint({ code: 'WARN_SOMETHING_ELSE' })).toBeUndefined();
     expect(setupHint({ code: 'ERR_STATE_MISMATCH', step: 'authorize' })).toBeUndefined();
   });
 });
@@ -96,6 +96,19 @@ describe('withSetupHint and hintedEvent', () => {
         /^https:\/\/api\.test answered 401 .* CORS\. To fix: .*Access-Control-Expose-Headers: WWW-Authenticate.*\.$/,
       ),
     });
+    const modes: WorkerEvent = {
+      type: 'warning',
+      code: 'WARN_RESPONSE_MODES',
+      message:
+        'The provider supports response_mode fragment: page script can use them to get a code ' +
+        'for https://app.test/callback that the worker never sees.',
+    };
+    expect(hintedEvent(modes)).toEqual({
+      ...modes,
+      message: expect.stringMatching(
+        /^The provider .* https:\/\/app\.test\/callback that the worker never sees\. To fix: restrict the client to response_mode=query at the provider .* register exactly one redirect URI, the one named\.$/,
+      ),
+    });
   });
 
   it('leave what has no hint as it is', () => {
@@ -103,8 +116,8 @@ describe('withSetupHint and hintedEvent', () => {
     expect(withSetupHint(denied)).toBe(denied);
     const expired: WorkerEvent = { type: 'sessionexpired', state: 'expired', user: null };
     expect(hintedEvent(expired)).toBe(expired);
-    const modes: WorkerEvent = { type: 'warning', code: 'WARN_RESPONSE_MODES', message: 'm' };
-    expect(hintedEvent(modes)).toBe(modes);
+    const other: WorkerEvent = { type: 'warning', code: 'WARN_SOMETHING_ELSE', message: 'm' };
+    expect(hintedEvent(other)).toBe(other);
   });
 });
 

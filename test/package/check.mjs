@@ -40,8 +40,28 @@ await check('the stand-alone worker leaves out what a public client never runs',
     'HTTP_RETRY_COUNT',
     'config.key" is a',
     'verifiedTokenCache.maxEntries',
+    // Argument checks on values the worker builds itself, or that sw/config.ts and the start's
+    // discovery handle checked (test/sw/start-checks.test.ts): the callback expectations, the
+    // ID-token expectations, the token validation config, the authorization request's own
+    // members, client authentication and the cache's durations.
+    'expected.issParameterSupported',
+    '.requireAuthTime`',
+    'config.maxTokenSize',
+    'this check is never skipped',
+    'a SHA-256 JWK thumbprint',
+    'encodeBasicCredentials',
+    'options.refreshCooldown',
   ]) {
     assert.ok(!code.includes(text), `the worker bundle carries ${JSON.stringify(text)}`);
+  }
+  // What a page may send (prompt) and what page-writable IndexedDB holds (the transaction's
+  // verifier and max_age) are still checked there.
+  for (const text of [
+    '"prompt" cannot combine',
+    'must be 43 to 128 characters',
+    '.maxAge" must be a non-negative integer',
+  ]) {
+    assert.ok(code.includes(text), `the worker bundle lost ${JSON.stringify(text)}`);
   }
   assert.ok(code.includes('dpop+jwt'), 'the check reads the real worker bundle');
 });

@@ -18,8 +18,8 @@ describe('responseModeWarning', () => {
     );
     expect(warning).toMatchObject({ type: 'warning', code: 'WARN_RESPONSE_MODES' });
     expect(warning?.message).toContain('web_message and fragment');
-    expect(warning?.message).toContain('response_mode=query');
-    expect(warning?.message).toContain('exactly one redirect URI, https://app.test/callback');
+    // The facts: what to change is the page client's hint (test/client/setup-hints.test.ts).
+    expect(warning?.message).toContain('a code for https://app.test/callback that the worker');
     expect(responseModeWarning(disco(['query', 'fragment']), 'x')?.message).toContain(
       'response_mode fragment:',
     );

@@ -6,7 +6,7 @@
  * sign-out and invalid_grant. A "restart" is a second worker on the same databases and clock.
  */
 import 'fake-indexeddb/auto';
-import { entries, type UseStore } from 'idb-keyval';
+import { entries, promisifyRequest, type UseStore } from 'idb-keyval';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createIndexedDbStore } from '../../src/core/cache/idb-store.js';
 import { createMetadataCache } from '../../src/core/cache/metadata-cache.js';
@@ -134,9 +134,7 @@ describe('the persisted-session store', () => {
     expect(holds(await stored(db), 'id-token')).toBe(false);
 
     const restarted = createDpopKeyStore(db, ISSUER, 'spa');
-    const loaded = await createSessionStore(db, sessions.name, restarted.name).load(
-      await restarted.load(),
-    );
+    const loaded = await createSessionStore(db, sessions.name, restarted.name).load(restarted);
     expect(loaded).toMatchObject({
       idToken: undefined,
       idTokenClaims: { sub: 'user-1', name: 'User One' },
@@ -151,16 +149,28 @@ describe('the persisted-session store', () => {
     const { db, keys, sessions } = await stores();
     const dpop = await keys.loadOrCreate('ES256');
     await sessions.save(session(dpop));
+    // The pair was stored with its thumbprint: a restarted worker compares without hashing.
+    const record = await db()('readonly', (s) =>
+      promisifyRequest<{ jkt?: string }>(s.get(keys.name)),
+    );
+    expect(record.jkt).toBe(await dpop.thumbprint());
+
+    // Another pair under the key's name, stored without a thumbprint (as earlier versions did):
+    // its thumbprint is computed, and it is not the one the session is bound to.
     const other = await createDpopKeyStore(loginDatabase(freshName()), ISSUER, 'spa').loadOrCreate(
       'ES256',
     );
-    expect(await sessions.load(other)).toBeUndefined();
+    await db()('readwrite', (s) => {
+      s.put({ keyPair: other.keyPair, alg: 'ES256' }, keys.name);
+    });
+    expect(await sessions.load(createDpopKeyStore(db, ISSUER, 'spa'))).toBeUndefined();
     expect(await stored(db)).toEqual([]);
 
+    await keys.loadOrCreate('ES256');
     await db()('readwrite', (s) => {
       s.put({ v: 1, jkt: 'x', refreshToken: 7 }, sessions.name);
     });
-    expect(await sessions.load(await keys.loadOrCreate('ES256'))).toBeUndefined();
+    expect(await sessions.load(keys)).toBeUndefined();
     expect(await stored(db)).toEqual([]);
   });
 

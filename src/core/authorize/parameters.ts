@@ -16,6 +16,7 @@ import {
   assertStringOrStrings,
   assertUrl,
 } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 
 /** The parameters of an authorization code request. */
 export interface AuthorizeParameters {
@@ -160,20 +161,26 @@ export function authorizeParameters(request: AuthorizeParameters): URLSearchPara
   }
   const { maxAge, responseMode } = request;
   assertOptionalNumber(maxAge, 'maxAge', { integer: true, min: 0, unit: 'seconds' });
-  if (responseMode !== undefined) assertOneOf(responseMode, 'responseMode', RESPONSE_MODES);
   const { clientId, redirectUri, state, nonce, loginHint, idTokenHint } = request;
-  assertString(clientId, 'clientId');
-  assertUrl(redirectUri, 'redirectUri', { fragment: false });
   const scope = spaceList(request.scope, 'scope');
-  assertString(state, 'state');
-  assertOptionalString(nonce, 'nonce');
   const promptList = prompt(request.prompt);
   assertOptionalString(loginHint, 'loginHint');
-  assertOptionalString(idTokenHint, 'idTokenHint');
-  if (request.dpopJkt !== undefined && !S256_THUMBPRINT.test(request.dpopJkt)) {
-    throw new ConfigurationError(
-      '"dpopJkt" must be a SHA-256 JWK thumbprint: 43 base64url characters',
-    );
+  // The stand-alone worker sets these itself (sw/login.ts prepareLogin): `clientId` and
+  // `redirectUri` checked by sw/config.ts, `state`, `nonce` and `dpopJkt` made by core's generators
+  // there, no `responseMode` or `idTokenHint`. What a page may send (`prompt`, `loginHint`,
+  // `acrValues`, `uiLocales`, `maxAge`) and `resource` are checked there as everywhere.
+  if (!STANDALONE_WORKER) {
+    if (responseMode !== undefined) assertOneOf(responseMode, 'responseMode', RESPONSE_MODES);
+    assertString(clientId, 'clientId');
+    assertUrl(redirectUri, 'redirectUri', { fragment: false });
+    assertString(state, 'state');
+    assertOptionalString(nonce, 'nonce');
+    assertOptionalString(idTokenHint, 'idTokenHint');
+    if (request.dpopJkt !== undefined && !S256_THUMBPRINT.test(request.dpopJkt)) {
+      throw new ConfigurationError(
+        '"dpopJkt" must be a SHA-256 JWK thumbprint: 43 base64url characters',
+      );
+    }
   }
 
   const own: [string, string | undefined][] = [

@@ -1,12 +1,13 @@
 /**
- * PKCE (RFC 7636), from oauth4webapi's generators (32 bytes from `crypto.getRandomValues`,
- * base64url: 43 characters, 256 bits). `state` and `nonce` are in `random.ts`.
+ * PKCE (RFC 7636), S256 only, on WebCrypto: the verifier is 32 bytes from
+ * `crypto.getRandomValues`, base64url (43 characters, 256 bits), as oauth4webapi makes it. `state` and `nonce` are in `random.ts`.
  *
  * @module
  */
 
-import * as oauth from 'oauth4webapi';
 import { ConfigurationError } from '../errors.js';
+import { encodeBase64url } from '../lib/base64url.js';
+import { randomValue } from './random.js';
 
 /** A PKCE pair: keep `codeVerifier` secret until the code exchange; send `codeChallenge`. */
 export interface Pkce {
@@ -35,6 +36,14 @@ export function assertCodeVerifier(
 }
 
 /**
+ * RFC 7636 §4.2 S256: `BASE64URL-ENCODE(SHA256(ASCII(code_verifier)))`, by WebCrypto. The
+ * verifier is ASCII (checked, or made by {@link createPkce}), so its UTF-8 bytes are its ASCII.
+ */
+async function challengeOf(verifier: string): Promise<string> {
+  return encodeBase64url(await crypto.subtle.digest('SHA-256', new TextEncoder().encode(verifier)));
+}
+
+/**
  * Computes the S256 code challenge of a verifier: `BASE64URL(SHA-256(ASCII(verifier)))`.
  * Throws `ConfigurationError` unless `verifier` is 43–128 unreserved characters.
  *
@@ -48,7 +57,7 @@ export function assertCodeVerifier(
  */
 export async function createCodeChallenge(verifier: string): Promise<string> {
   assertCodeVerifier(verifier, 'verifier');
-  return oauth.calculatePKCECodeChallenge(verifier);
+  return challengeOf(verifier);
 }
 
 /**
@@ -66,10 +75,10 @@ export async function createCodeChallenge(verifier: string): Promise<string> {
  * @see https://www.rfc-editor.org/rfc/rfc7636#section-4.1
  */
 export async function createPkce(): Promise<Pkce> {
-  const codeVerifier = oauth.generateRandomCodeVerifier();
+  const codeVerifier = randomValue();
   return {
     codeVerifier,
-    codeChallenge: await oauth.calculatePKCECodeChallenge(codeVerifier),
+    codeChallenge: await challengeOf(codeVerifier),
     codeChallengeMethod: 'S256',
   };
 }

@@ -8,6 +8,7 @@
 
 import { ConfigurationError } from '../errors.js';
 import { assertOptionalNumber } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import { type CacheStore, createMemoryStore } from './store.js';
 
 /** A cached value with its timing, in milliseconds since the epoch. */
@@ -133,10 +134,17 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
   const store = options.store ?? createMemoryStore();
   const now = options.now ?? Date.now;
   // Options are in seconds; the cache computes in milliseconds, like its clock.
-  const minTtl = checkDuration(options.minTtl, 'options.minTtl', 60) * 1000;
-  const maxTtl = checkDuration(options.maxTtl, 'options.maxTtl', 86_400) * 1000;
-  const cooldown = checkDuration(options.refreshCooldown, 'options.refreshCooldown', 30) * 1000;
-  if (minTtl > maxTtl)
+  // The stand-alone worker makes its one cache with the default durations (sw/context.ts): the
+  // checks of these options stay out of its bundle.
+  if (!STANDALONE_WORKER) {
+    for (const name of ['minTtl', 'maxTtl', 'refreshCooldown'] as const) {
+      assertOptionalNumber(options[name], `options.${name}`, { min: 0, unit: 'seconds' });
+    }
+  }
+  const minTtl = (options.minTtl ?? 60) * 1000;
+  const maxTtl = (options.maxTtl ?? 86_400) * 1000;
+  const cooldown = (options.refreshCooldown ?? 30) * 1000;
+  if (!STANDALONE_WORKER && minTtl > maxTtl)
     throw new ConfigurationError('"options.minTtl" must not exceed "options.maxTtl"');
   const settings = { store, now, minTtl, maxTtl, cooldown };
   return {
@@ -144,11 +152,6 @@ export function createMetadataCache(options: MetadataCacheOptions = {}): Metadat
     jwks: createNamespace('jwks', settings),
     now,
   };
-}
-
-function checkDuration(value: number | undefined, path: string, fallback: number): number {
-  assertOptionalNumber(value, path, { min: 0, unit: 'seconds' });
-  return value ?? fallback;
 }
 
 interface Settings {

@@ -62,13 +62,16 @@ export async function prepareClient(
   audience: string,
 ): Promise<PreparedClient> {
   const { clientId, clientSecret, privateKey } = options;
-  assertString(clientId, 'clientId');
-  assertOptionalString(clientSecret, 'clientSecret', { empty: true });
+  // The stand-alone worker passes only `clientId`, checked by sw/config.ts (config.clientId).
+  if (!STANDALONE_WORKER) {
+    assertString(clientId, 'clientId');
+    assertOptionalString(clientSecret, 'clientSecret', { empty: true });
+    assertOptionalBoolean(options.encodeBasicCredentials, 'encodeBasicCredentials');
+  }
   const method =
     options.authMethod ??
     (clientSecret !== undefined ? 'client_secret_basic' : privateKey ? 'private_key_jwt' : 'none');
   const client: oauth.Client = { client_id: clientId };
-  assertOptionalBoolean(options.encodeBasicCredentials, 'encodeBasicCredentials');
   // The stand-alone worker is a public client (its configuration has no secret or key): the
   // confidential-client methods below stay out of its bundle.
   if (STANDALONE_WORKER) {

@@ -9,6 +9,7 @@ import { parseFrontChannelEndpoint, withParameters } from '../authorize/url.js';
 import { ConfigurationError } from '../errors.js';
 import { assertObject, assertOptionalString, assertUrl } from '../lib/assert.js';
 import { assertSecureEndpoint } from '../lib/endpoint.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 
 /** Arguments of {@link createEndSessionUrl}. */
 export interface EndSessionUrlRequest {
@@ -77,15 +78,19 @@ const END_SESSION_PARAMETERS: ReadonlySet<string> = new Set([
  * @see https://openid.net/specs/openid-connect-rpinitiated-1_0.html#RPLogout RP-Initiated Logout 1.0 §2
  */
 export function createEndSessionUrl(request: EndSessionUrlRequest): string {
-  assertObject(request, 'request');
   const { idTokenHint, clientId, postLogoutRedirectUri, state, logoutHint } = request;
+  // The stand-alone worker (sw/logout.ts) sets `clientId` from sw/config.ts and neither `state`
+  // nor `logoutHint`; the ID token hint and the post-logout redirect URI are checked there too.
+  if (!STANDALONE_WORKER) {
+    assertObject(request, 'request');
+    assertOptionalString(clientId, 'clientId');
+    assertOptionalString(state, 'state');
+    assertOptionalString(logoutHint, 'logoutHint');
+  }
   assertOptionalString(idTokenHint, 'idTokenHint');
-  assertOptionalString(clientId, 'clientId');
   if (postLogoutRedirectUri !== undefined) {
     assertUrl(postLogoutRedirectUri, 'postLogoutRedirectUri', { fragment: false });
   }
-  assertOptionalString(state, 'state');
-  assertOptionalString(logoutHint, 'logoutHint');
   if (postLogoutRedirectUri !== undefined && idTokenHint === undefined && clientId === undefined) {
     throw new ConfigurationError('"postLogoutRedirectUri" needs "idTokenHint" or "clientId"');
   }

@@ -8,6 +8,7 @@
 import { assertCodeVerifier } from '../authorize/pkce.js';
 import type { EndpointFailure } from '../endpoint/failure.js';
 import { assertObject, assertString, assertUrl } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import { clockOption } from './expiry.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
 import {
@@ -60,7 +61,9 @@ export type AuthorizationCodeTokenResponse = AuthorizationCodeTokenSuccess | End
 function checkArguments(request: AuthorizationCodeTokenRequest): void {
   assertObject(request, 'request');
   assertString(request.code, 'code');
-  assertUrl(request.redirectUri, 'redirectUri');
+  // The stand-alone worker's is its own, checked by sw/config.ts (config.redirectUri). The code
+  // (from the provider) and the verifier (from page-writable IndexedDB) are checked there too.
+  if (!STANDALONE_WORKER) assertUrl(request.redirectUri, 'redirectUri');
   assertCodeVerifier(request.codeVerifier);
 }
 

@@ -7,6 +7,7 @@
 
 import { HttpError } from '../errors.js';
 import { assertObject } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import { expiryTime } from './expiry.js';
 import {
   type IdTokenCheck,
@@ -55,7 +56,8 @@ export function prepareRequestIdTokenCheck(
   now: (() => number) | undefined,
 ): IdTokenCheck | undefined {
   if (expectations === undefined) return undefined;
-  assertObject(expectations, 'idToken');
+  // The stand-alone worker's expectations are its own object (sw/login.ts, sw/tokens.ts).
+  if (!STANDALONE_WORKER) assertObject(expectations, 'idToken');
   const { accessToken: _a, code: _c, clientId: _id, ...rest } = expectations as IdTokenExpectations;
   return prepareIdTokenCheck(
     { ...rest, clientId, ...(rest.now === undefined && now ? { now } : {}) },

@@ -18,6 +18,7 @@ import {
   assertString,
   defined,
 } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import {
   type ClaimsValidator,
   resolveConfig,
@@ -178,26 +179,46 @@ export function prepareIdTokenCheck(
   expectations: IdTokenExpectations,
   path = 'expectations',
 ): IdTokenCheck {
-  assertObject(expectations as unknown, path);
   const e = expectations;
-  assertString(e.clientId, `${path}.clientId`);
-  for (const name of [
-    'issuer',
-    'expectedIssuer',
-    'nonce',
-    'accessToken',
-    'code',
-    'expectedSubject',
-  ] as const) {
-    assertOptionalString(e[name], `${path}.${name}`);
-  }
-  assertOptionalBoolean(e.requireAtHash, `${path}.requireAtHash`);
-  assertOptionalBoolean(e.requireAuthTime, `${path}.requireAuthTime`);
-  if (e.issuer === undefined && e.key === undefined) {
-    throw fail(`Give "${path}.issuer" (discovery) or "${path}.key" with "${path}.issuer"`);
-  }
-  if (e.issuer === undefined && e.expectedIssuer === undefined) {
-    throw fail(`"${path}.issuer" is required with "${path}.key"`);
+  // The stand-alone worker builds these expectations itself (sw/login.ts completeLogin, sw/tokens.ts
+  // refresh): `clientId`, `issuer` and `leeway` checked by sw/config.ts, `discoveryPolicy` by
+  // discoveryHandle when the worker starts (sw/context.ts), `nonce` from a transaction
+  // sw/transactions.ts checked, `cache` and `now` its own. Only `maxAge`, which the transaction
+  // carries unchecked from page-writable IndexedDB, is checked there too.
+  if (!STANDALONE_WORKER) {
+    assertObject(expectations as unknown, path);
+    assertString(e.clientId, `${path}.clientId`);
+    for (const name of [
+      'issuer',
+      'expectedIssuer',
+      'nonce',
+      'accessToken',
+      'code',
+      'expectedSubject',
+    ] as const) {
+      assertOptionalString(e[name], `${path}.${name}`);
+    }
+    assertOptionalBoolean(e.requireAtHash, `${path}.requireAtHash`);
+    assertOptionalBoolean(e.requireAuthTime, `${path}.requireAuthTime`);
+    if (e.issuer === undefined && e.key === undefined) {
+      throw fail(`Give "${path}.issuer" (discovery) or "${path}.key" with "${path}.issuer"`);
+    }
+    if (e.issuer === undefined && e.expectedIssuer === undefined) {
+      throw fail(`"${path}.issuer" is required with "${path}.key"`);
+    }
+    if (
+      e.trustedAudiences !== undefined &&
+      (!Array.isArray(e.trustedAudiences) ||
+        e.trustedAudiences.some((item) => typeof item !== 'string' || item === ''))
+    ) {
+      throw fail(`"${path}.trustedAudiences" must be an array of non-empty strings`);
+    }
+    if (e.claimsValidator !== undefined && typeof e.claimsValidator !== 'function') {
+      throw fail(`"${path}.claimsValidator" must be a function`);
+    }
+    if (e.now !== undefined && typeof e.now !== 'function') {
+      throw fail(`"${path}.now" must be a function returning milliseconds`);
+    }
   }
   if (
     e.maxAge !== undefined &&
@@ -205,20 +226,6 @@ export function prepareIdTokenCheck(
   ) {
     throw fail(`"${path}.maxAge" must be a non-negative integer number of seconds`);
   }
-  if (
-    e.trustedAudiences !== undefined &&
-    (!Array.isArray(e.trustedAudiences) ||
-      e.trustedAudiences.some((item) => typeof item !== 'string' || item === ''))
-  ) {
-    throw fail(`"${path}.trustedAudiences" must be an array of non-empty strings`);
-  }
-  if (e.claimsValidator !== undefined && typeof e.claimsValidator !== 'function') {
-    throw fail(`"${path}.claimsValidator" must be a function`);
-  }
-  if (e.now !== undefined && typeof e.now !== 'function') {
-    throw fail(`"${path}.now" must be a function returning milliseconds`);
-  }
-
   const base: TokenValidationConfig = {
     ...pickHttpOptions(e),
     performDisco: e.key === undefined,

@@ -13,6 +13,7 @@ import {
   InvalidIssuerError,
 } from '../errors.js';
 import { assertObject, assertString } from '../lib/assert.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import type { JwtClaims } from '../validation/types.js';
 import { clockOption, expiryTime } from './expiry.js';
 import { requestGrant, type TokenEndpointRequest } from './grant.js';
@@ -136,7 +137,9 @@ function checkPrevious(previous: unknown): asserts previous is JwtClaims | undef
 export async function requestRefreshToken(
   request: RefreshTokenRequest,
 ): Promise<RefreshTokenResponse> {
-  assertObject(request, 'request');
+  // The stand-alone worker's request is its own object (sw/tokens.ts); the refresh token in it,
+  // from the provider or page-writable IndexedDB, is checked there too.
+  if (!STANDALONE_WORKER) assertObject(request, 'request');
   const { refreshToken } = request;
   assertString(refreshToken, 'refreshToken');
   const now = clockOption(request.now);
@@ -146,7 +149,7 @@ export async function requestRefreshToken(
   if (expectations === undefined) {
     check = undefined;
   } else {
-    assertObject(expectations, 'idToken');
+    if (!STANDALONE_WORKER) assertObject(expectations, 'idToken');
     const {
       previousClaims,
       nonce: _n,

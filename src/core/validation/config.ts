@@ -238,15 +238,24 @@ function stringList(value: unknown, path: string): readonly string[] | undefined
   return typeof value === 'string' ? list : [...list];
 }
 
+/**
+ * {@link stringList} for members the stand-alone worker only ever sets from its own checked
+ * values (see {@link resolveConfig}): there it only normalises.
+ */
+function ownList(value: unknown, path: string): readonly string[] | undefined {
+  if (!STANDALONE_WORKER) return stringList(value, path);
+  return typeof value === 'string' ? [value] : (value as readonly string[] | undefined);
+}
+
 function optionalString(value: unknown, path: string): string | undefined {
-  assertOptionalString(value, path, { empty: true });
-  return value;
+  if (!STANDALONE_WORKER) assertOptionalString(value, path, { empty: true });
+  return value as string | undefined;
 }
 
 function flag(options: ValidationOptions, name: keyof ValidationOptions, fallback: boolean) {
   const value = options[name];
   if (value === undefined) return fallback;
-  assertBoolean(value, `config.options.${name}`);
+  if (!STANDALONE_WORKER) assertBoolean(value, `config.options.${name}`);
   return value;
 }
 
@@ -447,44 +456,51 @@ const resolvedConfigs = new WeakMap<
  * The caller's object is never frozen or written to.
  */
 export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
-  assertObject(config as unknown, 'config');
+  // The stand-alone worker builds every config it validates with (sw/login.ts and sw/tokens.ts
+  // through prepareIdTokenCheck, sw/messages.ts validateToken): `leeway` and the transport options
+  // checked by sw/config.ts, `discoveryPolicy` by discoveryHandle when it starts, `nonce` from a
+  // checked transaction, the clock, options and validator its own. Their checks stay out of its
+  // bundle; `audience` and `typ`, which a page may send, are checked there as everywhere.
+  if (!STANDALONE_WORKER) assertObject(config as unknown, 'config');
   // The stand-alone worker builds a new configuration object for every validation, so it would
   // never find one here: it skips the remembering (and its member lists stay out of its bundle).
   const known = STANDALONE_WORKER ? undefined : resolvedConfigs.get(config);
   if (known && matches(config, known.seen)) return known.resolved;
   const options = config.options ?? {};
-  assertObject(options as unknown, 'config.options');
-  for (const name of ['verifySignature', 'verifyExp', 'verifyNbf', 'verifyIat'] as const) {
-    if (flag(options, name, true) === false) {
-      throw fail(`"config.options.${name}" cannot be false: this check is never skipped`);
-    }
-  }
   const performDisco = config.performDisco ?? false;
-  assertBoolean(performDisco, 'config.performDisco');
-  if (!performDisco && config.key === undefined) {
-    throw fail('Give "config.key" or set "config.performDisco": there is no key to verify with');
-  }
-  if (config.key !== undefined && (typeof config.key !== 'object' || config.key === null)) {
-    throw fail('"config.key" must be a JWK object or a CryptoKey');
-  }
-  const algorithms = stringList(config.algorithms, 'config.algorithms');
-  if (algorithms?.some((alg) => alg.toLowerCase() === 'none')) {
-    throw fail('"config.algorithms" cannot contain "none"');
-  }
-  if (algorithms && !algorithms.some(isKnownAlgorithm)) {
-    throw fail(`"config.algorithms" names no supported algorithm (${algorithms.join(', ')})`);
-  }
+  const algorithms = ownList(config.algorithms, 'config.algorithms');
   const leeway = config.leeway ?? DEFAULT_LEEWAY;
-  assertNumber(leeway, 'config.leeway', { min: 0, max: 300, unit: 'seconds' });
   const maxTokenSize = config.maxTokenSize ?? DEFAULT_MAX_TOKEN_SIZE;
-  assertNumber(maxTokenSize, 'config.maxTokenSize', { integer: true, min: 1, unit: 'bytes' });
-  if (config.claimsValidator !== undefined) {
-    assertFunction(config.claimsValidator as unknown, 'config.claimsValidator');
+  if (!STANDALONE_WORKER) {
+    assertObject(options as unknown, 'config.options');
+    for (const name of ['verifySignature', 'verifyExp', 'verifyNbf', 'verifyIat'] as const) {
+      if (flag(options, name, true) === false) {
+        throw fail(`"config.options.${name}" cannot be false: this check is never skipped`);
+      }
+    }
+    assertBoolean(performDisco, 'config.performDisco');
+    if (!performDisco && config.key === undefined) {
+      throw fail('Give "config.key" or set "config.performDisco": there is no key to verify with');
+    }
+    if (config.key !== undefined && (typeof config.key !== 'object' || config.key === null)) {
+      throw fail('"config.key" must be a JWK object or a CryptoKey');
+    }
+    if (algorithms?.some((alg) => alg.toLowerCase() === 'none')) {
+      throw fail('"config.algorithms" cannot contain "none"');
+    }
+    if (algorithms && !algorithms.some(isKnownAlgorithm)) {
+      throw fail(`"config.algorithms" names no supported algorithm (${algorithms.join(', ')})`);
+    }
+    assertNumber(leeway, 'config.leeway', { min: 0, max: 300, unit: 'seconds' });
+    assertNumber(maxTokenSize, 'config.maxTokenSize', { integer: true, min: 1, unit: 'bytes' });
+    if (config.claimsValidator !== undefined) {
+      assertFunction(config.claimsValidator as unknown, 'config.claimsValidator');
+    }
+    if (config.now !== undefined) assertFunction(config.now as unknown, 'config.now');
+    assertOptionalBoolean(config.requireHttps, 'config.requireHttps');
   }
-  if (config.now !== undefined) assertFunction(config.now as unknown, 'config.now');
-  assertOptionalBoolean(config.requireHttps, 'config.requireHttps');
-  const issuers = stringList(config.issuer, 'config.issuer');
-  const allowed = stringList(config.allowedIssuers, 'config.allowedIssuers');
+  const issuers = ownList(config.issuer, 'config.issuer');
+  const allowed = ownList(config.allowedIssuers, 'config.allowedIssuers');
   const templates = [
     ...resolveIssuerTemplates(config.issuerTemplate, 'config.issuerTemplate'),
     ...resolveIssuerTemplates(
@@ -493,7 +509,7 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     ),
   ];
   const requireIss = options.requireIss;
-  assertOptionalBoolean(requireIss, 'config.options.requireIss');
+  if (!STANDALONE_WORKER) assertOptionalBoolean(requireIss, 'config.options.requireIss');
   const resolved: ResolvedConfig = {
     performDisco,
     key: config.key,
@@ -516,7 +532,7 @@ export function resolveConfig(config: TokenValidationConfig): ResolvedConfig {
     requireIss,
     requireSub: flag(options, 'requireSub', false),
     requireJti: flag(options, 'requireJti', false),
-    requiredClaims: stringList(config.requiredClaims, 'config.requiredClaims') ?? [],
+    requiredClaims: ownList(config.requiredClaims, 'config.requiredClaims') ?? [],
     claimsValidator: config.claimsValidator,
     requireHttps: config.requireHttps,
     discoveryPolicy:

@@ -14,6 +14,7 @@ import {
   isBase64url,
 } from '../lib/base64url.js';
 import { deepFreeze } from '../lib/freeze.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 
 /** A decoded, not yet verified, compact JWS. */
@@ -93,7 +94,8 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
  * header segment is the same.
  */
 export function parseJws(jwt: unknown, maxSize: number): ParsedJws {
-  return parse(jwt, maxSize, true);
+  // The stand-alone worker validates a few tokens a session: no header cache in its bundle.
+  return parse(jwt, maxSize, !STANDALONE_WORKER);
 }
 
 /**

@@ -167,10 +167,15 @@ async function listen(listener) {
   return { port, server };
 }
 
-const ISOLATED = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-embedder-policy': 'require-corp',
-};
+// `BENCH_ISOLATED=0` leaves them out (then the timer is coarser, but a restarted Bearer worker's
+// silent sign-in can show the provider's page in its iframe: docs/sessions.md).
+const ISOLATED =
+  process.env.BENCH_ISOLATED === '0'
+    ? {}
+    : {
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      };
 
 /** A page that sets `data-ready` once `setup` (module code, may `await`) has run. */
 const page = (/** @type {string} */ head, /** @type {string} */ setup) => `<!doctype html>

@@ -46,9 +46,9 @@ export interface SessionStore {
   /**
    * The stored session, with the stored key pair of `keys` (both read in one transaction), or
    * `undefined`. A record that is malformed, or bound to another key than the stored one, is
-   * deleted with the key.
+   * deleted with the key, and `keys` forgets the key.
    */
-  load(keys: Pick<DpopKeyStore, 'name' | 'use'>): Promise<Session | undefined>;
+  load(keys: Pick<DpopKeyStore, 'name' | 'use' | 'forget'>): Promise<Session | undefined>;
   /** Deletes the record and the DPoP key pair, in one transaction. */
   clear(): Promise<void>;
 }
@@ -118,6 +118,7 @@ export function createSessionStore(
       if (value === undefined) return undefined;
       const loaded = keys.use(key);
       if (!isRecord(value) || !loaded || value.jkt !== (await loaded.jkt)) {
+        keys.forget();
         await clear();
         return undefined;
       }

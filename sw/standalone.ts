@@ -11,6 +11,6 @@
 // biome-ignore-start assist/source/organizeImports: first the configuration and the database opening
 import { config } from './standalone-config.js';
 import { createTokenHandler } from './handler.js';
-// biome-ignore-end assist/source/organizeImports: -
+// biome-ignore-end assist/source/organizeImports: end of the ordered imports
 
 createTokenHandler(config).listen();

@@ -59,6 +59,62 @@ const PROBE = `(() => {
 })();
 `;
 
+/**
+ * With `BENCH_TRACE=1` (cold-trace.mjs), put before everything else in our worker's script and
+ * the pass-through worker's: notes `[label, ms]` in `self.__trace` (the worker's clock) for the
+ * script's start, the `fetch` event, IndexedDB opens and reads, WebCrypto calls, and `fetch()`
+ * with its answer; `self.__traceMark('script ends')` follows the script.
+ */
+const TRACE =
+  process.env.BENCH_TRACE === '1'
+    ? `(() => {
+  const marks = (self.__trace = []);
+  const mark = (label) => marks.push([label, performance.now()]);
+  self.__traceMark = mark;
+  mark('script starts');
+  const add = self.addEventListener.bind(self);
+  self.addEventListener = (type, listener, options) =>
+    add(type, type !== 'fetch' ? listener : (event) => {
+      mark('fetch event');
+      return listener(event);
+    }, options);
+  const original = self.fetch;
+  self.fetch = (...args) => {
+    mark('fetch() called');
+    return original.apply(self, args).then((response) => {
+      mark('fetch() answered');
+      return response;
+    });
+  };
+  const open = indexedDB.open.bind(indexedDB);
+  indexedDB.open = (...args) => {
+    mark('IndexedDB open');
+    const request = open(...args);
+    request.addEventListener('success', () => mark('IndexedDB opened'));
+    return request;
+  };
+  const get = IDBObjectStore.prototype.get;
+  IDBObjectStore.prototype.get = function (key) {
+    mark('IndexedDB get');
+    const request = get.call(this, key);
+    request.addEventListener('success', () => mark('IndexedDB got'));
+    return request;
+  };
+  for (const name of ['exportKey', 'digest', 'sign']) {
+    const method = crypto.subtle[name].bind(crypto.subtle);
+    crypto.subtle[name] = (...args) => {
+      mark(name);
+      return method(...args).then((value) => {
+        mark(name + ' done');
+        return value;
+      });
+    };
+  }
+})();
+`
+    : '';
+const TRACE_END = TRACE ? "\n;self.__traceMark('script ends');\n" : '';
+
 /** The host the API answers on (mapped to 127.0.0.1 in Chromium). */
 export const API_HOST = 'api.test.com';
 
@@ -111,10 +167,15 @@ async function listen(listener) {
   return { port, server };
 }
 
-const ISOLATED = {
-  'cross-origin-opener-policy': 'same-origin',
-  'cross-origin-embedder-policy': 'require-corp',
-};
+// `BENCH_ISOLATED=0` leaves them out (then the timer is coarser, but a restarted Bearer worker's
+// silent sign-in can show the provider's page in its iframe: docs/sessions.md).
+const ISOLATED =
+  process.env.BENCH_ISOLATED === '0'
+    ? {}
+    : {
+        'cross-origin-opener-policy': 'same-origin',
+        'cross-origin-embedder-policy': 'require-corp',
+      };
 
 /** A page that sets `data-ready` once `setup` (module code, may `await`) has run. */
 const page = (/** @type {string} */ head, /** @type {string} */ setup) => `<!doctype html>
@@ -237,7 +298,9 @@ export async function startWorld() {
     const chunk = /^\/dist\/([\w-]+\.js)$/.exec(path)?.[1];
     if (chunk) return void send(res, js, await readFile(join(DIST, chunk)));
     if (path === '/workbox-window.mjs') return void send(res, js, await readFile(WORKBOX_WINDOW));
-    if (path === '/sw.js') return void send(res, js, await readFile(OUR_WORKER));
+    if (path === '/sw.js') {
+      return void send(res, js, `${TRACE}${await readFile(OUR_WORKER, 'utf8')}${TRACE_END}`);
+    }
     if (path === '/identity-model-web.config.js') {
       const config = {
         issuer: op.issuer,
@@ -283,7 +346,7 @@ export async function startWorld() {
       return void send(
         res,
         js,
-        `${PROBE}const API = ${JSON.stringify(apiBase)};
+        `${TRACE}${PROBE}const API = ${JSON.stringify(apiBase)};
 const FIXED = ${JSON.stringify(Object.entries(fixedHeaders[kind]))};
 self.addEventListener('install', (event) => event.waitUntil(self.skipWaiting()));
 self.addEventListener('activate', (event) => event.waitUntil(self.clients.claim()));
@@ -293,7 +356,7 @@ self.addEventListener('fetch', (event) => {
   const headers = new Headers(req.headers);
   for (const [name, value] of FIXED) headers.set(name, value);
   event.respondWith(fetch(new Request(req, { headers })));
-});`,
+});${TRACE_END}`,
       );
     }
     send(

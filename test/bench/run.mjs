@@ -14,7 +14,8 @@
  * Environment: BENCH_TOKENS, BENCH_ROUNDS, BENCH_ALGS=RS256,ES256 and BENCH_RUNTIME=node|chromium
  * (validation); BENCH_FETCHES (per round),
  * BENCH_FETCH_ROUNDS, BENCH_COLD (fetch); BENCH_ONLY=validation|fetch runs one part;
- * BENCH_SW=path serves another build of the stand-alone worker as ours (to compare a change).
+ * BENCH_SW=path serves another build of the stand-alone worker as ours (to compare a change);
+ * BENCH_ISOLATED=0 serves the fetch pages without COOP and COEP.
  */
 import { chromium } from '@playwright/test';
 import * as core from 'identity-model-web/core';

@@ -10,7 +10,7 @@
  * `frame-ancestors` on its authorization endpoint. The first sign-in grants consent, so
  * `prompt=none` needs no interaction.
  */
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type Browser, launchChromium, type PageSession, sleep } from './harness/cdp.js';
 import { startCdpApp } from './harness/cdp-app.js';
 import { callApi, getUser, openApp, signIn } from './harness/cdp-sign-in.js';
@@ -28,6 +28,20 @@ beforeAll(async () => {
   env = await startEnv({ config: { features: { dPoP: { enabled: false } } } }, app);
   tap = tapProvider(env.op);
   browser = await launchChromium(['api.test.com']);
+});
+// Each test's browser context goes with it: a page left open keeps its worker, which the next
+// test's change of the served configuration updates (skipWaiting, claim); the new version holds
+// no tokens and signs that page's user in again with prompt=none, at the same provider and with
+// the same client_id, in the middle of the next test's counts.
+const contexts: string[] = [];
+async function newPage(): Promise<PageSession> {
+  const context = await browser.newContext();
+  contexts.push(context);
+  return browser.newPage(context);
+}
+afterEach(async () => {
+  for (const browserContextId of contexts.splice(0))
+    await browser.cdp.send('Target.disposeBrowserContext', { browserContextId }).catch(() => {});
 });
 afterAll(async () => {
   tap?.remove();
@@ -145,7 +159,7 @@ const tokenRequests = (from: number) => tap.hits.slice(from).filter((hit) => hit
 // One at a time: the provider counts are per test.
 describe('silent recovery without DPoP (issue 8 items 4-5), no debugger on the worker', () => {
   test('worker stopped, provider session alive: the next API call carries a valid Bearer token after one prompt=none authorization request and one token request, and the page never sees the code', async () => {
-    const page = await browser.newPage(await browser.newContext());
+    const page = await newPage();
     await openApp(page, env);
     await signIn(page, env);
     expect((await call(page, 'recover-before')).status).toBe(200);
@@ -164,7 +178,7 @@ describe('silent recovery without DPoP (issue 8 items 4-5), no debugger on the w
     expect(after.seen).toEqual([
       expect.objectContaining({ valid: true, authorization: expect.stringMatching(/^Bearer /) }),
     ]);
-    // Counted at the provider. (Other contexts share the provider: only this client's requests.)
+    // Counted at the provider (one context at a time: see afterEach).
     const mine = (hit: { params: Record<string, unknown> }) => hit.params.client_id === 'demo-spa';
     const auth = authorizations(from).filter(mine);
     expect(auth).toHaveLength(1);
@@ -202,7 +216,7 @@ describe('silent recovery without DPoP (issue 8 items 4-5), no debugger on the w
   });
 
   test('worker stopped, provider session ended (login_required): sessionexpired, state expired, the API call goes out without a token', async () => {
-    const page = await browser.newPage(await browser.newContext());
+    const page = await newPage();
     await openApp(page, env);
     await signIn(page, env, 'bob');
     await endProviderSession(page);
@@ -242,7 +256,7 @@ describe('silent recovery without DPoP (issue 8 items 4-5), no debugger on the w
     const config = env.app.config!;
     env.app.config = { ...config, silentRecovery: 'redirect' };
     try {
-      const page = await browser.newPage(await browser.newContext());
+      const page = await newPage();
       await openApp(page, env, '/?here=1');
       await signIn(page, env, 'carol');
       await page.evaluate(`history.replaceState(null, '', '/?here=1')`);

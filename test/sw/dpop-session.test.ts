@@ -163,8 +163,13 @@ describe('the persisted-session store', () => {
     await db()('readwrite', (s) => {
       s.put({ keyPair: other.keyPair, alg: 'ES256' }, keys.name);
     });
-    expect(await sessions.load(createDpopKeyStore(db, ISSUER, 'spa'))).toBeUndefined();
+    const restarted = createDpopKeyStore(db, ISSUER, 'spa');
+    expect(await sessions.load(restarted)).toBeUndefined();
     expect(await stored(db)).toEqual([]);
+    // The deleted pair is forgotten too: the next sign-in makes and stores a new one.
+    const next = await restarted.loadOrCreate('ES256');
+    expect(await next.thumbprint()).not.toBe(await other.thumbprint());
+    expect(await stored(db)).toHaveLength(1);
 
     await keys.loadOrCreate('ES256');
     await db()('readwrite', (s) => {

@@ -468,7 +468,7 @@ async function verifyAny(token: ParsedJws, alg: JwsAlgorithm, keys: Verification
 /** ECDSA and EdDSA signatures have one length: any other never verifies. */
 function fitsSignatureLength(token: ParsedJws, alg: JwsAlgorithm): boolean {
   const length = ALGORITHMS[alg].signatureLength;
-  return length === undefined || token.signatureLength === length;
+  return length === undefined || token.signature.length === length;
 }
 
 function verify(token: ParsedJws, alg: JwsAlgorithm, key: CryptoKey): Promise<boolean> {

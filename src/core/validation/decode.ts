@@ -79,8 +79,7 @@ export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
  * the header is frozen and shared by the tokens whose header segment is the same.
  */
 export function parseJws(jwt: unknown, maxSize: number): ParsedJws {
-  // The stand-alone worker validates a few tokens a session: none of this sharing in its bundle.
-  return parse(jwt, maxSize, !STANDALONE_WORKER);
+  return parse(jwt, maxSize, true);
 }
 
 /** @internal Writes the signing input of `token` into `bytes`, exactly `token.last` long. */
@@ -97,7 +96,7 @@ let signed: ParsedJws | undefined;
 
 /** @internal The decoded signature of `token`, decoded again if its shared array was reused. */
 export function signatureOf(token: ParsedJws): Bytes {
-  if (token.shared && signed !== token) {
+  if (!STANDALONE_WORKER && token.shared && signed !== token) {
     decodeBase64urlInto(token.jwt.slice(token.last + 1), token.signature);
     signed = token;
   }
@@ -136,7 +135,11 @@ function cachedHeader(jwt: string, first: number): Record<string, unknown> | und
   return header;
 }
 
-/** `hot`: the validation hot path (shared, frozen headers). */
+/**
+ * `hot`: the validation hot path (shared, frozen headers; shared signature arrays). The
+ * stand-alone worker validates a few tokens a session: every `hot` below is read with the flag, so
+ * that none of this sharing is in its bundle.
+ */
 function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   if (typeof jwt !== 'string') throw new JwtMalformedError('JWT must be a string');
   if (jwt.length > maxSize) {
@@ -154,7 +157,7 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
         : `JWT must have 3 non-empty segments, got ${parts}`,
     );
   }
-  const cached = hot ? cachedHeader(jwt, first) : undefined;
+  const cached = !STANDALONE_WORKER && hot ? cachedHeader(jwt, first) : undefined;
   const header = cached ?? jsonObject(jwt.slice(0, first), 'header');
   // The checks below run on a cached header too: they are cheap, and keep one order of errors.
   if (typeof header.alg !== 'string') {
@@ -173,14 +176,15 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   if (header.typ !== undefined && typeof header.typ !== 'string') {
     throw new JwtMalformedError('JWT header "typ" is not a string', { claim: 'typ' });
   }
-  if (hot && !cached) rememberHeader(jwt.slice(0, first), header);
+  if (!STANDALONE_WORKER && hot && !cached) rememberHeader(jwt.slice(0, first), header);
   const payload = jsonObject(jwt.slice(first + 1, last), 'payload');
   // Decoding the signature is also its check: strict base64url, or no token.
   const encoded = jwt.slice(last + 1);
   const length = decodedLength(encoded);
-  const signature = hot ? signatures(length) : new Uint8Array(length);
+  const shared = !STANDALONE_WORKER && hot;
+  const signature = shared ? signatures(length) : new Uint8Array(length);
   // A shared array is about to be written: whichever token it held, it holds that no more.
-  if (hot) signed = undefined;
+  if (shared) signed = undefined;
   if (!decodeBase64urlInto(encoded, signature)) {
     throw new JwtMalformedError('JWT signature is not base64url');
   }
@@ -190,8 +194,8 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
     jwt,
     last,
     signature,
-    shared: hot,
+    shared,
   };
-  if (hot) signed = token;
+  if (shared) signed = token;
   return token;
 }

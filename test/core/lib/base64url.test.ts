@@ -36,7 +36,6 @@ function check(lib: Base64url) {
     expect([...target.subarray(0, 3), ...target.subarray(3 + expected.length)], input).toEqual([
       7, 7, 7, 7, 7, 7,
     ]);
-    expect(lib.isBase64url(input), input).toBe(true);
     let text: string | undefined;
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(expected);
@@ -50,7 +49,6 @@ function check(lib: Base64url) {
     expect(lib.decodeBase64urlInto(input, new Uint8Array(length)), JSON.stringify(input)).toBe(
       false,
     );
-    expect(lib.isBase64url(input), JSON.stringify(input)).toBe(false);
     expect(lib.decodeBase64urlText(input), JSON.stringify(input)).toBeUndefined();
   }
 }

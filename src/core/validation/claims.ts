@@ -17,8 +17,6 @@ import { checkTemplatedIssuer } from '../lib/issuer-template.js';
 import type { ResolvedConfig } from './config.js';
 import type { JwtClaims } from './types.js';
 
-const isString = (value: unknown): value is string => typeof value === 'string';
-
 /** For `requiredClaims`: any JSON value but `null`. */
 function present(claims: JwtClaims, name: string): boolean {
   return Object.hasOwn(claims, name) && claims[name] !== null && claims[name] !== undefined;
@@ -110,9 +108,7 @@ export function checkClaims(
       claim: 'nonce',
     });
   }
-  const required = config.requiredClaims;
-  for (let i = 0; i < required.length; i++) {
-    const name = required[i]!;
+  for (const name of config.requiredClaims) {
     if (!present(claims, name))
       throw new MissingClaimError(`JWT has no "${name}" claim`, { claim: name });
   }
@@ -125,19 +121,14 @@ function checkAudience(claims: JwtClaims, config: ResolvedConfig): void {
     if (required) throw new MissingClaimError('JWT has no "aud" claim', { claim: 'aud' });
     return;
   }
-  const aud: unknown = claims.aud;
-  // A string is its own one-element list: no array or callback is allocated for it.
-  if (Array.isArray(aud) ? aud.length === 0 || !aud.every(isString) : typeof aud !== 'string') {
+  const aud = claims.aud;
+  const list = typeof aud === 'string' ? [aud] : aud;
+  if (!Array.isArray(list) || list.length === 0 || list.some((item) => typeof item !== 'string')) {
     throw new InvalidClaimError('JWT "aud" must be a string or a non-empty array of strings', {
       claim: 'aud',
     });
   }
-  const list = aud as string | readonly string[];
-  const several = typeof list !== 'string';
-  if (
-    expected &&
-    !(several ? list.some((item) => expected.includes(item)) : expected.includes(list))
-  ) {
+  if (expected && !list.some((item) => expected.includes(item))) {
     throw new InvalidAudienceError('JWT audience does not contain an expected audience');
   }
   const azp = stringClaim(claims, 'azp', false);
@@ -146,7 +137,7 @@ function checkAudience(claims: JwtClaims, config: ResolvedConfig): void {
   // `azp` names the client the token was issued to, not an audience (Keycloak: `aud: ["api",
   // "account"], azp: "spa-client"`), so it is never compared with `audience`.
   if (config.authorizedParty === undefined) return;
-  if (several && list.length > 1 && azp === undefined) {
+  if (list.length > 1 && azp === undefined) {
     throw new MissingClaimError('JWT with several audiences has no "azp" claim', {
       claim: 'azp',
     });

@@ -99,3 +99,11 @@ export const SYMMETRIC_ALGORITHMS: readonly JwsAlgorithm[] = ['HS256', 'HS384', 
 export function isKnownAlgorithm(alg: unknown): alg is JwsAlgorithm {
   return typeof alg === 'string' && Object.hasOwn(ALGORITHMS, alg);
 }
+
+/**
+ * True for `alg` none in any letter case: the unsecured JWS (RFC 7518 §3.6), never accepted.
+ * Compares without allocating a lower-cased copy of every other `alg`.
+ */
+export function isNoneAlgorithm(alg: string): boolean {
+  return alg.length === 4 && alg.toLowerCase() === 'none';
+}

@@ -5,14 +5,11 @@
  */
 
 import { AlgorithmNotAllowedError, JwtMalformedError, JwtTooLargeError } from '../errors.js';
-import {
-  decodeBase64url,
-  decodeBase64urlToBinary,
-  decodeCheckedBase64urlInto,
-  decodedLength,
-  isBase64url,
-} from '../lib/base64url.js';
+import { isNoneAlgorithm } from '../jws/algorithms.js';
+import { decodeBase64urlInto, decodeBase64urlText, decodedLength } from '../lib/base64url.js';
+import { type Bytes, bytePool } from '../lib/byte-pool.js';
 import { deepFreeze } from '../lib/freeze.js';
+import { STANDALONE_WORKER } from '../lib/standalone.js';
 import type { JwtClaims, JwtHeader } from './types.js';
 
 /** A decoded, not yet verified, compact JWS. */
@@ -27,23 +24,16 @@ export interface DecodedJws {
   readonly signature: Uint8Array;
 }
 
-const strictUtf8 = new TextDecoder('utf-8', { fatal: true });
-/** A byte over 0x7f in a binary string: text that is not ASCII. */
-const NON_ASCII = /[\x80-\xff]/;
-
 function jsonObject(value: string, name: string): Record<string, unknown> {
-  const binary = decodeBase64urlToBinary(value);
-  if (binary === undefined) throw new JwtMalformedError(`JWT ${name} is not base64url`);
+  let text: string | undefined;
   let parsed: unknown;
   try {
-    // ASCII (nearly every token) is its own UTF-8: parse the decoded string as it is.
-    // Anything else is decoded again, to bytes, for the strict UTF-8 decoder.
-    parsed = JSON.parse(
-      NON_ASCII.test(binary) ? strictUtf8.decode(decodeBase64url(value)) : binary,
-    );
+    text = decodeBase64urlText(value);
+    if (text !== undefined) parsed = JSON.parse(text);
   } catch (cause) {
     throw new JwtMalformedError(`JWT ${name} is not UTF-8 JSON`, { cause });
   }
+  if (text === undefined) throw new JwtMalformedError(`JWT ${name} is not base64url`);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new JwtMalformedError(`JWT ${name} is not a JSON object`);
   }
@@ -51,8 +41,8 @@ function jsonObject(value: string, name: string): Record<string, unknown> {
 }
 
 /**
- * @internal A compact JWS split and its JSON decoded, its signature checked to be base64url but
- * not yet decoded: `verifyParsedJws` (verify-jws.ts) writes the bytes when it verifies them.
+ * @internal A compact JWS split, its JSON decoded and its signature decoded: what
+ * `verifyParsedJws` (verify-jws.ts) verifies. Its signing input is written only then.
  */
 export interface ParsedJws {
   readonly header: JwtHeader;
@@ -60,8 +50,14 @@ export interface ParsedJws {
   readonly jwt: string;
   /** Index of the second dot: the signing input is `jwt.slice(0, last)`. */
   readonly last: number;
-  /** Length of the decoded signature, in bytes. */
-  readonly signatureLength: number;
+  /**
+   * The decoded signature. On the hot path it is an array shared by the tokens whose signature
+   * has its length (see byte-pool.ts): read it with {@link signatureOf}, which decodes it again
+   * when another token's signature has been written there since.
+   */
+  readonly signature: Bytes;
+  /** Whether {@link signature} is such a shared array. */
+  readonly shared: boolean;
 }
 
 /**
@@ -72,37 +68,39 @@ export interface ParsedJws {
  */
 export function decodeJws(jwt: unknown, maxSize: number): DecodedJws {
   const token = parse(jwt, maxSize, false);
-  // The signing input and the signature share one buffer: each byte array allocated costs more
-  // than filling it.
-  const bytes = new Uint8Array(token.last + token.signatureLength);
-  writeJwsBytes(token, bytes);
-  return {
-    header: token.header,
-    payload: token.payload,
-    signingInput: bytes.subarray(0, token.last),
-    signature: bytes.subarray(token.last),
-  };
+  const signingInput = new Uint8Array(token.last);
+  writeSigningInput(token, signingInput);
+  return { header: token.header, payload: token.payload, signingInput, signature: token.signature };
 }
 
 /**
- * @internal {@link decodeJws} for the validation hot path: the same checks and errors, but no
- * bytes (see `verifyParsedJws`), and the header is frozen and shared by the tokens whose
- * header segment is the same.
+ * @internal {@link decodeJws} for the validation hot path: the same checks and errors, but the
+ * signing input is left to `verifyParsedJws`, the signature is decoded into a shared array, and
+ * the header is frozen and shared by the tokens whose header segment is the same.
  */
 export function parseJws(jwt: unknown, maxSize: number): ParsedJws {
   return parse(jwt, maxSize, true);
 }
 
-/**
- * @internal Writes the signing input and then the signature of `token` into `bytes`, which must
- * have room for `token.last + token.signatureLength` bytes.
- */
-export function writeJwsBytes(token: ParsedJws, bytes: Uint8Array): void {
-  const { jwt, last } = token;
+/** @internal Writes the signing input of `token` into `bytes`, exactly `token.last` long. */
+export function writeSigningInput(token: ParsedJws, bytes: Uint8Array): void {
   // The signing input is the two segments `parse` decoded, so it is ASCII: one byte a character.
-  for (let i = 0; i < last; i++) bytes[i] = jwt.charCodeAt(i);
-  // `parse` checked the signature segment with `isBase64url`.
-  decodeCheckedBase64urlInto(jwt.slice(last + 1), bytes, last);
+  // (A loop: `TextEncoder.encodeInto` measured slower for a token's few hundred characters.)
+  const jwt = token.jwt;
+  for (let i = 0; i < bytes.length; i++) bytes[i] = jwt.charCodeAt(i);
+}
+
+// The shared signature arrays, and the token whose signature was written into one last.
+const signatures = /* @__PURE__ */ bytePool();
+let signed: ParsedJws | undefined;
+
+/** @internal The decoded signature of `token`, decoded again if its shared array was reused. */
+export function signatureOf(token: ParsedJws): Bytes {
+  if (!STANDALONE_WORKER && token.shared && signed !== token) {
+    decodeBase64urlInto(token.jwt.slice(token.last + 1), token.signature);
+    signed = token;
+  }
+  return token.signature;
 }
 
 // Parsed headers by their segment, for the hot path: the tokens of one issuer share a header,
@@ -112,13 +110,36 @@ const headers = new Map<string, Record<string, unknown>>();
 const HEADER_CACHE_ENTRIES = 16;
 const HEADER_CACHE_MAX_LENGTH = 512;
 
+// The header found last, and its segment: the next token (usually of the same issuer) is checked
+// against it without slicing its segment out or hashing it.
+let recentSegment = '';
+let recentHeader: Record<string, unknown> | undefined;
+
 function rememberHeader(segment: string, header: Record<string, unknown>): void {
   if (segment.length > HEADER_CACHE_MAX_LENGTH) return;
   if (headers.size >= HEADER_CACHE_ENTRIES) headers.delete(headers.keys().next().value as string);
   headers.set(segment, deepFreeze(header));
+  recentSegment = segment;
+  recentHeader = header;
 }
 
-/** `hot`: the validation hot path (shared, frozen headers). */
+/** The cached header of `jwt`, whose header segment ends at `first`. */
+function cachedHeader(jwt: string, first: number): Record<string, unknown> | undefined {
+  if (first === recentSegment.length && jwt.startsWith(recentSegment)) return recentHeader;
+  const segment = jwt.slice(0, first);
+  const header = headers.get(segment);
+  if (header) {
+    recentSegment = segment;
+    recentHeader = header;
+  }
+  return header;
+}
+
+/**
+ * `hot`: the validation hot path (shared, frozen headers; shared signature arrays). The
+ * stand-alone worker validates a few tokens a session: every `hot` below is read with the flag, so
+ * that none of this sharing is in its bundle.
+ */
 function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   if (typeof jwt !== 'string') throw new JwtMalformedError('JWT must be a string');
   if (jwt.length > maxSize) {
@@ -136,16 +157,15 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
         : `JWT must have 3 non-empty segments, got ${parts}`,
     );
   }
-  const segment = jwt.slice(0, first);
-  const cached = hot ? headers.get(segment) : undefined;
-  const header = cached ?? jsonObject(segment, 'header');
+  const cached = !STANDALONE_WORKER && hot ? cachedHeader(jwt, first) : undefined;
+  const header = cached ?? jsonObject(jwt.slice(0, first), 'header');
   // The checks below run on a cached header too: they are cheap, and keep one order of errors.
   if (typeof header.alg !== 'string') {
     throw new JwtMalformedError('JWT header has no string "alg"', { claim: 'alg' });
   }
   if (last === jwt.length - 1) {
     // Only an unsecured JWT (RFC 7519 §6.1) has an empty signature: refuse it as what it is.
-    if (header.alg.toLowerCase() === 'none') {
+    if (isNoneAlgorithm(header.alg)) {
       throw new AlgorithmNotAllowedError('JWT "alg" none is never accepted: the token is unsigned');
     }
     throw new JwtMalformedError('JWT signature is empty');
@@ -156,15 +176,26 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   if (header.typ !== undefined && typeof header.typ !== 'string') {
     throw new JwtMalformedError('JWT header "typ" is not a string', { claim: 'typ' });
   }
-  if (hot && !cached) rememberHeader(segment, header);
+  if (!STANDALONE_WORKER && hot && !cached) rememberHeader(jwt.slice(0, first), header);
   const payload = jsonObject(jwt.slice(first + 1, last), 'payload');
-  const signature = jwt.slice(last + 1);
-  if (!isBase64url(signature)) throw new JwtMalformedError('JWT signature is not base64url');
-  return {
+  // Decoding the signature is also its check: strict base64url, or no token.
+  const encoded = jwt.slice(last + 1);
+  const length = decodedLength(encoded);
+  const shared = !STANDALONE_WORKER && hot;
+  const signature = shared ? signatures(length) : new Uint8Array(length);
+  // A shared array is about to be written: whichever token it held, it holds that no more.
+  if (shared) signed = undefined;
+  if (!decodeBase64urlInto(encoded, signature)) {
+    throw new JwtMalformedError('JWT signature is not base64url');
+  }
+  const token: ParsedJws = {
     header: header as JwtHeader,
     payload: payload as JwtClaims,
     jwt,
     last,
-    signatureLength: decodedLength(signature),
+    signature,
+    shared,
   };
+  if (shared) signed = token;
+  return token;
 }

@@ -5,7 +5,7 @@
  */
 
 import { AlgorithmNotAllowedError, CriticalHeaderError, InvalidTypeError } from '../errors.js';
-import { isKnownAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
+import { isKnownAlgorithm, isNoneAlgorithm, type JwsAlgorithm } from '../jws/algorithms.js';
 import { normaliseTyp } from './config.js';
 import type { JwtHeader } from './types.js';
 
@@ -21,7 +21,7 @@ export function checkHeader(
 ): JwsAlgorithm {
   const { alg } = header;
   // An unsigned token is named as such first, whatever else its header says.
-  if (alg.toLowerCase() === 'none') {
+  if (isNoneAlgorithm(alg)) {
     throw new AlgorithmNotAllowedError('JWT "alg" none is never accepted: the token is unsigned');
   }
   if (header.crit !== undefined) {
@@ -30,8 +30,14 @@ export function checkHeader(
     );
   }
   if (typ !== undefined) {
-    const actual = header.typ === undefined ? undefined : normaliseTyp(header.typ);
-    if (actual === undefined || !typ.includes(actual)) {
+    const actual = header.typ;
+    // `typ` holds normalised values (lower case, no `application/`): a header value already in
+    // that form, the usual case, is found without building a normalised copy of it.
+    const found =
+      actual !== undefined &&
+      ((!actual.startsWith('application/') && typ.includes(actual)) ||
+        typ.includes(normaliseTyp(actual)));
+    if (!found) {
       throw new InvalidTypeError(
         `JWT "typ" ${header.typ === undefined ? 'is missing' : `"${header.typ}"`}; expected ${typ.join(' or ')}`,
       );

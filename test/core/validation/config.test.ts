@@ -6,6 +6,13 @@
 import { describe, expect, it } from 'vitest';
 import { type TokenValidationConfig, validateToken } from '../../../src/core/index.js';
 import {
+  CONFIG_MEMBERS,
+  matches,
+  OPTION_MEMBERS,
+  POLICY_MEMBERS,
+  snapshot,
+} from '../../../src/core/validation/config.js';
+import {
   cacheAt,
   claimsAt,
   expectCode,
@@ -48,6 +55,55 @@ describe('validation config', () => {
     config.leeway = 999;
     await expectCode(validateToken(token, config), 'ERR_CONFIGURATION');
   });
+});
+
+describe('the remembered resolution of a config', () => {
+  // `matches` reads every member by name (the hot path), `snapshot` from the member lists: each
+  // member of each list, replaced or (for an array) changed in place, must be noticed.
+  const full = () => {
+    const config: Record<string, unknown> = {};
+    for (const name of CONFIG_MEMBERS) config[name] = [`${name}-value`];
+    const options: Record<string, unknown> = {};
+    for (const name of OPTION_MEMBERS) options[name] = true;
+    const policy: Record<string, unknown> = {};
+    for (const name of POLICY_MEMBERS) policy[name] = [`${name}-value`];
+    return { ...config, options, discoveryPolicy: policy } as TokenValidationConfig;
+  };
+  const lists = [
+    ['config', CONFIG_MEMBERS],
+    ['options', OPTION_MEMBERS],
+    ['discoveryPolicy', POLICY_MEMBERS],
+  ] as const;
+  const holder = (config: TokenValidationConfig, list: string) =>
+    (list === 'config' ? config : config[list as 'options']) as Record<string, unknown>;
+
+  it('matches an unchanged config, and one whose members are absent', () => {
+    const config = full();
+    expect(matches(config, snapshot(config))).toBe(true);
+    expect(matches({}, snapshot({}))).toBe(true);
+    expect(matches({ options: {} }, snapshot({}))).toBe(false);
+  });
+
+  it.each(lists)('notices each %s member replaced', (list, names) => {
+    for (const name of names) {
+      const config = full();
+      const seen = snapshot(config);
+      holder(config, list)[name] = false;
+      expect(matches(config, seen), name).toBe(false);
+    }
+  });
+
+  it.each(lists.filter(([list]) => list !== 'options'))(
+    'notices each %s array member changed in place',
+    (list, names) => {
+      for (const name of names) {
+        const config = full();
+        const seen = snapshot(config);
+        (holder(config, list)[name] as string[]).push('more');
+        expect(matches(config, seen), name).toBe(false);
+      }
+    },
+  );
 });
 
 describe('allowedIssuers with discovery', () => {

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { decodeJws, parseJws, writeJwsBytes } from '../../../src/core/validation/decode.js';
+import {
+  decodeJws,
+  parseJws,
+  signatureOf,
+  writeSigningInput,
+} from '../../../src/core/validation/decode.js';
 
 const segment = (bytes: Uint8Array | string) => Buffer.from(bytes).toString('base64url');
 const signature = new Uint8Array(64).map((_, i) => (i * 37) & 255);
@@ -75,20 +80,36 @@ describe('parseJws (the validation hot path)', () => {
     }
   });
 
-  it('refuses a signature that is not base64url before any byte is written', () => {
+  it('refuses a signature that is not base64url', () => {
     expect(() => parseJws(`${header}.e30.AA+A`, 16384)).toThrow(/signature is not base64url/);
     expect(() => parseJws(`${header}.e30.AAAAA`, 16384)).toThrow(/signature is not base64url/);
   });
 
-  it('writes the signing input and the signature bytes on demand', () => {
+  it('decodes the signature at once and writes the signing input on demand', () => {
     const text = jwt('a');
     const token = parseJws(text, 16384);
-    expect(token.signatureLength).toBe(64);
-    const bytes = new Uint8Array(token.last + token.signatureLength);
-    writeJwsBytes(token, bytes);
-    expect(bytes.subarray(0, token.last)).toEqual(
-      new TextEncoder().encode(text.slice(0, text.lastIndexOf('.'))),
-    );
-    expect(bytes.subarray(token.last)).toEqual(signature);
+    expect(signatureOf(token)).toEqual(signature);
+    const bytes = new Uint8Array(token.last);
+    writeSigningInput(token, bytes);
+    expect(bytes).toEqual(new TextEncoder().encode(text.slice(0, text.lastIndexOf('.'))));
+  });
+
+  it('gives each token its own signature when tokens share an array', () => {
+    // Tokens whose signatures have one length share the array they are decoded into: a token
+    // parsed, then another (as when validations interleave at an await), still gets its own.
+    const other = new Uint8Array(64).fill(9);
+    const first = parseJws(jwt('a'), 16384);
+    const second = parseJws(jwt('b', other), 16384);
+    expect(second.signature).toBe(first.signature);
+    expect(signatureOf(first)).toEqual(signature);
+    expect(signatureOf(second)).toEqual(other);
+    expect(signatureOf(first)).toEqual(signature);
+    // A signature that fails to decode midway leaves no token's bytes behind as if they were its.
+    const third = parseJws(jwt('c'), 16384);
+    expect(signatureOf(third)).toEqual(signature);
+    const good = jwt('d', other);
+    const bad = `${good.slice(0, -4)}*AAA`;
+    expect(() => parseJws(bad, 16384)).toThrow(/signature is not base64url/);
+    expect(signatureOf(third)).toEqual(signature);
   });
 });

@@ -92,3 +92,62 @@ test('refuses a tampered token in Chromium with a typed error', async ({ page })
     name: 'SignatureInvalidError',
   });
 });
+
+test("holds the engine's own base64url decoder to strict base64url", async ({ page }) => {
+  // Where the engine has Uint8Array.prototype.setFromBase64 (Chromium 140+), signatures decode
+  // through it, and it is more lenient than JWS allows: it skips whitespace and takes padding.
+  // Node 20 has none, so only a page shows that the library refuses what it lets through.
+  await page.goto(`${pages.origin}/test/browser/pages/core.html`);
+  await expect(page.locator('body[data-ready=true]')).toBeAttached();
+  const [header, payload, signature] = accessToken.split('.') as [string, string, string];
+  const variants = {
+    padded: `${signature}${'='.repeat((4 - (signature.length % 4)) % 4 || 4)}`,
+    spaced: `${signature.slice(0, 8)} ${signature.slice(9)}`,
+    newline: `${signature.slice(0, -1)}\n`,
+    base64: signature.replace(/[-_]/g, (c) => (c === '-' ? '+' : '/')),
+    stray: `${signature.slice(0, 8)}*${signature.slice(9)}`,
+  };
+  expect(variants.base64).not.toBe(signature);
+  const result = await page.evaluate(
+    async ({ header, payload, signature, variants }) => {
+      const { core } = window;
+      const decodes = (text: string) => {
+        try {
+          core.decodeJws(`${header}.${payload}.${text}`, 16384);
+          return 'decoded';
+        } catch (error) {
+          return (error as { code?: string }).code;
+        }
+      };
+      return {
+        native: typeof (Uint8Array.prototype as { setFromBase64?: unknown }).setFromBase64,
+        original: decodes(signature),
+        variants: Object.fromEntries(
+          Object.entries(variants).map(([name, text]) => [name, decodes(text)]),
+        ),
+        payloadSpaced: (() => {
+          try {
+            core.decodeJws(
+              `${header}.${payload.slice(0, 8)} ${payload.slice(9)}.${signature}`,
+              16384,
+            );
+            return 'decoded';
+          } catch (error) {
+            return (error as { code?: string }).code;
+          }
+        })(),
+      };
+    },
+    { header, payload, signature, variants },
+  );
+  expect(result.native).toBe('function');
+  expect(result.original).toBe('decoded');
+  expect(result.variants).toEqual({
+    padded: 'ERR_JWT_MALFORMED',
+    spaced: 'ERR_JWT_MALFORMED',
+    newline: 'ERR_JWT_MALFORMED',
+    base64: 'ERR_JWT_MALFORMED',
+    stray: 'ERR_JWT_MALFORMED',
+  });
+  expect(result.payloadSpaced).toBe('ERR_JWT_MALFORMED');
+});

@@ -72,6 +72,7 @@ export function decodeBase64urlInto(input: string, target: Uint8Array): boolean 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 /** A byte over 0x7f in a binary string: text that is not ASCII. */
 const NON_ASCII = /[\x80-\xff]/;
+
 /**
  * Decodes unpadded base64url to text, UTF-8 held strictly: `undefined` for input that
  * {@link decodeBase64url} refuses, and a `TypeError` (the `fatal` `TextDecoder`'s) for bytes that

@@ -3,7 +3,8 @@
  * sign-in through the worker and its callback, the user's claims, the allowlist (a token the API
  * validates on allowlisted calls, none elsewhere, none on look-alike hosts), refresh before
  * expiry and on 401, one refresh for several tabs, logout with revocation, the storage scan, and
- * the typed error where the engine offers no service workers.
+ * the typed error where the engine offers no service workers; and the two behaviours of the
+ * engine's own base64url decoder that the library's strict decoding relies on.
  *
  * Time moves on the worker's clock only (a page message, harness/app-server.ts): API access
  * tokens live 120 s and the worker refreshes 30 s before expiry.
@@ -119,6 +120,45 @@ describe(`flows in ${process.env.IMW_ENGINE ?? 'chromium'}`, () => {
       authorization: expect.stringMatching(/^Bearer /),
     });
     expect(seen.slice(1).map((r) => r.authorization)).toEqual(elsewhere.map(() => null));
+  });
+
+  test("the engine's setFromBase64 refuses, or under-fills, every input the library must refuse", async () => {
+    // The sign-in above verified its ID token through this engine's own base64url decoder (where
+    // it has one, src/core/lib/base64url.ts). The library holds it to strict base64url by two of
+    // its behaviours (ECMA-262, lastChunkHandling "loose"): a character outside the alphabet
+    // throws, and whitespace or "=" is skipped, so fewer bytes than the length promises are
+    // written. Node 20 has no such decoder; this checks both behaviours in each engine.
+    const { page } = await signedIn();
+    const outcome = await page.evaluate<Record<string, string> | 'absent'>(`(() => {
+      const proto = Uint8Array.prototype;
+      if (typeof proto.setFromBase64 !== 'function') return 'absent';
+      const options = { alphabet: 'base64url', lastChunkHandling: 'loose' };
+      const read = (input) => {
+        const length = (input.length * 3) >> 2;
+        try {
+          const { written } = new Uint8Array(length).setFromBase64(input, options);
+          return written === length ? 'all' : 'fewer';
+        } catch (error) {
+          return error.name;
+        }
+      };
+      return Object.fromEntries(
+        ['Zm9vYmE', '-_-_', 'Zm9vYg==', 'Zm 9vYg', ' Zm9vYmE', 'Zm9vYmE\\n', 'Zm9v+/', 'Zm9\\u00e9', 'Zm.v']
+          .map((input) => [input, read(input)]),
+      );
+    })()`);
+    if (outcome === 'absent') return; // the table decoder, tested in Node, serves this engine
+    expect(outcome).toEqual({
+      Zm9vYmE: 'all',
+      '-_-_': 'all',
+      'Zm9vYg==': 'fewer',
+      'Zm 9vYg': 'fewer',
+      ' Zm9vYmE': 'fewer',
+      'Zm9vYmE\n': 'fewer',
+      'Zm9v+/': 'SyntaxError',
+      'Zm9\u00e9': 'SyntaxError',
+      'Zm.v': 'SyntaxError',
+    });
   });
 
   test('storage scan: no token, verifier or nonce anywhere page script can read', async () => {

@@ -17,8 +17,9 @@ export type Bytes = Uint8Array<ArrayBuffer>;
  * A pool of byte arrays by length: `take(length)` returns the pool's array of that length (made
  * on first use). The arrays together hold at most `limit` bytes (default 64 KiB): past it the
  * pool starts afresh, so hostile tokens of ever new lengths cost no more memory than that. An
- * array is the caller's only until the next `take` of its length, so it must be written and read
- * without an `await` in between.
+ * array is the caller's only until the next `take` of its length: write and read it without an
+ * `await` in between, or know when another caller has written it since (decode.ts's
+ * `signatureOf` does).
  */
 export function bytePool(limit = 64 * 1024): (length: number) => Bytes {
   const arrays = new Map<number, Bytes>();

@@ -51,13 +51,11 @@ export interface ParsedJws {
   /** Index of the second dot: the signing input is `jwt.slice(0, last)`. */
   readonly last: number;
   /**
-   * The decoded signature. On the hot path it is an array shared by the tokens whose signature
-   * has its length (see byte-pool.ts): read it with {@link signatureOf}, which decodes it again
-   * when another token's signature has been written there since.
+   * The decoded signature: an array shared by the tokens whose signature has its length (see
+   * byte-pool.ts; the stand-alone worker's are its own). Read it with {@link signatureOf}, which
+   * decodes it again when another token's signature has been written there since.
    */
   readonly signature: Bytes;
-  /** Whether {@link signature} is such a shared array. */
-  readonly shared: boolean;
 }
 
 /**
@@ -96,7 +94,8 @@ let signed: ParsedJws | undefined;
 
 /** @internal The decoded signature of `token`, decoded again if its shared array was reused. */
 export function signatureOf(token: ParsedJws): Bytes {
-  if (!STANDALONE_WORKER && token.shared && signed !== token) {
+  // Decoding again into an array of the token's own is harmless: only parseJws's tokens get here.
+  if (!STANDALONE_WORKER && signed !== token) {
     decodeBase64urlInto(token.jwt.slice(token.last + 1), token.signature);
     signed = token;
   }
@@ -137,10 +136,11 @@ function cachedHeader(jwt: string, first: number): Record<string, unknown> | und
 
 /**
  * `hot`: the validation hot path (shared, frozen headers; shared signature arrays). The
- * stand-alone worker validates a few tokens a session: every `hot` below is read with the flag, so
+ * stand-alone worker validates a few tokens a session: there `sharing` is a constant `false`, so
  * that none of this sharing is in its bundle.
  */
 function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
+  const sharing = !STANDALONE_WORKER && hot;
   if (typeof jwt !== 'string') throw new JwtMalformedError('JWT must be a string');
   if (jwt.length > maxSize) {
     throw new JwtTooLargeError(
@@ -157,7 +157,7 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
         : `JWT must have 3 non-empty segments, got ${parts}`,
     );
   }
-  const cached = !STANDALONE_WORKER && hot ? cachedHeader(jwt, first) : undefined;
+  const cached = sharing ? cachedHeader(jwt, first) : undefined;
   const header = cached ?? jsonObject(jwt.slice(0, first), 'header');
   // The checks below run on a cached header too: they are cheap, and keep one order of errors.
   if (typeof header.alg !== 'string') {
@@ -176,15 +176,14 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
   if (header.typ !== undefined && typeof header.typ !== 'string') {
     throw new JwtMalformedError('JWT header "typ" is not a string', { claim: 'typ' });
   }
-  if (!STANDALONE_WORKER && hot && !cached) rememberHeader(jwt.slice(0, first), header);
+  if (sharing && !cached) rememberHeader(jwt.slice(0, first), header);
   const payload = jsonObject(jwt.slice(first + 1, last), 'payload');
   // Decoding the signature is also its check: strict base64url, or no token.
   const encoded = jwt.slice(last + 1);
   const length = decodedLength(encoded);
-  const shared = !STANDALONE_WORKER && hot;
-  const signature = shared ? signatures(length) : new Uint8Array(length);
+  const signature = sharing ? signatures(length) : new Uint8Array(length);
   // A shared array is about to be written: whichever token it held, it holds that no more.
-  if (shared) signed = undefined;
+  if (sharing) signed = undefined;
   if (!decodeBase64urlInto(encoded, signature)) {
     throw new JwtMalformedError('JWT signature is not base64url');
   }
@@ -194,8 +193,7 @@ function parse(jwt: unknown, maxSize: number, hot: boolean): ParsedJws {
     jwt,
     last,
     signature,
-    shared,
   };
-  if (shared) signed = token;
+  if (sharing) signed = token;
   return token;
 }

@@ -122,7 +122,9 @@ describe(`flows in ${process.env.IMW_ENGINE ?? 'chromium'}`, () => {
     expect(seen.slice(1).map((r) => r.authorization)).toEqual(elsewhere.map(() => null));
   });
 
-  test("the engine's setFromBase64 refuses, or under-fills, every input the library must refuse", async () => {
+  test("the engine's setFromBase64 refuses, or under-fills, every input the library must refuse", async ({
+    skip,
+  }) => {
     // The sign-in above verified its ID token through this engine's own base64url decoder (where
     // it has one, src/core/lib/base64url.ts). The library holds it to strict base64url by two of
     // its behaviours (ECMA-262, lastChunkHandling "loose"): a character outside the alphabet
@@ -147,7 +149,8 @@ describe(`flows in ${process.env.IMW_ENGINE ?? 'chromium'}`, () => {
           .map((input) => [input, read(input)]),
       );
     })()`);
-    if (outcome === 'absent') return; // the table decoder, tested in Node, serves this engine
+    // Without one, the table decoder (tested in Node) serves this engine: reported as skipped.
+    if (outcome === 'absent') skip();
     expect(outcome).toEqual({
       Zm9vYmE: 'all',
       '-_-_': 'all',
